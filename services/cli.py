@@ -1,0 +1,77 @@
+"""The `toegang` command: serve the service, load demo data."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from services import demo, keys
+from services.settings import Settings, SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `toegang` console script."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"toegang: {error}", file=sys.stderr)
+        return 2
+    result: int = args.handler(settings, args)
+    return result
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="toegang", description=__doc__)
+    commands = root.add_subparsers(required=True, metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve", help="run the service (embedded: everything in one process)"
+    )
+    serve.add_argument(
+        "role",
+        nargs="?",
+        choices=["embedded", "grants"],
+        default="embedded",
+        help="embedded (default) or a distributed role",
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=serve_command)
+    load = commands.add_parser("demo", help="load demo platforms and organisations")
+    load.set_defaults(handler=demo_command)
+    return root
+
+
+def serve_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the HTTP service until interrupted."""
+    import uvicorn
+
+    from services.app import create_app
+
+    if args.role != "embedded" and settings.api_tokens is None:
+        print("toegang: distributed roles need TOEGANG_API_TOKENS", file=sys.stderr)
+        return 2
+    tokens, new_admin_token = keys.api_tokens(settings)
+    if new_admin_token:
+        print(
+            f"Admin token for {settings.data_dir} (shown once, kept in "
+            f"{settings.data_dir / 'admin-token'}):\n  {new_admin_token}",
+            flush=True,
+        )
+    app = create_app(settings, tokens)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def demo_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Load the demo data into the configured store and print what to try."""
+    tokens, _ = keys.api_tokens(settings)
+    admin = next((t for t, scopes in tokens.items() if "admin" in scopes), None)
+    print(demo.load(settings, admin or "<your admin token>"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

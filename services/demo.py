@@ -1,0 +1,100 @@
+"""Demo data: BeFrank-, PME- and Ethias-like platforms, organisations, an advisor, contracts."""
+
+from __future__ import annotations
+
+import json
+
+from services.settings import Settings
+
+DV = "urn:etoegang:DV:00000001003214345000:services"
+EMPLOYER, ADVISOR, GROUP = "kvk:12345678", "kvk:87654321", "kvk:12345679"
+PLATFORMS = {
+    "befrank-werkgeversportaal": {
+        "name": "BeFrank werkgeversportaal",
+        "login": ["eherkenning"],
+        "min_loa": "EH3",
+        "services": {f"{DV}:1": "employer_view", f"{DV}:2": "employer_edit", f"{DV}:3": "advisor"},
+        "chain_authorisation": "sufficient",
+        "locale": "nl",
+    },
+    "pme-werkgeversportaal": {
+        "name": "PME werkgeversportaal",
+        "login": ["eherkenning"],
+        "min_loa": "EH3",
+        "services": {
+            f"{DV}:11": "employer_view",
+            f"{DV}:12": "employer_edit",
+            f"{DV}:13": "advisor",
+        },
+        "chain_authorisation": "requires_grant",
+        "locale": "nl",
+    },
+    "ethias-extranet-aanvullend": {
+        "name": "Ethias Extranet Aanvullend Pensioen",
+        "login": ["credentials"],
+        "min_loa": "EH3",
+        "services": {},
+        "chain_authorisation": "not_accepted",
+        "locale": "fr",
+    },
+}
+ORGANISATIONS = {
+    EMPLOYER: ("Bakkerij De Korenschoof B.V.", "hr@korenschoof.example"),
+    GROUP: ("Korenschoof Logistiek B.V.", "logistiek@korenschoof.example"),
+    ADVISOR: ("Van Dijk Pensioenadvies", "info@vandijk-advies.example"),
+    "kbo:0403019261": ("Brasserie Les Trois Clés SA", "rh@troiscles.example"),
+}
+
+
+def load(settings: Settings, admin_token: str) -> str:
+    """Load (idempotently) the demo data; answer curl lines to try."""
+    from services.app import build_grants_application
+
+    app = build_grants_application(settings)
+    try:
+        for slug, platform in PLATFORMS.items():
+            app.configure_platform(slug, platform, "demo")
+        for ref, (name, email) in ORGANISATIONS.items():
+            app.register_organisation(ref, name, email, "demo")
+        for slug in ("befrank-werkgeversportaal", "pme-werkgeversportaal"):
+            app.register_contract(
+                slug, "PC-1001", EMPLOYER, [GROUP], "Korenschoof pensioen", "demo"
+            )
+            app.register_advisor(slug, ADVISOR, "AFM-12345678", "demo")
+        app.register_contract(
+            "ethias-extranet-aanvullend",
+            "G-2024-001",
+            "kbo:0403019261",
+            [],
+            "Groep Trois Clés",
+            "demo",
+        )
+    finally:
+        app.close()
+    return instructions(settings, admin_token)
+
+
+def instructions(settings: Settings, admin_token: str) -> str:
+    url = settings.public_url.rstrip("/")
+    actor = json.dumps(
+        {
+            "method": "eherkenning",
+            "legal_subject": EMPLOYER,
+            "acting_subject": "demo-person",
+            "intermediary": None,
+            "service_id": f"{DV}:2",
+            "loa": "urn:etoegang:core:assurance-class:loa3",
+        },
+        separators=(",", ":"),
+    )
+    return f"""Demo data loaded: 3 platforms, 4 organisations, contract PC-1001, advisor {ADVISOR}.
+
+Admin token: {admin_token}
+Try (with `toegang serve` running):
+
+  export TOKEN={admin_token}
+  curl -s -X POST {url}/v1/platforms/befrank-werkgeversportaal/grants \\
+    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+    -d '{{"grantor":"{EMPLOYER}","grantee":"{ADVISOR}","rights":"view","actor":{actor}}}'
+  ls {settings.outbox_dir}/        # the confirmation mail, with its link
+"""

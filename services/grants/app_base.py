@@ -1,0 +1,95 @@
+"""What every toegang use case needs from the event store: load, save, position, retry."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ParamSpec, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from services.grants.domain.base import DomainError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+A = TypeVar("A", bound=Aggregate)
+CONFLICT_RETRIES = 20
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+def retry_on_conflict(use_case: Callable[P, R]) -> Callable[P, R]:
+    """Run a use case again when another writer changed one of its aggregates first.
+
+    Each attempt reloads its aggregates, so the retry decides on the new state (a second
+    confirmation of the same token then finds it used).
+    """
+
+    @functools.wraps(use_case)
+    def attempt(*args: P.args, **kwargs: P.kwargs) -> R:
+        for _ in range(CONFLICT_RETRIES - 1):
+            try:
+                return use_case(*args, **kwargs)
+            except IntegrityError:
+                continue
+        return use_case(*args, **kwargs)
+
+    return attempt
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class StoreApplication(Application[UUID]):
+    """An eventsourcing application whose use cases answer the log position they reached."""
+
+    def __init__(
+        self, env: dict[str, str] | None = None, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        super().__init__(env)
+        self.clock = clock
+
+    def _find(self, aggregate_class: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(aggregate, aggregate_class):
+            return None
+        return aggregate
+
+    def _get(self, aggregate_class: type[A], aggregate_id: UUID, what: str) -> A:
+        aggregate = self._find(aggregate_class, aggregate_id)
+        if aggregate is None:
+            raise NotFound(f"{what} not found")
+        return aggregate
+
+    def _save(self, *aggregates: Aggregate | None) -> int:
+        """Save pending events of all aggregates in one transaction; answer the position."""
+        recordings = self.save(*aggregates)
+        positions = [r.notification.id for r in recordings if r.notification.id is not None]
+        return max(positions) if positions else self.position()
+
+    def position(self) -> int:
+        """The position of the last event in the log (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+
+def as_plain(value: Any) -> Any:
+    """Event data as JSON-ready plain values (datetimes as ISO 8601 strings)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): as_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [as_plain(v) for v in value]
+    if isinstance(value, UUID):
+        return str(value)
+    return value

@@ -1,0 +1,118 @@
+"""The page behind the mailed link: shows what will be confirmed; only its POST confirms.
+
+Mail scanners follow links, so a GET never changes anything. The token in the link is the
+credential here; the page needs no API token.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from services.grants.api import App
+from services.grants.domain.base import DomainError
+from services.http.problems import STATUS
+from services.messages import negotiate, texts
+
+router = APIRouter(include_in_schema=False)
+templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+TEXTS = {
+    "nl": {
+        "heading": "Toegang bevestigen",
+        "intro": "U bevestigt de volgende toegang tot uw portaal:",
+        "portal": "Portaal",
+        "grantor": "Werkgever",
+        "grantee": "Krijgt toegang",
+        "rights": "Rechten",
+        "view": "bekijken",
+        "edit": "bekijken en wijzigen",
+        "expires": "Link geldig tot",
+        "button": "Toegang bevestigen",
+        "ignore": "Herkent u dit verzoek niet? Sluit deze pagina; er gebeurt dan niets.",
+        "confirmed": "De toegang is bevestigd en nu actief.",
+    },
+    "en": {
+        "heading": "Confirm access",
+        "intro": "You are confirming this access to your portal:",
+        "portal": "Portal",
+        "grantor": "Employer",
+        "grantee": "Receives access",
+        "rights": "Rights",
+        "view": "view",
+        "edit": "view and change",
+        "expires": "Link valid until",
+        "button": "Confirm access",
+        "ignore": "Do not recognise this request? Close this page; nothing will happen.",
+        "confirmed": "The access is confirmed and now active.",
+    },
+    "fr": {
+        "heading": "Confirmer l'accès",
+        "intro": "Vous confirmez l'accès suivant à votre portail :",
+        "portal": "Portail",
+        "grantor": "Employeur",
+        "grantee": "Reçoit l'accès",
+        "rights": "Droits",
+        "view": "consulter",
+        "edit": "consulter et encoder",
+        "expires": "Lien valable jusqu'au",
+        "button": "Confirmer l'accès",
+        "ignore": "Vous ne reconnaissez pas cette demande ? Fermez cette page ; rien ne change.",
+        "confirmed": "L'accès est confirmé et maintenant actif.",
+    },
+}
+SAFE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; "
+    "style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+}
+
+
+def page_language(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"), request.app.state.locale)
+
+
+Language = Annotated[str, Depends(page_language)]
+
+
+def render(language: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = templates.get_template("confirm.html").render(
+        lang=language, t=TEXTS[language], action="confirm", **context
+    )
+    return HTMLResponse(html, status_code=status, headers=SAFE_HEADERS)
+
+
+def problem_page(language: str, error: DomainError) -> HTMLResponse:
+    return render(language, STATUS.get(error.code, 400), problem=texts(error.code, language))
+
+
+@router.get("/confirm")
+def confirmation_page(
+    app: App, language: Language, token: Annotated[str, Query(max_length=200)] = ""
+) -> HTMLResponse:
+    """Show what the link would confirm, with a button; confirms nothing."""
+    try:
+        grant = app.describe_confirmation(token)
+    except DomainError as error:
+        return problem_page(language, error)
+    return render(language, grant=grant, token=token)
+
+
+@router.post("/confirm")
+def confirm_from_page(
+    app: App, language: Language, token: Annotated[str, Form(max_length=200)]
+) -> HTMLResponse:
+    """Confirm the grant: the button on the page posts here."""
+    try:
+        app.confirm_grant(token, client="confirmation-page")
+    except DomainError as error:
+        return problem_page(language, error)
+    return render(language, confirmed=True)

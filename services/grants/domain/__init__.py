@@ -1,0 +1,4 @@
+"""The grants domain: aggregates, their events and the rules they enforce.
+
+Imports nothing but `eventsourcing.domain` and the standard library.
+"""

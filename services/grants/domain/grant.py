@@ -1,0 +1,193 @@
+"""A grant (route B): employer A gives organisation B view or edit rights on A's portal."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.grants.domain.advisor import (
+    Advisor,
+    AdvisorNotLicensed,
+    AdvisorUnknown,
+)
+from services.grants.domain.base import Actor, DomainError, check_rights, stable_id
+from services.grants.domain.coverage import Coverage
+
+OPEN_STATUSES = ("pending", "active")
+
+
+class GrantExists(DomainError):
+    code = "grant_exists"
+
+
+class GrantNotOpen(DomainError):
+    code = "grant_not_open"
+
+
+class GranteeIsGrantor(DomainError):
+    code = "grantee_is_grantor"
+
+
+class OrganisationNotInContract(DomainError):
+    code = "organisation_not_in_contract"
+
+
+class ConfirmationInvalid(DomainError):
+    code = "confirmation_invalid"
+
+
+class ConfirmationExpired(DomainError):
+    code = "confirmation_expired"
+
+
+class ConfirmationUsed(DomainError):
+    code = "confirmation_used"
+
+
+class Grant(Aggregate):
+    """The whole story of one (platform, grantor, grantee) pair, one stream per pair."""
+
+    @staticmethod
+    def create_id(platform: str, grantor: str, grantee: str) -> UUID:
+        return stable_id("grant", platform, grantor, grantee)
+
+    @event("Opened")
+    def __init__(self, platform: str, grantor: str, grantee: str, actor: Actor) -> None:
+        self.platform = platform
+        self.grantor = grantor
+        self.grantee = grantee
+        self.rights: str | None = None
+        self.status = "new"
+        self.basis: str | None = None
+        self.expires_at: datetime | None = None
+        self.token_hash: str | None = None
+        self.confirmation_id: str | None = None
+        self.sent_to: str | None = None
+        self.used_token_hashes: list[str] = []
+
+    def request(
+        self, rights: str, basis: str, actor: Actor, now: datetime, expires_at: datetime
+    ) -> None:
+        """Ask for access; refused while the pair already has an open grant."""
+        check_rights(rights)
+        if self.status_at(now) in OPEN_STATUSES:
+            raise GrantExists(f"{self.grantor} already has an open grant to {self.grantee}")
+        if self.status == "pending":
+            self._expire_request(at=now, actor=actor)
+        self._record_request(rights=rights, basis=basis, actor=actor, expires_at=expires_at)
+
+    @event("Requested")
+    def _record_request(self, rights: str, basis: str, actor: Actor, expires_at: datetime) -> None:
+        self.rights = rights
+        self.basis = basis
+        self.status = "pending"
+        self.expires_at = expires_at
+        self.token_hash = None
+
+    @event("ConfirmationIssued")
+    def issue_confirmation(
+        self,
+        confirmation_id: str,
+        token_hash: str,
+        sent_to: str,
+        expires_at: datetime,
+        actor: Actor,
+    ) -> None:
+        """Record the link sent to the grantor's registered address (only its hash)."""
+        self.token_hash = token_hash
+        self.confirmation_id = confirmation_id
+        self.sent_to = sent_to
+        self.expires_at = expires_at
+
+    def confirm(self, token_hash: str, actor: Actor, now: datetime) -> None:
+        """Activate the grant with the mailed token: single use, before it expires."""
+        if any(hmac.compare_digest(token_hash, used) for used in self.used_token_hashes):
+            raise ConfirmationUsed("this confirmation link was already used")
+        if self.status != "pending" or not self._is_current_token(token_hash):
+            raise ConfirmationInvalid("this confirmation link is not valid")
+        if self.status_at(now) == "expired":
+            raise ConfirmationExpired("this confirmation link has expired")
+        self._record_confirmation(token_hash=token_hash, actor=actor)
+
+    @event("Confirmed")
+    def _record_confirmation(self, token_hash: str, actor: Actor) -> None:
+        self.status = "active"
+        self.used_token_hashes.append(token_hash)
+        self.token_hash = None
+
+    @event("RequestExpired")
+    def _expire_request(self, at: datetime, actor: Actor) -> None:
+        self.status = "expired"
+        self.token_hash = None
+
+    def change_rights(self, rights: str, actor: Actor, now: datetime) -> None:
+        """Change the rights of an open grant; unchanged rights record nothing."""
+        check_rights(rights)
+        self._check_open(now)
+        if rights != self.rights:
+            self._record_rights(rights=rights, actor=actor)
+
+    @event("RightsChanged")
+    def _record_rights(self, rights: str, actor: Actor) -> None:
+        self.rights = rights
+
+    def revoke(self, actor: Actor, reason: str, now: datetime) -> None:
+        """End an open grant (pending or active)."""
+        self._check_open(now)
+        self._record_revocation(actor=actor, reason=reason, rights=self.rights)
+
+    @event("Revoked")
+    def _record_revocation(self, actor: Actor, reason: str, rights: str | None) -> None:
+        self.status = "revoked"
+        self.token_hash = None
+
+    def expire_if_due(self, now: datetime, actor: Actor) -> bool:
+        """Record the expiry of a pending request whose link has run out."""
+        if self.status == "pending" and self.status_at(now) == "expired":
+            self._expire_request(at=now, actor=actor)
+            return True
+        return False
+
+    def status_at(self, now: datetime) -> str:
+        """`pending`, `active`, `revoked`, `expired` (or `new`) as of `now`."""
+        if self.status == "pending" and self.expires_at is not None and now >= self.expires_at:
+            return "expired"
+        return self.status
+
+    def is_open(self, now: datetime) -> bool:
+        return self.status_at(now) in OPEN_STATUSES
+
+    def _check_open(self, now: datetime) -> None:
+        if not self.is_open(now):
+            raise GrantNotOpen(f"the grant is {self.status_at(now)}")
+
+    def awaits_token(self, token_hash: str, now: datetime) -> bool:
+        """Whether this token would confirm the grant now."""
+        return self.status_at(now) == "pending" and self._is_current_token(token_hash)
+
+    def _is_current_token(self, token_hash: str) -> bool:
+        return self.token_hash is not None and hmac.compare_digest(token_hash, self.token_hash)
+
+
+def grant_basis(
+    grantor: str,
+    grantee: str,
+    grantor_coverage: Coverage | None,
+    grantee_coverage: Coverage | None,
+    registration: Advisor | None,
+) -> str:
+    """Why the grantee may receive a grant: `advisor` or `group_company`; else refuse."""
+    if grantor == grantee:
+        raise GranteeIsGrantor("an organisation cannot grant access to itself")
+    if grantor_coverage is None or not grantor_coverage.contracts:
+        raise OrganisationNotInContract(f"{grantor} is not covered by a contract here")
+    if registration is not None and registration.licensed:
+        return "advisor"
+    if grantor_coverage.shares_contract_with(grantee_coverage):
+        return "group_company"
+    if registration is not None:
+        raise AdvisorNotLicensed(f"{grantee}'s licence on this platform was withdrawn")
+    raise AdvisorUnknown(f"{grantee} is neither a registered advisor nor in {grantor}'s contract")

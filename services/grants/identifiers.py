@@ -1,0 +1,53 @@
+"""Checks of identifiers that arrive from outside: organisations, e-mail, slugs."""
+
+from __future__ import annotations
+
+import re
+
+from email_validator import EmailNotValidError, validate_email
+from stdnum.be import vat as belgian_enterprise_number
+
+from services.grants.domain.base import DomainError
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+REFERENCE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$")
+KVK = re.compile(r"^kvk:[0-9]{8}$")
+KBO = re.compile(r"^kbo:[01][0-9]{9}$")
+
+
+class InvalidIdentifier(DomainError):
+    code = "invalid_identifier"
+
+
+def organisation_ref(ref: str) -> str:
+    """A `kvk:` (8 digits) or `kbo:` (10 digits, mod-97 check) reference, else refuse."""
+    if KVK.match(ref):
+        return ref
+    if KBO.match(ref) and belgian_enterprise_number.is_valid(ref[4:]):
+        return ref
+    raise InvalidIdentifier(
+        f"{ref[:40]!r} is not kvk:NNNNNNNN or kbo:NNNNNNNNNN with a valid check number",
+        field="organisation",
+    )
+
+
+def email_address(address: str) -> str:
+    """A syntactically valid e-mail address, normalised; else refuse."""
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise InvalidIdentifier(f"not a valid e-mail address: {error}", field="email") from None
+
+
+def platform_slug(slug: str) -> str:
+    """A lower-case platform name such as `befrank-werkgeversportaal`."""
+    if not SLUG.match(slug):
+        raise InvalidIdentifier("a platform is named with a-z, 0-9 and -", field="platform")
+    return slug
+
+
+def reference(value: str, field: str) -> str:
+    """A contract or licence reference: letters, digits, `.`, `_` and `-`."""
+    if not REFERENCE.match(value):
+        raise InvalidIdentifier(f"{field} may hold letters, digits, '.', '_' and '-'", field=field)
+    return value

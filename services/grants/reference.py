@@ -1,0 +1,161 @@
+"""Use cases for the reference data provider staff keep: platforms, organisations,
+contracts and advisor registrations."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from services.grants import identifiers
+from services.grants.app_base import StoreApplication, retry_on_conflict
+from services.grants.domain.actor import service_actor
+from services.grants.domain.advisor import Advisor
+from services.grants.domain.base import Actor
+from services.grants.domain.contract import Contract, coverage_list
+from services.grants.domain.coverage import Coverage
+from services.grants.domain.grant import Grant
+from services.grants.domain.organisation import Organisation
+from services.grants.domain.platform import Platform, check_platform_settings
+
+
+class ReferenceData(StoreApplication):
+    """Provider staff configure platforms and register who is who."""
+
+    @retry_on_conflict
+    def configure_platform(
+        self, slug: str, settings: dict[str, Any], client: str
+    ) -> dict[str, Any]:
+        """Create or replace a platform's login settings; an identical PUT records nothing."""
+        identifiers.platform_slug(slug)
+        check_platform_settings(settings)
+        actor = service_actor(client)
+        platform = self._find(Platform, Platform.create_id(slug))
+        if platform is None:
+            platform = Platform(slug=slug, settings=settings, actor=actor)
+        elif platform.settings != settings:
+            platform.reconfigure(settings=settings, actor=actor)
+        return {"platform": slug, "position": self._save(platform)}
+
+    @retry_on_conflict
+    def register_organisation(
+        self, ref: str, name: str, contact_email: str, client: str
+    ) -> dict[str, Any]:
+        """Register an organisation or record its new name and contact address."""
+        ref = identifiers.organisation_ref(ref)
+        contact_email = identifiers.email_address(contact_email)
+        actor = service_actor(client)
+        organisation = self._find(Organisation, Organisation.create_id(ref))
+        if organisation is None:
+            organisation = Organisation(
+                ref=ref, name=name, contact_email=contact_email, actor=actor
+            )
+        else:
+            organisation.update(name=name, contact_email=contact_email, actor=actor)
+        return {"organisation": ref, "position": self._save(organisation)}
+
+    @retry_on_conflict
+    def register_advisor(
+        self, platform: str, ref: str, licence: str, client: str
+    ) -> dict[str, Any]:
+        """Record that an organisation is a licensed advisor on a platform."""
+        self._platform(platform)
+        ref = self._registered_organisation(ref).ref
+        identifiers.reference(licence, "licence")
+        actor = service_actor(client)
+        registration = self._find(Advisor, Advisor.create_id(platform, ref))
+        if registration is None:
+            registration = Advisor(
+                platform=platform, organisation=ref, licence=licence, actor=actor
+            )
+        else:
+            registration.update_licence(licence=licence, actor=actor)
+        return {"platform": platform, "organisation": ref, "position": self._save(registration)}
+
+    @retry_on_conflict
+    def withdraw_licence(self, platform: str, ref: str, client: str) -> dict[str, Any]:
+        """Withdraw an advisor's licence and revoke, event by event, the grants resting on it."""
+        ref = identifiers.organisation_ref(ref)
+        registration = self._get(Advisor, Advisor.create_id(platform, ref), "advisor")
+        actor = service_actor(client)
+        revoked: list[Grant] = []
+        if registration.licensed:
+            registration.withdraw_licence(actor=actor)
+            revoked = self._revoke_advisor_grants(registration, actor)
+        position = self._save(registration, *revoked)
+        return {
+            "platform": platform,
+            "organisation": ref,
+            "revoked": [str(grant.id) for grant in revoked],
+            "position": position,
+        }
+
+    def _revoke_advisor_grants(self, registration: Advisor, actor: Actor) -> list[Grant]:
+        now = self.clock()
+        revoked = []
+        for grant_id in registration.client_grants:
+            grant = self._find(Grant, UUID(grant_id))
+            if grant is not None and grant.basis == "advisor" and grant.is_open(now):
+                grant.revoke(actor=actor, reason="advisor_licence_withdrawn", now=now)
+                revoked.append(grant)
+        return revoked
+
+    @retry_on_conflict
+    def register_contract(
+        self,
+        platform: str,
+        contract: str,
+        holder: str,
+        covered: list[str],
+        name: str,
+        client: str,
+    ) -> dict[str, Any]:
+        """Register a contract or amend it; coverage indexes follow in the same transaction."""
+        self._platform(platform)
+        identifiers.reference(contract, "contract")
+        covered = coverage_list(
+            identifiers.organisation_ref(holder), [identifiers.organisation_ref(c) for c in covered]
+        )
+        actor = service_actor(client)
+        record = self._find(Contract, Contract.create_id(platform, contract))
+        before: list[str] = []
+        if record is None:
+            record = Contract(
+                platform=platform,
+                contract=contract,
+                holder=covered[0],
+                covered=covered,
+                name=name,
+                actor=actor,
+            )
+        elif record.differs_from(covered[0], covered, name):
+            before = record.covered
+            record.amend(holder=covered[0], covered=covered, name=name, actor=actor)
+        coverages = self._update_coverage(platform, contract, before, record.covered, actor)
+        return {
+            "platform": platform,
+            "contract": contract,
+            "position": self._save(record, *coverages),
+        }
+
+    def _update_coverage(
+        self, platform: str, contract: str, before: list[str], after: list[str], actor: Actor
+    ) -> list[Coverage]:
+        changed = []
+        for organisation in set(before) | set(after):
+            coverage = self._find(Coverage, Coverage.create_id(platform, organisation))
+            if coverage is None:
+                coverage = Coverage(platform=platform, organisation=organisation, actor=actor)
+            is_in = contract in coverage.contracts
+            if organisation in after and not is_in:
+                coverage.add_contract(contract=contract, actor=actor)
+            elif organisation not in after and is_in:
+                coverage.remove_contract(contract=contract, actor=actor)
+            changed.append(coverage)
+        return changed
+
+    def _platform(self, slug: str) -> Platform:
+        return self._get(Platform, Platform.create_id(slug), f"platform {slug[:64]}")
+
+    def _registered_organisation(self, ref: str) -> Organisation:
+        ref = identifiers.organisation_ref(ref)
+        return self._get(Organisation, Organisation.create_id(ref), f"organisation {ref}")

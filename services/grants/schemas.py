@@ -1,0 +1,131 @@
+"""Request and response bodies of the grants API (DESIGN §4); unknown fields are refused."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Email = Annotated[str, StringConstraints(min_length=3, max_length=254)]
+OrgRef = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+Rights = Literal["view", "edit"]
+Capability = Literal["employer_view", "employer_edit", "advisor"]
+Uri = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EHerkenningActorIn(Strict):
+    """The verified eHerkenning assertion a portal forwards."""
+
+    method: Literal["eherkenning"]
+    legal_subject: OrgRef
+    acting_subject: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    intermediary: OrgRef | None = None
+    service_id: Uri
+    loa: Uri
+
+
+class PlatformIn(Strict):
+    name: Name
+    login: Annotated[list[Literal["eherkenning", "credentials"]], Field(min_length=1, max_length=2)]
+    min_loa: Literal["EH2", "EH2+", "EH3", "EH4"] = "EH3"
+    services: Annotated[dict[Uri, Capability], Field(max_length=100)] = {}
+    chain_authorisation: Literal["sufficient", "requires_grant", "not_accepted"] = "sufficient"
+    locale: Literal["nl", "en", "fr"] = "nl"
+
+
+class OrganisationIn(Strict):
+    name: Name
+    contact_email: Email
+
+
+class AdvisorIn(Strict):
+    licence: Ref
+
+
+class ContractIn(Strict):
+    holder: OrgRef
+    covered: Annotated[list[OrgRef], Field(max_length=500)] = []
+    name: Name
+
+
+class GrantRequestIn(Strict):
+    grantor: OrgRef
+    grantee: OrgRef
+    rights: Rights
+    actor: EHerkenningActorIn
+
+
+class ConfirmIn(Strict):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class RightsChangeIn(Strict):
+    rights: Rights
+    actor: EHerkenningActorIn
+
+
+class RevokeIn(Strict):
+    actor: EHerkenningActorIn
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class Position(BaseModel):
+    position: int
+
+
+class PlatformOut(Position):
+    platform: str
+
+
+class OrganisationOut(Position):
+    organisation: str
+
+
+class AdvisorOut(Position):
+    platform: str
+    organisation: str
+
+
+class LicenceWithdrawnOut(AdvisorOut):
+    revoked: list[str]
+
+
+class ContractOut(Position):
+    platform: str
+    contract: str
+
+
+class GrantAccepted(Position):
+    grant_id: str
+    status: str
+
+
+class GrantOut(BaseModel):
+    grant_id: str
+    platform: str
+    grantor: str
+    grantee: str
+    rights: str | None
+    status: str
+
+
+class GrantChanged(GrantOut, Position):
+    pass
+
+
+class HistoryEntry(BaseModel):
+    position: int
+    time: str
+    type: str
+    actor: dict[str, object] | None
+    data: dict[str, object]
+
+
+class GrantWithHistory(GrantOut):
+    history: list[HistoryEntry]

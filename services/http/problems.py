@@ -1,0 +1,114 @@
+"""RFC 9457 problem responses with stable codes and localised texts."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from eventsourcing.persistence import OperationalError, PersistenceError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from services.grants.domain.base import DomainError
+from services.messages import negotiate, texts
+
+log = logging.getLogger("toegang.http")
+
+STATUS = {
+    "invalid_request": 422,
+    "invalid_identifier": 422,
+    "unauthenticated": 401,
+    "insufficient_scope": 403,
+    "actor_not_authorised": 403,
+    "loa_too_low": 403,
+    "service_not_linked": 403,
+    "chain_not_accepted": 403,
+    "organisation_unknown": 422,
+    "organisation_not_in_contract": 422,
+    "advisor_unknown": 422,
+    "advisor_not_licensed": 422,
+    "grantee_is_grantor": 422,
+    "grant_exists": 409,
+    "grant_not_open": 409,
+    "not_found": 404,
+    "confirmation_invalid": 404,
+    "confirmation_expired": 410,
+    "confirmation_used": 409,
+    "method_not_allowed": 405,
+    "payload_too_large": 413,
+    "store_unavailable": 503,
+    "internal_error": 500,
+}
+HTTP_CODES = {
+    401: "unauthenticated",
+    403: "insufficient_scope",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+
+
+class Problem(Exception):
+    """Raised by routes and dependencies to answer a problem directly."""
+
+    def __init__(self, code: str, detail: str = "", **extra: Any) -> None:
+        super().__init__(code)
+        self.code, self.detail, self.extra = code, detail, extra
+
+
+def problem_response(request: Request, code: str, detail: str = "", **extra: Any) -> JSONResponse:
+    """A problem+json answer in the caller's language (specific detail for English)."""
+    language = negotiate(
+        request.headers.get("accept-language"), getattr(request.app.state, "locale", "nl")
+    )
+    entry = texts(code, language)
+    body = {
+        "type": f"urn:toegang:problem:{code}",
+        "code": code,
+        "status": STATUS.get(code, 400),
+        "title": entry["title"],
+        "detail": detail if detail and language == "en" else entry["detail"],
+        "remedy": entry["remedy"],
+        **extra,
+    }
+    headers = {"Content-Language": language}
+    if code == "unauthenticated":
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(
+        body, status_code=body["status"], headers=headers, media_type="application/problem+json"
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map every failure to a problem: domain errors, validation, HTTP errors, the rest."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, error: Problem) -> JSONResponse:
+        return problem_response(request, error.code, error.detail, **error.extra)
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, error: DomainError) -> JSONResponse:
+        return problem_response(request, error.code, error.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"location": [str(p) for p in e["loc"]], "message": e["msg"]} for e in error.errors()
+        ]
+        return problem_response(request, "invalid_request", "", errors=errors)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, error: HTTPException) -> JSONResponse:
+        return problem_response(request, HTTP_CODES.get(error.status_code, "invalid_request"))
+
+    @app.exception_handler(OperationalError)
+    async def _store(request: Request, error: OperationalError) -> JSONResponse:
+        log.warning("event store unavailable: %s", type(error).__name__)
+        return problem_response(request, "store_unavailable")
+
+    @app.exception_handler(PersistenceError)
+    async def _persistence(request: Request, error: PersistenceError) -> JSONResponse:
+        log.error("event store error: %s", type(error).__name__)
+        return problem_response(request, "store_unavailable")

@@ -1,0 +1,104 @@
+"""One settings object per process, read from `TOEGANG_` environment variables."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Scope = Literal["admin", "grants:write", "access:read", "users:write", "audit:read"]
+ALL_SCOPES: tuple[str, ...] = ("admin", "grants:write", "access:read", "users:write", "audit:read")
+
+
+class Settings(BaseSettings):
+    """Everything a toegang process can be told; nothing here connects anywhere."""
+
+    model_config = SettingsConfigDict(env_prefix="TOEGANG_", extra="ignore")
+
+    data_dir: Path = Field(Path("./var"), description="SQLite store, outbox and keys")
+    database_url: str | None = Field(
+        None, description="`sqlite:///path` or `postgresql://user:pw@host:port/db`"
+    )
+    api_tokens: dict[str, list[Scope]] | None = Field(
+        None, description="JSON object: token -> list of scopes"
+    )
+    public_url: str = Field("http://127.0.0.1:8000", description="where this service is reached")
+    confirm_url: str = Field(
+        "{public_url}/confirm?token={token}", description="confirmation link template"
+    )
+    confirm_ttl: timedelta = Field(timedelta(days=7), description="how long a link is valid")
+    locale: Literal["nl", "en", "fr"] = Field("nl", description="default language")
+    mail_from: str = Field("toegang <no-reply@toegang.localhost>", description="From header")
+    token_key: str | None = Field(
+        None, description="hex key (>= 32 bytes) that derives confirmation tokens"
+    )
+    postgres_pool_size: int = Field(10, ge=1, le=200, description="connections per process")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, url: str | None) -> str | None:
+        if url is not None and urlsplit(url).scheme not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return url
+
+    @field_validator("confirm_url")
+    @classmethod
+    def _has_token(cls, template: str) -> str:
+        if "{token}" not in template:
+            raise ValueError("must contain {token}")
+        return template
+
+    @field_validator("token_key")
+    @classmethod
+    def _long_hex(cls, key: str | None) -> str | None:
+        if key is not None and not re.fullmatch(r"[0-9a-fA-F]{64,}", key):
+            raise ValueError("must be at least 64 hex digits (256 bits)")
+        return key
+
+    @model_validator(mode="after")
+    def _template_renders(self) -> Settings:
+        self.confirm_link("probe")
+        return self
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Where the embedded SQLite store lives."""
+        if self.database_url and urlsplit(self.database_url).scheme == "sqlite":
+            return Path(urlsplit(self.database_url).path.removeprefix("/") or "toegang.sqlite")
+        return self.data_dir / "toegang.sqlite"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return bool(self.database_url) and not self.database_url.startswith("sqlite")  # type: ignore[union-attr]
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    def confirm_link(self, token: str) -> str:
+        """The link mailed for a confirmation token."""
+        return self.confirm_url.format(public_url=self.public_url.rstrip("/"), token=token)
+
+
+class SettingsError(Exception):
+    """Settings that cannot start a process, with a message fit for an operator."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning validation errors into one readable message."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        lines = [
+            f"TOEGANG_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        ]
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
+    except json.JSONDecodeError as error:
+        raise SettingsError(f"invalid settings: {error}") from None
