@@ -9,10 +9,10 @@ from stdnum.be import vat as belgian_enterprise_number
 
 from services.grants.domain.base import DomainError
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-REFERENCE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$")
-KVK = re.compile(r"^kvk:[0-9]{8}$")
-KBO = re.compile(r"^kbo:[01][0-9]{9}$")
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?")
+KVK = re.compile(r"kvk:[0-9]{8}")
+KBO = re.compile(r"kbo:[01][0-9]{9}")
 
 
 class InvalidIdentifier(DomainError):
@@ -21,9 +21,9 @@ class InvalidIdentifier(DomainError):
 
 def organisation_ref(ref: str) -> str:
     """A `kvk:` (8 digits) or `kbo:` (10 digits, mod-97 check) reference, else refuse."""
-    if KVK.match(ref):
+    if KVK.fullmatch(ref):
         return ref
-    if KBO.match(ref) and belgian_enterprise_number.is_valid(ref[4:]):
+    if KBO.fullmatch(ref) and belgian_enterprise_number.is_valid(ref[4:]):
         return ref
     raise InvalidIdentifier(
         f"{ref[:40]!r} is not kvk:NNNNNNNN or kbo:NNNNNNNNNN with a valid check number",
@@ -41,13 +41,13 @@ def email_address(address: str) -> str:
 
 def platform_slug(slug: str) -> str:
     """A lower-case platform name such as `befrank-werkgeversportaal`."""
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise InvalidIdentifier("a platform is named with a-z, 0-9 and -", field="platform")
     return slug
 
 
 def reference(value: str, field: str) -> str:
     """A contract or licence reference: letters, digits, `.`, `_` and `-`."""
-    if not REFERENCE.match(value):
+    if not REFERENCE.fullmatch(value):
         raise InvalidIdentifier(f"{field} may hold letters, digits, '.', '_' and '-'", field=field)
     return value

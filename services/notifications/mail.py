@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ def render_mail(
     message["From"] = sender
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = make_msgid(idstring=message_key, domain="toegang.localhost")
+    message["Message-ID"] = f"<{message_key}@{sender_domain(sender)}>"
     message["Content-Language"] = locale
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(TEMPLATES.get_template(f"{locale}/{kind}.txt").render(context), cte="8bit")
@@ -39,3 +39,8 @@ def render_mail(
         TEMPLATES.get_template(f"{locale}/{kind}.html").render(context), subtype="html", cte="8bit"
     )
     return message
+
+
+def sender_domain(sender: str) -> str:
+    """The domain of the From address, for Message-IDs."""
+    return parseaddr(sender)[1].rpartition("@")[2] or "toegang.localhost"

@@ -100,7 +100,7 @@ class ConfirmationMailer:
             notice["sent_to"],
             self.sender,
             context,
-            message_key=f"{grant_id}.{version}",
+            message_key=f"grant-confirmation.{grant_id}.{version}",
         )
         self.outbox.deliver(message, f"grant-confirmation-{grant_id}-{version}")
         log.info("confirmation mail written for grant %s version %s", grant_id, version)

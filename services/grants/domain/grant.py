@@ -87,8 +87,27 @@ class Grant(Aggregate):
         self.expires_at = expires_at
         self.token_hash = None
 
-    @event("ConfirmationIssued")
     def issue_confirmation(
+        self,
+        confirmation_id: str,
+        token_hash: str,
+        sent_to: str,
+        expires_at: datetime,
+        actor: Actor,
+    ) -> None:
+        """Record the link sent to the grantor's registered address (only its hash)."""
+        if self.status != "pending":
+            raise GrantNotOpen(f"no pending request to confirm (the grant is {self.status})")
+        self._record_confirmation_issued(
+            confirmation_id=confirmation_id,
+            token_hash=token_hash,
+            sent_to=sent_to,
+            expires_at=expires_at,
+            actor=actor,
+        )
+
+    @event("ConfirmationIssued")
+    def _record_confirmation_issued(
         self,
         confirmation_id: str,
         token_hash: str,

@@ -1,0 +1,80 @@
+"""Fixtures shared by the integration and end-to-end suites: one stack per backend.
+
+Every integration test runs on SQLite and on PostgreSQL. PostgreSQL is never skipped: if the
+server is not reachable the run fails. Tests use random ids, never table wipes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from psycopg import sql
+
+from services.app import create_app
+from services.grants.application import GrantsApplication
+from services.settings import Settings
+from tests.support import TOKENS, Clock, ServerThread
+
+POSTGRES_URL = os.environ.get(
+    "TOEGANG_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/toegang_test"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test database, created when missing; an unreachable server fails the run."""
+    url = psycopg.conninfo.conninfo_to_dict(POSTGRES_URL)
+    name = str(url.pop("dbname"))
+    try:
+        with psycopg.connect(dbname="postgres", autocommit=True, **url) as conn:  # type: ignore[arg-type]
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone()
+            if not exists:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.OperationalError as error:
+        pytest.fail(f"PostgreSQL is required for the test suite ({POSTGRES_URL}): {error}")
+    return POSTGRES_URL
+
+
+@dataclass
+class Stack:
+    """A running service on one backend: its settings, clock, application and URL."""
+
+    backend: str
+    settings: Settings
+    clock: Clock
+    app: GrantsApplication
+    url: str
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    data_dir: Path = tmp_path_factory.mktemp(f"toegang-{request.param}")
+    database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    settings = Settings(
+        data_dir=data_dir, database_url=database_url, public_url="http://portal.test"
+    )
+    clock = Clock()
+    app = create_app(settings, TOKENS, clock=clock)
+    with ServerThread(app) as server:
+        yield Stack(request.param, settings, clock, app.state.grants, server.url)
+
+
+@pytest.fixture
+def app(stack: Stack) -> GrantsApplication:
+    return stack.app
+
+
+@pytest.fixture
+def client(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=stack.url, timeout=30) as http:
+        yield http

@@ -1,0 +1,51 @@
+"""The README's walk-through, run exactly as printed against `toegang serve` with demo data."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+from tests.e2e.cli import clean_env, run, serving
+
+README = Path(__file__).parents[2] / "README.md"
+
+
+def walk_through() -> str:
+    text = README.read_text()
+    found = re.search(r"<!-- walk-through -->\n```sh\n(.*?)```", text, re.DOTALL)
+    assert found, "README has no walk-through block"
+    return found.group(1)
+
+
+def test_readme_walk_through_works_as_printed(tmp_path: Path) -> None:
+    assert run(["demo"], tmp_path).returncode == 0
+    script = "set -euo pipefail\n" + walk_through()
+    with serving(tmp_path) as (url, _):
+        for _ in range(2):  # a revoked pair may be requested again: the block runs twice
+            result = subprocess.run(
+                ["bash", "-c", script],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=clean_env(API=url),
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr + result.stdout
+            status, types = result.stdout.strip().splitlines()[-2:]
+            assert json.loads(status) == "revoked"
+            assert json.loads(types)[0] == "GrantOpened"
+            assert json.loads(types)[-1] == "GrantRevoked"
+            assert '"status":"active"' in result.stdout
+
+
+def test_readme_quick_start_commands_are_the_ones_ci_runs() -> None:
+    text = README.read_text()
+    ci = (README.parent / ".ci" / "run").read_text()
+    assert ".venv/bin/toegang serve" in text
+    test_command = re.search(r"```sh\n(python3 -m venv .venv && .*pytest)\n```", text)
+    assert test_command, "README lost its test command"
+    assert ".venv/bin/pytest" in ci
+    assert "-e '.[dev]'" in ci

@@ -1,0 +1,77 @@
+"""No input produces a 500: random and mutated bodies against every write endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.support import actor
+from tests.world import ADMIN, WRITER
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+organisation = st.one_of(st.text(max_size=25), st.from_regex(r"\A(kvk|kbo):[0-9]{6,11}\Z"))
+grant_bodies = st.fixed_dictionaries(
+    {},
+    optional={
+        "grantor": organisation,
+        "grantee": organisation,
+        "rights": st.sampled_from(["view", "edit", "all", ""]) | st.text(max_size=5),
+        "actor": st.one_of(json_values, organisation.map(actor)),
+        "unknown": json_values,
+    },
+)
+paths = st.sampled_from(
+    [
+        ("POST", "/v1/platforms/{p}/grants", WRITER),
+        ("POST", "/v1/grants/confirm", WRITER),
+        ("PATCH", "/v1/grants/{g}", WRITER),
+        ("POST", "/v1/grants/{g}/revoke", WRITER),
+        ("PUT", "/v1/platforms/{p}", ADMIN),
+        ("PUT", "/v1/organisations/{o}", ADMIN),
+        ("PUT", "/v1/platforms/{p}/contracts/{o}", ADMIN),
+        ("PUT", "/v1/platforms/{p}/advisors/{o}", ADMIN),
+    ]
+)
+segments = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=30)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    target=paths,
+    body=st.one_of(grant_bodies, json_values),
+    segment=segments,
+    language=st.sampled_from(["nl", "en", "fr", "", "*", "xx;q=abc"]),
+)
+def test_no_input_gives_a_server_error(
+    client: httpx.Client,
+    target: tuple[str, str, dict[str, str]],
+    body: Any,
+    segment: str,
+    language: str,
+) -> None:
+    method, template, headers = target
+    encoded = quote(segment, safe="")
+    path = template.format(p=encoded, g=encoded, o=encoded)
+    answer = client.request(
+        method, path, json=body, headers={**headers, "Accept-Language": language}
+    )
+    assert answer.status_code < 500, answer.text
+    if answer.status_code >= 400:
+        assert answer.headers["content-type"] in (
+            "application/problem+json",
+            "text/html; charset=utf-8",
+        )

@@ -1,0 +1,76 @@
+"""Build a random world of platform, organisations, contract and advisor, directly or over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from services.grants.application import GrantsApplication
+from tests.support import World, platform_settings
+
+ADMIN = {"Authorization": "Bearer admin-token"}
+WRITER = {"Authorization": "Bearer writer-token"}
+
+
+def build_world(app: GrantsApplication, chain: str = "sufficient") -> World:
+    """Register a fresh world through the application's use cases."""
+    world = World()
+    app.configure_platform(world.platform, platform_settings(chain), "test")
+    for ref, name in (
+        (world.employer, "Werkgever"),
+        (world.group, "Groepsmaatschappij"),
+        (world.advisor, "Adviseur"),
+        (world.stranger, "Vreemde"),
+    ):
+        app.register_organisation(ref, f"{name} {ref}", f"contact-{ref[4:]}@example.org", "test")
+    app.register_contract(
+        world.platform, world.contract, world.employer, [world.group], "C", "test"
+    )
+    app.register_advisor(world.platform, world.advisor, "AFM-1", "test")
+    return world
+
+
+def build_world_http(client: httpx.Client, chain: str = "sufficient") -> World:
+    """Register a fresh world through the admin endpoints."""
+    world = World()
+    put(client, f"/v1/platforms/{world.platform}", platform_settings(chain))
+    for ref in (world.employer, world.group, world.advisor, world.stranger):
+        put(
+            client,
+            f"/v1/organisations/{ref}",
+            {"name": f"Organisatie {ref}", "contact_email": f"contact-{ref[4:]}@example.org"},
+        )
+    put(
+        client,
+        f"/v1/platforms/{world.platform}/contracts/{world.contract}",
+        {"holder": world.employer, "covered": [world.group], "name": "Pensioencontract"},
+    )
+    put(client, f"/v1/platforms/{world.platform}/advisors/{world.advisor}", {"licence": "AFM-1"})
+    return world
+
+
+def put(client: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = client.put(path, json=body, headers=ADMIN)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def request_grant(
+    client: httpx.Client,
+    world: World,
+    grantee: str | None = None,
+    rights: str = "view",
+    **actor_overrides: Any,
+) -> httpx.Response:
+    return client.post(
+        f"/v1/platforms/{world.platform}/grants",
+        json={
+            "grantor": world.employer,
+            "grantee": grantee or world.advisor,
+            "rights": rights,
+            "actor": world.employer_actor(**actor_overrides),
+        },
+        headers=WRITER,
+    )
