@@ -335,3 +335,14 @@ def run_at_once(count: int, call: Any, url: str) -> list[httpx.Response]:
     for thread in threads:
         thread.join()
     return answers
+
+
+def test_openapi_describes_the_contract(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    assert set(paths["/v1/platforms/{platform}/grants"]) == {"post"}
+    assert {"get", "patch"} <= set(paths["/v1/grants/{grant_id}"])
+    assert "/v1/grants/confirm" in paths
+    assert "/v1/grants/{grant_id}/revoke" in paths
+    request_schema = spec["components"]["schemas"]["GrantRequestIn"]
+    assert request_schema["additionalProperties"] is False
