@@ -1,11 +1,14 @@
-"""Composition: the one place per process that builds the applications and the HTTP app."""
+"""Composition: the one place per process that builds the applications and the HTTP app.
+
+Roles: `grants` (commands, confirmation page, confirmation mailer) and `projections` (access
+views and queries). The embedded default runs both in one process.
+"""
 
 from __future__ import annotations
 
 import threading
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -20,11 +23,17 @@ from services.grants.application import GrantsApplication
 from services.grants.store import eventsourcing_env
 from services.grants.tokens import ConfirmationTokens
 from services.http.auth import TokenRegistry
-from services.http.problems import install_problem_handlers, problem_response
+from services.http.metrics import Metrics
+from services.http.middleware import RequestMiddleware
+from services.http.problems import install_problem_handlers
 from services.notifications.outbox import ConfirmationMailer, FileOutbox
+from services.projections import api as access_api
+from services.projections.db import ViewDatabase
+from services.projections.log import listen_for_appends, open_event_log
+from services.projections.runner import AccessProjection
 from services.settings import Settings
 
-MAX_BODY_BYTES = 64 * 1024
+ROLES = ("grants", "projections")
 
 
 def build_grants_application(
@@ -45,62 +54,94 @@ def build_mailer(settings: Settings, application: GrantsApplication) -> Confirma
     )
 
 
+def build_projection(settings: Settings) -> AccessProjection:
+    """The access projection on the configured store, loaded from its tables (this connects)."""
+    projection = AccessProjection(open_event_log(settings), ViewDatabase(settings))
+    projection.load()
+    return projection
+
+
+@contextmanager
+def background(target: Callable[[threading.Event], None], name: str) -> Iterator[None]:
+    """Run `target(stop)` in a daemon thread for the duration of the block."""
+    stop = threading.Event()
+    thread = threading.Thread(target=target, args=(stop,), daemon=True, name=name)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def start_roles(
+    app: FastAPI,
+    settings: Settings,
+    roles: tuple[str, ...],
+    stack: ExitStack,
+    clock: Callable[[], datetime],
+) -> None:
+    """Open the stores and start the background processors the roles need."""
+    if "projections" in roles:
+        projection = build_projection(settings)
+        stack.callback(projection.log.close)
+        stack.callback(projection.database.close)
+        projection.catch_up()
+        app.state.projection = projection
+        stack.enter_context(background(projection.run, "access-projection"))
+        stop_listening = threading.Event()
+        listen_for_appends(settings, projection.log, projection.wake, stop_listening)
+        stack.callback(stop_listening.set)
+        app.state.metrics.watch_views(lambda: {"access": projection.position}, projection.log.head)
+    if "grants" in roles:
+        grants = build_grants_application(settings, clock)
+        stack.callback(grants.close)
+        app.state.grants = grants
+        if "projections" in roles:
+            grants.listeners.append(app.state.projection.wake)
+        mailer = build_mailer(settings, grants)
+        grants.listeners.append(lambda _: mailer.wake())
+        stack.enter_context(background(mailer.run, "confirmation-mailer"))
+
+
 def create_app(
     settings: Settings,
     tokens: dict[str, list[str]],
     *,
-    run_mailer: bool = True,
+    roles: tuple[str, ...] = ROLES,
     clock: Callable[[], datetime] = utc_now,
 ) -> FastAPI:
-    """The HTTP app; the store is opened and the mailer started when it starts serving."""
+    """The HTTP app for the given roles; stores open and processors start when it serves."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        application = build_grants_application(settings, clock)
-        app.state.grants = application
-        stop = threading.Event()
-        worker = None
-        if run_mailer:
-            app.state.mailer = build_mailer(settings, application)
-            worker = threading.Thread(
-                target=app.state.mailer.run, args=(stop,), daemon=True, name="confirmation-mailer"
-            )
-            worker.start()
-        try:
+        with ExitStack() as stack:
+            start_roles(app, settings, roles, stack, clock)
             yield
-        finally:
-            stop.set()
-            if worker is not None:
-                worker.join(timeout=5)
-            application.close()
 
     app = FastAPI(
         title="toegang",
-        version="0.1.0",
+        version="0.2.0",
         lifespan=lifespan,
         summary="Event-sourced access rights for pension-provider portals",
     )
     app.state.locale = settings.locale
+    app.state.clock = clock
+    app.state.min_position_wait = settings.min_position_wait
+    app.state.ready_max_lag = settings.ready_max_lag
     app.state.token_registry = TokenRegistry(tokens)
+    app.state.metrics = Metrics()
     install_problem_handlers(app)
-    app.middleware("http")(limit_body_and_tag_request)
-    app.include_router(grants_api.router)
-    app.include_router(confirm_page.router)
+    app.add_middleware(RequestMiddleware, latency=app.state.metrics.latency)
+    if "grants" in roles:
+        app.include_router(grants_api.router)
+        app.include_router(confirm_page.router)
+    if "projections" in roles:
+        app.include_router(access_api.router)
     app.get("/healthz", tags=["health"])(healthz)
     app.get("/readyz", tags=["health"])(readyz)
+    app.get("/metrics", tags=["health"], include_in_schema=False)(metrics)
     return app
-
-
-async def limit_body_and_tag_request(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Refuse bodies over 64 KiB before parsing; tag every answer with a request id."""
-    length = request.headers.get("content-length", "0")
-    if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-        return problem_response(request, "payload_too_large")
-    response = await call_next(request)
-    response.headers["X-Request-ID"] = request.headers.get("x-request-id", uuid.uuid4().hex)[:64]
-    return response
 
 
 def healthz() -> dict[str, str]:
@@ -109,11 +150,24 @@ def healthz() -> dict[str, str]:
 
 
 def readyz(request: Request) -> JSONResponse:
-    """Readiness: the event store answers."""
+    """Readiness: the event store answers and no view is far behind the log."""
     checks: dict[str, Any] = {}
+    state = request.app.state
     try:
-        checks["store"] = {"ok": True, "position": request.app.state.grants.position()}
+        head = state.grants.position() if hasattr(state, "grants") else state.projection.log.head()
+        checks["store"] = {"ok": True, "position": head}
     except Exception as error:  # noqa: BLE001 - any store failure means not ready
         checks["store"] = {"ok": False, "error": type(error).__name__}
+        head = None
+    if hasattr(state, "projection"):
+        lag = (head - state.projection.position) if head is not None else None
+        ok = lag is not None and lag <= state.ready_max_lag
+        checks["views"] = {"ok": ok, "access": {"position": state.projection.position, "lag": lag}}
     ready = all(check["ok"] for check in checks.values())
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+
+def metrics(request: Request) -> Response:
+    """Prometheus metrics: request latency, view positions and lag."""
+    collected: Response = request.app.state.metrics.response()
+    return collected

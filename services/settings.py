@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     token_key: str | None = Field(
         None, description="hex key (>= 32 bytes) that derives confirmation tokens"
     )
+    min_position_wait: float = Field(
+        2.0, ge=0, le=60, description="seconds a query waits for its min_position"
+    )
+    ready_max_lag: int = Field(1000, ge=0, description="events a view may lag before /readyz fails")
     postgres_pool_size: int = Field(10, ge=1, le=200, description="connections per process")
 
     @field_validator("database_url")

@@ -55,6 +55,7 @@ class StoreApplication(Application[UUID]):
     ) -> None:
         super().__init__(env)
         self.clock = clock
+        self.listeners: list[Callable[[int], None]] = []
 
     def _find(self, aggregate_class: type[A], aggregate_id: UUID) -> A | None:
         try:
@@ -75,7 +76,11 @@ class StoreApplication(Application[UUID]):
         """Save pending events of all aggregates in one transaction; answer the position."""
         recordings = self.save(*aggregates)
         positions = [r.notification.id for r in recordings if r.notification.id is not None]
-        return max(positions) if positions else self.position()
+        if not positions:
+            return self.position()
+        for listener in self.listeners:
+            listener(max(positions))
+        return max(positions)
 
     def position(self) -> int:
         """The position of the last event in the log (0 when empty)."""

@@ -40,6 +40,8 @@ STATUS = {
     "payload_too_large": 413,
     "store_unavailable": 503,
     "internal_error": 500,
+    "view_not_caught_up": 503,
+    "login_method_not_accepted": 403,
 }
 HTTP_CODES = {
     401: "unauthenticated",
@@ -53,21 +55,38 @@ HTTP_CODES = {
 class Problem(Exception):
     """Raised by routes and dependencies to answer a problem directly."""
 
-    def __init__(self, code: str, detail: str = "", **extra: Any) -> None:
+    def __init__(
+        self,
+        code: str,
+        detail: str = "",
+        *,
+        status: int | None = None,
+        text_key: str = "",
+        **extra: Any,
+    ) -> None:
         super().__init__(code)
         self.code, self.detail, self.extra = code, detail, extra
+        self.status, self.text_key = status, text_key
 
 
-def problem_response(request: Request, code: str, detail: str = "", **extra: Any) -> JSONResponse:
+def problem_response(
+    request: Request,
+    code: str,
+    detail: str = "",
+    *,
+    status: int | None = None,
+    text_key: str = "",
+    **extra: Any,
+) -> JSONResponse:
     """A problem+json answer in the caller's language (specific detail for English)."""
     language = negotiate(
         request.headers.get("accept-language"), getattr(request.app.state, "locale", "nl")
     )
-    entry = texts(code, language)
+    entry = texts(text_key or code, language)
     body = {
         "type": f"urn:toegang:problem:{code}",
         "code": code,
-        "status": STATUS.get(code, 400),
+        "status": status or STATUS.get(code, 400),
         "title": entry["title"],
         "detail": detail if detail and language == "en" else entry["detail"],
         "remedy": entry["remedy"],
@@ -86,7 +105,14 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, error: Problem) -> JSONResponse:
-        return problem_response(request, error.code, error.detail, **error.extra)
+        return problem_response(
+            request,
+            error.code,
+            error.detail,
+            status=error.status,
+            text_key=error.text_key,
+            **error.extra,
+        )
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, error: DomainError) -> JSONResponse:

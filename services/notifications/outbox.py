@@ -72,6 +72,11 @@ class ConfirmationMailer:
     ) -> None:
         self.app, self.outbox, self.link, self.sender = app, outbox, link, sender
         self.batch_size = batch_size
+        self._wakeup = threading.Event()
+
+    def wake(self) -> None:
+        """Look at the log now rather than at the next poll."""
+        self._wakeup.set()
 
     def process_pending(self) -> int:
         """Mail everything recorded after the tracked position; answer how many were mailed."""

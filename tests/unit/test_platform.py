@@ -24,6 +24,7 @@ from services.grants.domain.coverage import Coverage
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import (
     InvalidPlatformSettings,
+    LoginMethodNotAccepted,
     Platform,
     check_platform_settings,
 )
@@ -243,9 +244,9 @@ def test_a_chain_under_not_accepted_is_refused_as_such() -> None:
 
 def test_a_credentials_only_platform_refuses_eherkenning() -> None:
     portal = platform(login=["credentials"])
-    with pytest.raises(ActorNotAuthorised):
+    with pytest.raises(LoginMethodNotAccepted):
         portal.capability_of(person())
-    with pytest.raises(ActorNotAuthorised):
+    with pytest.raises(LoginMethodNotAccepted):
         portal.check_may_manage_access(person(), EMPLOYER)
 
 

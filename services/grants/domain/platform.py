@@ -27,6 +27,10 @@ class InvalidPlatformSettings(DomainError):
     code = "invalid_request"
 
 
+class LoginMethodNotAccepted(DomainError):
+    code = "login_method_not_accepted"
+
+
 class Platform(Aggregate):
     """Login rules of one portal: methods, minimum LoA, service catalogue, chain policy."""
 
@@ -55,14 +59,7 @@ class Platform(Aggregate):
 
     def capability_of(self, actor: EHerkenningActor) -> str:
         """The capability the actor's login gives here, or the reason the login is refused."""
-        if "eherkenning" not in self.login:
-            raise ActorNotAuthorised(f"{self.slug} does not accept eHerkenning logins")
-        if actor.loa_level < LOA_NAMES[self.min_loa]:
-            raise LoaTooLow(f"{self.slug} requires at least {self.min_loa}")
-        capability = self.services.get(actor.service_id)
-        if capability is None:
-            raise ServiceNotLinked(f"service {actor.service_id} is not linked to {self.slug}")
-        return capability
+        return login_capability(self.settings, actor)
 
     def check_may_manage_access(self, actor: EHerkenningActor, organisation: str) -> None:
         """Refuse unless the actor represents `organisation` with `employer_edit`.
@@ -97,3 +94,18 @@ def check_platform_settings(settings: dict[str, Any]) -> dict[str, Any]:
     if problems:
         raise InvalidPlatformSettings("; ".join(problems))
     return settings
+
+
+def login_capability(settings: dict[str, Any], actor: EHerkenningActor) -> str:
+    """The capability an eHerkenning login gives on a platform with these settings.
+
+    Refuses a platform without eHerkenning, a LoA below its minimum, an unlinked service.
+    """
+    if "eherkenning" not in settings["login"]:
+        raise LoginMethodNotAccepted("this platform does not accept eHerkenning logins")
+    if actor.loa_level < LOA_NAMES[settings["min_loa"]]:
+        raise LoaTooLow(f"this platform requires at least {settings['min_loa']}")
+    capability: str | None = settings["services"].get(actor.service_id)
+    if capability is None:
+        raise ServiceNotLinked(f"service {actor.service_id} is not linked to this platform")
+    return capability

@@ -1,0 +1,53 @@
+"""Prometheus metrics of one process: request latency, view lag, log head."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from fastapi import Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+
+class Metrics:
+    """A registry per app, so several apps in one process (tests) do not clash."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.latency = Histogram(
+            "toegang_http_request_duration_seconds",
+            "HTTP request latency",
+            ["method", "route", "status"],
+            registry=self.registry,
+            buckets=(0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5),
+        )
+
+    def watch_views(self, positions: Callable[[], dict[str, int]], head: Callable[[], int]) -> None:
+        """Report each view's position and lag behind the log at scrape time."""
+        self.registry.register(_ViewCollector(positions, head))
+
+    def response(self) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class _ViewCollector(Collector):
+    def __init__(self, positions: Callable[[], dict[str, int]], head: Callable[[], int]) -> None:
+        self.positions, self.head = positions, head
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        head = self.head()
+        yield GaugeMetricFamily(
+            "toegang_log_head_position", "last position in the event log", value=head
+        )
+        position = GaugeMetricFamily(
+            "toegang_view_position", "position a view has applied", labels=["view"]
+        )
+        lag = GaugeMetricFamily(
+            "toegang_view_lag_events", "events a view is behind the log", labels=["view"]
+        )
+        for view, at in self.positions().items():
+            position.add_metric([view], at)
+            lag.add_metric([view], max(head - at, 0))
+        yield position
+        yield lag

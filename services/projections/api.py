@@ -1,0 +1,156 @@
+"""HTTP routes of the access views: portals, check, employer overview, advisor clients.
+
+The routes are async and read the in-memory state under its lock: no database per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from services.http.auth import Caller, requires
+from services.http.problems import Problem
+from services.messages import negotiate, texts
+from services.projections import queries
+from services.projections import schemas as s
+from services.projections.check import check_access
+from services.projections.evaluation import Reason, evaluate_login
+from services.projections.runner import AccessProjection
+
+router = APIRouter(prefix="/v1", tags=["access"])
+
+
+def access_projection(request: Request) -> AccessProjection:
+    projection: AccessProjection = request.app.state.projection
+    return projection
+
+
+def clock(request: Request) -> Callable[[], datetime]:
+    now: Callable[[], datetime] = request.app.state.clock
+    return now
+
+
+Projection = Annotated[AccessProjection, Depends(access_projection)]
+Clock = Annotated[Callable[[], datetime], Depends(clock)]
+Reader = Annotated[Caller, Depends(requires("access:read"))]
+MinPosition = Annotated[int | None, Query(ge=0, le=2**62)]
+
+
+async def caught_up(request: Request, projection: AccessProjection, position: int | None) -> None:
+    """Wait (bounded) until the view has applied `position`; else 503 view_not_caught_up."""
+    if position is None:
+        return
+    wait: float = request.app.state.min_position_wait
+    if not await projection.reached(position, wait):
+        raise Problem(
+            "view_not_caught_up",
+            f"the view is at {projection.position}",
+            position=projection.position,
+        )
+
+
+def reasons_out(request: Request, reasons: list[Reason]) -> list[dict[str, str]]:
+    language = negotiate(request.headers.get("accept-language"), request.app.state.locale)
+    return [
+        {
+            "code": r.code,
+            "message": texts(r.key, language)["detail"],
+            "remedy": texts(r.key, language)["remedy"],
+        }
+        for r in reasons
+    ]
+
+
+@router.post("/platforms/{platform}/access/portals", response_model=s.PortalsOut)
+async def portals(
+    platform: str,
+    body: s.PortalsIn,
+    request: Request,
+    projection: Projection,
+    now: Clock,
+    _: Reader,
+) -> dict[str, Any]:
+    """The portals the logged-in actor may open, with rights and route; 403 if refused."""
+    await caught_up(request, projection, body.min_position)
+    with projection.lock:
+        login = evaluate_login(projection.state, platform, body.actor.model_dump(), now())
+        position = projection.position
+    if login.refused:
+        first = login.refused[0]
+        raise Problem(
+            first.code,
+            status=403,
+            text_key=first.key,
+            position=position,
+            reasons=reasons_out(request, login.refused),
+        )
+    portals_ = sorted(login.portals.values(), key=lambda p: (p.via != "own", p.organisation))
+    return {"portals": [vars(p) for p in portals_], "position": position}
+
+
+@router.post("/platforms/{platform}/access/check", response_model=s.CheckOut)
+async def check(
+    platform: str, body: s.CheckIn, request: Request, projection: Projection, now: Clock, _: Reader
+) -> dict[str, Any]:
+    """May the actor view or edit this organisation's data? Always 200, with reasons."""
+    await caught_up(request, projection, body.min_position)
+    with projection.lock:
+        decision = check_access(
+            projection.state,
+            platform,
+            body.actor.model_dump(),
+            body.organisation,
+            body.action,
+            body.contract,
+            now(),
+        )
+        position = projection.position
+    return {
+        "allowed": decision.allowed,
+        "rights": decision.rights,
+        "via": decision.via,
+        "reasons": reasons_out(request, decision.reasons),
+        "position": position,
+    }
+
+
+@router.get(
+    "/platforms/{platform}/organisations/{organisation}/grants",
+    response_model=s.OrganisationGrantsOut,
+)
+async def organisation_grants(
+    platform: str,
+    organisation: str,
+    request: Request,
+    projection: Projection,
+    now: Clock,
+    _: Reader,
+    min_position: MinPosition = None,
+) -> dict[str, Any]:
+    """The grants an organisation has given and received on a platform, with status."""
+    await caught_up(request, projection, min_position)
+    with projection.lock:
+        answer = queries.organisation_grants(projection.state, platform, organisation, now())
+        return {**answer, "position": projection.position}
+
+
+@router.get(
+    "/platforms/{platform}/advisors/{organisation}/clients", response_model=s.AdvisorClientsOut
+)
+async def advisor_clients(
+    platform: str,
+    organisation: str,
+    request: Request,
+    projection: Projection,
+    now: Clock,
+    _: Reader,
+    min_position: MinPosition = None,
+) -> dict[str, Any]:
+    """The employers that gave this advisor access (active or awaiting confirmation)."""
+    await caught_up(request, projection, min_position)
+    with projection.lock:
+        answer = queries.advisor_clients(projection.state, platform, organisation, now())
+        return {**answer, "position": projection.position}

@@ -1,0 +1,74 @@
+"""The access check: may this actor view or edit this organisation's data, and why (not)?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from services.grants.domain.base import rights_cover
+from services.projections.evaluation import Login, Reason, evaluate_login, grant_reasons
+from services.projections.state import AccessState
+
+
+@dataclass
+class Decision:
+    allowed: bool
+    rights: str | None = None
+    via: str | None = None
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def check_access(
+    state: AccessState,
+    platform: str,
+    actor: dict[str, Any],
+    organisation: str,
+    action: str,
+    contract: str | None,
+    now: datetime,
+) -> Decision:
+    """Decide one access question; the most specific reason comes first."""
+    login = evaluate_login(state, platform, actor, now)
+    portal = login.portals.get(organisation)
+    if portal is None:
+        return Decision(False, reasons=_why_not(state, platform, login, organisation, now))
+    if contract is not None and contract not in state.coverage.get((platform, organisation), ()):
+        return Decision(False, portal.rights, portal.via, [Reason("contract_out_of_scope")])
+    if not rights_cover(portal.rights, action):
+        return Decision(
+            False, portal.rights, portal.via, [Reason("rights_insufficient", portal.via)]
+        )
+    return Decision(True, portal.rights, portal.via)
+
+
+def _why_not(
+    state: AccessState, platform: str, login: Login, organisation: str, now: datetime
+) -> list[Reason]:
+    person = login.actor
+    if person is None or any(r.code in _LOGIN_FAILURES for r in login.refused):
+        return login.refused
+    reasons: list[Reason] = []
+    if person.intermediary is not None:
+        return login.refused if organisation == person.legal_subject else [Reason("no_grant")]
+    if organisation == person.legal_subject:
+        covered = state.is_covered(platform, organisation)
+        reasons.append(
+            Reason("rights_insufficient", "advisor") if covered else Reason("organisation_unknown")
+        )
+    else:
+        grantee = person.legal_subject
+        reasons.extend(grant_reasons(state.pair(platform, organisation, grantee), now))
+    for reason in login.refused:
+        if reason not in reasons:
+            reasons.append(reason)
+    return reasons
+
+
+_LOGIN_FAILURES = {
+    "login_method_not_accepted",
+    "loa_too_low",
+    "service_not_linked",
+    "chain_not_accepted",
+    "actor_not_authorised",
+}

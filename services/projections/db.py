@@ -1,0 +1,93 @@
+"""A small connection wrapper so the view tables live beside the event store, on either backend.
+
+SQL is written once with `:name` parameters; for PostgreSQL they become `%(name)s`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg
+
+from services.settings import Settings
+
+NAMED = re.compile(r"(?<!:):([a-z_]+)")
+
+
+class ViewDatabase:
+    """One connection for the view tables, used by one writer at a time."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.is_postgres = settings.uses_postgres
+        self._lock = threading.RLock()
+        if self.is_postgres:
+            url = urlsplit(settings.database_url or "")
+            self._pg = psycopg.connect(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 5432,
+                user=url.username or "postgres",
+                password=url.password or None,
+                dbname=url.path.lstrip("/") or "postgres",
+                connect_timeout=5,
+            )
+        else:
+            self._sqlite = sqlite3.connect(
+                settings.sqlite_path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self._sqlite.execute("PRAGMA journal_mode=WAL")
+
+    def sql(self, statement: str) -> str:
+        return NAMED.sub(r"%(\1)s", statement) if self.is_postgres else statement
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        """A write transaction: committed when the block ends, rolled back on error."""
+        with self._lock:
+            if self.is_postgres:
+                with self._pg.transaction(), self._pg.cursor() as cursor:
+                    yield Cursor(self, cursor)
+            else:
+                lite = self._sqlite.cursor()
+                lite.execute("BEGIN IMMEDIATE")
+                try:
+                    yield Cursor(self, lite)
+                except BaseException:
+                    lite.execute("ROLLBACK")
+                    raise
+                lite.execute("COMMIT")
+
+    def close(self) -> None:
+        (self._pg if self.is_postgres else self._sqlite).close()
+
+
+class Cursor:
+    """Executes `:name`-style SQL on either backend."""
+
+    def __init__(self, database: ViewDatabase, cursor: Any) -> None:
+        self._database, self._cursor = database, cursor
+
+    def execute(self, statement: str, params: dict[str, Any] | None = None) -> Cursor:
+        self._cursor.execute(self._database.sql(statement), params or {})
+        return self
+
+    def executemany(self, statement: str, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self._cursor.executemany(self._database.sql(statement), rows)
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._cursor.fetchall()]
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        row = self._cursor.fetchone()
+        return tuple(row) if row is not None else None
+
+    @property
+    def rowcount(self) -> int:
+        count: int = self._cursor.rowcount
+        return count

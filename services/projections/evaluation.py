@@ -1,0 +1,128 @@
+"""Login evaluation (DESIGN §1): which portals an actor may open, and why (not).
+
+Pure functions over the access state: no I/O, so a check costs no database lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from services.grants.domain.actor import EHerkenningActor
+from services.grants.domain.base import DomainError, lower_rights
+from services.grants.domain.platform import login_capability
+from services.projections.state import AccessState, GrantRow
+
+CAPABILITY_RIGHTS = {"employer_view": "view", "employer_edit": "edit"}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A stable code, optionally refined by a route (`rights_insufficient@grant`)."""
+
+    code: str
+    variant: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}@{self.variant}" if self.variant else self.code
+
+
+@dataclass(frozen=True)
+class Portal:
+    organisation: str
+    rights: str
+    via: str
+
+
+@dataclass
+class Login:
+    """The outcome of a login: its portals, or the reasons it is refused."""
+
+    portals: dict[str, Portal] = field(default_factory=dict)
+    refused: list[Reason] = field(default_factory=list)
+    actor: EHerkenningActor | None = None
+    capability: str | None = None
+
+
+class PlatformUnknown(DomainError):
+    code = "not_found"
+
+
+def evaluate_login(
+    state: AccessState, platform: str, actor: dict[str, Any], now: datetime
+) -> Login:
+    """The portals a login opens on a platform, per DESIGN §1 steps 1–4."""
+    settings = state.platforms.get(platform)
+    if settings is None:
+        raise PlatformUnknown(f"platform {platform[:64]} not found")
+    if actor.get("method") != "eherkenning":
+        return Login(refused=[Reason("login_method_not_accepted")])
+    person = EHerkenningActor.from_dict(actor)
+    try:
+        capability = login_capability(settings, person)
+    except DomainError as error:
+        return Login(refused=[Reason(error.code)], actor=person)
+    if person.intermediary is None:
+        return _own_login(state, platform, person, capability, now)
+    return _chain_login(state, platform, settings, person, capability, now)
+
+
+def _own_login(
+    state: AccessState, platform: str, person: EHerkenningActor, capability: str, now: datetime
+) -> Login:
+    login = Login(actor=person, capability=capability)
+    own_rights = CAPABILITY_RIGHTS.get(capability)
+    if own_rights and state.is_covered(platform, person.legal_subject):
+        login.portals[person.legal_subject] = Portal(person.legal_subject, own_rights, "own")
+    for grant_id in state.by_grantee.get((platform, person.legal_subject), ()):
+        row = state.grants[grant_id]
+        if row.status_at(now) == "active" and row.rights:
+            login.portals[row.grantor] = Portal(row.grantor, row.rights, "grant")
+    if not login.portals:
+        login.refused = [Reason("organisation_unknown")]
+    return login
+
+
+def _chain_login(
+    state: AccessState,
+    platform: str,
+    settings: dict[str, Any],
+    person: EHerkenningActor,
+    capability: str,
+    now: datetime,
+) -> Login:
+    login = Login(actor=person, capability=capability)
+    employer, intermediary = person.legal_subject, person.intermediary or ""
+    policy = settings["chain_authorisation"]
+    rights = CAPABILITY_RIGHTS.get(capability)
+    if policy == "not_accepted":
+        login.refused = [Reason("chain_not_accepted")]
+    elif not state.is_covered(platform, employer):
+        login.refused = [Reason("organisation_unknown")]
+    elif rights is None:
+        login.refused = [Reason("rights_insufficient", "advisor")]
+    elif policy == "requires_grant":
+        grant = state.pair(platform, employer, intermediary)
+        if grant is not None and grant.status_at(now) == "active" and grant.rights:
+            login.portals[employer] = Portal(employer, lower_rights(rights, grant.rights), "chain")
+        else:
+            login.refused = [*grant_reasons(grant, now), Reason("chain_without_grant")]
+    else:
+        login.portals[employer] = Portal(employer, rights, "chain")
+    return login
+
+
+def grant_reasons(grant: GrantRow | None, now: datetime) -> list[Reason]:
+    """Why a pair's grant gives no access now (empty when it is active)."""
+    status = grant.status_at(now) if grant else "none"
+    if status == "revoked" and grant and grant.end_reason == "advisor_licence_withdrawn":
+        return [Reason("advisor_licence_withdrawn")]
+    return {
+        "revoked": [Reason("grant_revoked")],
+        "pending": [Reason("grant_pending_confirmation")],
+        "expired": [Reason("grant_request_expired")],
+        "none": [Reason("no_grant")],
+        "new": [Reason("no_grant")],
+    }.get(status, [])

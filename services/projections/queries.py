@@ -1,0 +1,73 @@
+"""Listings from the access state: an employer's grants, an advisor's clients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from services.projections.evaluation import PlatformUnknown
+from services.projections.state import AccessState, GrantRow
+
+
+def summary(state: AccessState, row: GrantRow, now: datetime) -> dict[str, Any]:
+    return {
+        "grant_id": row.grant_id,
+        "grantor": row.grantor,
+        "grantor_name": state.organisations.get(row.grantor),
+        "grantee": row.grantee,
+        "grantee_name": state.organisations.get(row.grantee),
+        "rights": row.rights,
+        "status": row.status_at(now),
+        "requested_at": row.requested_at,
+        "expires_at": row.expires_at,
+        "active_since": row.active_since,
+        "ended_at": row.ended_at,
+        "end_reason": row.end_reason,
+    }
+
+
+def _rows(
+    state: AccessState, index: dict[tuple[str, str], set[str]], key: tuple[str, str]
+) -> list[GrantRow]:
+    rows = [state.grants[grant_id] for grant_id in index.get(key, ())]
+    return sorted((row for row in rows if row.status != "new"), key=lambda row: row.position)
+
+
+def organisation_grants(
+    state: AccessState, platform: str, organisation: str, now: datetime
+) -> dict[str, Any]:
+    """Grants given and received by an organisation on a platform, with their status now."""
+    _known(state, platform)
+    return {
+        "organisation": organisation,
+        "name": state.organisations.get(organisation),
+        "covered": state.is_covered(platform, organisation),
+        "given": [
+            summary(state, r, now) for r in _rows(state, state.by_grantor, (platform, organisation))
+        ],
+        "received": [
+            summary(state, r, now) for r in _rows(state, state.by_grantee, (platform, organisation))
+        ],
+    }
+
+
+def advisor_clients(
+    state: AccessState, platform: str, advisor: str, now: datetime
+) -> dict[str, Any]:
+    """The employers whose grants to this advisor are active or awaiting confirmation."""
+    _known(state, platform)
+    registration = state.advisors.get((platform, advisor))
+    rows = _rows(state, state.by_grantee, (platform, advisor))
+    return {
+        "advisor": advisor,
+        "name": state.organisations.get(advisor),
+        "licensed": registration["licensed"] if registration else None,
+        "clients": [
+            summary(state, r, now) for r in rows if r.status_at(now) in ("active", "pending")
+        ],
+    }
+
+
+def _known(state: AccessState, platform: str) -> None:
+    if platform not in state.platforms:
+        raise PlatformUnknown(f"platform {platform[:64]} not found")

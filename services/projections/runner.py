@@ -1,0 +1,145 @@
+"""The access projection: keeps the access state current from the log, in memory and in tables.
+
+Each batch applies many events to the in-memory state, then writes the changed rows and the
+new position in one transaction; the tracking row only moves from the position this process
+read, so a batch is never applied twice (a concurrent swap or second writer makes it reload).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from services.projections import tables
+from services.projections.db import ViewDatabase
+from services.projections.log import EventLog
+from services.projections.state import AccessState
+
+log = logging.getLogger("toegang.projections")
+VIEW = "access"
+
+
+class AccessProjection:
+    """A tracked processor from the event log to the access views."""
+
+    def __init__(
+        self,
+        event_log: EventLog,
+        database: ViewDatabase,
+        batch_size: int = 1000,
+        write: bool = True,
+    ) -> None:
+        self.log, self.database = event_log, database
+        self.batch_size, self.write = batch_size, write
+        self.lock = threading.RLock()
+        self.state = AccessState()
+        self.generation = 0
+        self._wakeup = threading.Event()
+        self.on_batch: list[Callable[[int], None]] = []
+
+    @property
+    def position(self) -> int:
+        return self.state.position
+
+    def load(self) -> None:
+        """Create the tables if needed and load the stored state."""
+        with self.database.transaction() as cursor:
+            tables.create_tables(cursor, "view_")
+            state, generation = tables.load_state(cursor, "view_", VIEW)
+        with self.lock:
+            self.state, self.generation = state, generation
+
+    def process_batch(self) -> int:
+        """Apply the next batch of events; answer how many were applied."""
+        notifications = self.log.read(self.state.position, self.batch_size)
+        if not notifications:
+            return 0
+        events = [(self.log.decode(n), n.id) for n in notifications]
+        old = self.state.position
+        with self.lock:
+            for event, position in events:
+                self.state.apply(event, position)
+            dirty = self.state.take_dirty()
+        if self.write and not self._commit(old, dirty):
+            log.warning("tracking moved under the access projection; reloading")
+            self.load()
+            return 0
+        for callback in self.on_batch:
+            callback(self.state.position)
+        return len(events)
+
+    def _commit(self, old: int, dirty: dict[str, set[object]]) -> bool:
+        try:
+            with self.database.transaction() as cursor:
+                if not tables.advance(cursor, VIEW, old, self.state.position, self.generation):
+                    raise _Conflict
+                tables.write_changes(cursor, "view_", self.state, dirty)
+        except _Conflict:
+            return False
+        return True
+
+    def catch_up(self) -> int:
+        """Process batches until the log has nothing more; answer how many events."""
+        total = 0
+        while applied := self.process_batch():
+            total += applied
+        return total
+
+    def wake(self, *_: object) -> None:
+        """Ask the runner to look at the log now (after a local write or a NOTIFY)."""
+        self._wakeup.set()
+
+    def run(self, stop: threading.Event, poll_interval: float = 0.5) -> None:
+        """Follow the log until `stop` is set; a failure is logged, reloaded and retried."""
+        while not stop.is_set():
+            try:
+                self._check_generation()
+                self.catch_up()
+            except Exception:
+                log.exception("access projection failed; reloading from the tables")
+                stop.wait(1.0)
+                self._reload_quietly()
+            self._wakeup.wait(poll_interval)
+            self._wakeup.clear()
+
+    def _check_generation(self) -> None:
+        with self.database.transaction() as cursor:
+            _, generation = tables.tracking(cursor, VIEW)
+        if generation != self.generation:
+            log.info("access views were swapped (generation %s); reloading", generation)
+            self.load()
+
+    def _reload_quietly(self) -> None:
+        try:
+            self.load()
+        except Exception:
+            log.exception("reload failed; will retry")
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Block until the state has reached `position` (True) or `timeout` passes (False)."""
+        deadline = time.monotonic() + timeout
+        self.wake()
+        while self.state.position < position:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.002)
+        return True
+
+    async def reached(self, position: int, timeout: float) -> bool:
+        """`wait_for` for async routes: never blocks the event loop."""
+        if self.state.position >= position:
+            return True
+        self.wake()
+        deadline = time.monotonic() + timeout
+        while self.state.position < position:
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(0.002)
+        return True
+
+
+class _Conflict(Exception):
+    pass

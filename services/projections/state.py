@@ -1,0 +1,96 @@
+"""The access state: what the log says about platforms, coverage, advisors and grants.
+
+Events are applied here, in memory; the runner then writes the rows that changed (and its
+position) to the view tables in one transaction. Queries read this state, never the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+TABLES = ("keys", "platforms", "organisations", "contracts", "coverage", "advisors", "grants")
+
+
+@dataclass
+class GrantRow:
+    """One (platform, grantor, grantee) pair as the views show it."""
+
+    grant_id: str
+    platform: str
+    grantor: str
+    grantee: str
+    rights: str | None = None
+    status: str = "new"
+    basis: str | None = None
+    requested_at: str | None = None
+    expires_at: str | None = None
+    active_since: str | None = None
+    ended_at: str | None = None
+    end_reason: str | None = None
+    position: int = 0
+
+    def status_at(self, now: datetime) -> str:
+        """`expired` for a pending request whose link has run out, else the recorded status."""
+        if self.status == "pending" and self.expires_at and now.isoformat() >= self.expires_at:
+            return "expired"
+        return self.status
+
+
+@dataclass
+class AccessState:
+    """Everything the access views hold, with the indexes the queries need."""
+
+    platforms: dict[str, dict[str, Any]] = field(default_factory=dict)
+    organisations: dict[str, str] = field(default_factory=dict)
+    contracts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    coverage: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    advisors: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    grants: dict[str, GrantRow] = field(default_factory=dict)
+    by_grantee: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_grantor: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    pairs: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    keys: dict[UUID, Any] = field(default_factory=dict)
+    position: int = 0
+    dirty: dict[str, set[Any]] = field(default_factory=lambda: {t: set() for t in TABLES})
+
+    def add_grant(self, row: GrantRow) -> None:
+        """Index a grant row (when it is created or loaded)."""
+        self.grants[row.grant_id] = row
+        self.by_grantee[(row.platform, row.grantee)].add(row.grant_id)
+        self.by_grantor[(row.platform, row.grantor)].add(row.grant_id)
+        self.pairs[(row.platform, row.grantor, row.grantee)] = row.grant_id
+
+    def pair(self, platform: str, grantor: str, grantee: str) -> GrantRow | None:
+        grant_id = self.pairs.get((platform, grantor, grantee))
+        return self.grants.get(grant_id) if grant_id else None
+
+    def is_covered(self, platform: str, organisation: str) -> bool:
+        return bool(self.coverage.get((platform, organisation)))
+
+    def take_dirty(self) -> dict[str, set[Any]]:
+        """The keys changed since the last call, per table."""
+        dirty, self.dirty = self.dirty, {t: set() for t in TABLES}
+        return dirty
+
+    def apply(self, event: Any, position: int) -> None:
+        """Apply one domain event recorded at `position`."""
+        from services.projections.handlers import HANDLERS
+
+        handler = HANDLERS.get(type(event).__qualname__)
+        if handler is not None:
+            handler(self, event, position)
+        self.position = position
+
+    def remember(self, originator_id: UUID, key: Any) -> None:
+        """Learn an aggregate's natural key from its first event (later events lack it)."""
+        if originator_id not in self.keys:
+            self.keys[originator_id] = key
+            self.dirty["keys"].add(originator_id)
+
+    def key_of(self, originator_id: UUID) -> Any:
+        """The natural key (slug, ref, (platform, contract), …) of an aggregate seen before."""
+        return self.keys[originator_id]

@@ -1,0 +1,206 @@
+"""The access view tables: schema, writing changed rows, loading the state back, swapping.
+
+Live tables are `view_*`; a rebuild fills `rebuild_*` and swaps them in. Positions live in
+`view_tracking` (one row per view, plus one per rebuild in progress) with a generation that
+changes on every swap, so a running projection notices and reloads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+from uuid import UUID
+
+from services.projections.db import Cursor
+from services.projections.state import TABLES, AccessState, GrantRow
+
+GRANT_COLUMNS = tuple(GrantRow.__dataclass_fields__)
+SCHEMA = {
+    "keys": "aggregate_id TEXT PRIMARY KEY, natural_key TEXT NOT NULL",
+    "platforms": "platform TEXT PRIMARY KEY, settings TEXT NOT NULL",
+    "organisations": "organisation TEXT PRIMARY KEY, name TEXT NOT NULL",
+    "contracts": "platform TEXT, contract TEXT, holder TEXT NOT NULL, covered TEXT NOT NULL, "
+    "name TEXT NOT NULL, PRIMARY KEY (platform, contract)",
+    "coverage": "platform TEXT, organisation TEXT, contract TEXT, "
+    "PRIMARY KEY (platform, organisation, contract)",
+    "advisors": "platform TEXT, organisation TEXT, licensed INTEGER NOT NULL, licence TEXT, "
+    "changed_at TEXT, PRIMARY KEY (platform, organisation)",
+    "grants": "grant_id TEXT PRIMARY KEY, platform TEXT NOT NULL, grantor TEXT NOT NULL, "
+    "grantee TEXT NOT NULL, rights TEXT, status TEXT NOT NULL, basis TEXT, "
+    "requested_at TEXT, expires_at TEXT, active_since TEXT, ended_at TEXT, "
+    "end_reason TEXT, position BIGINT NOT NULL",
+}
+KEYS = {
+    "keys": ("aggregate_id",),
+    "platforms": ("platform",),
+    "organisations": ("organisation",),
+    "contracts": ("platform", "contract"),
+    "coverage": ("platform", "organisation", "contract"),
+    "advisors": ("platform", "organisation"),
+    "grants": ("grant_id",),
+}
+INDEXES = {
+    "grants_grantee": "grants (platform, grantee)",
+    "grants_grantor": "grants (platform, grantor)",
+    "grants_pending": "grants (status, expires_at)",
+}
+
+
+def create_tables(cursor: Cursor, prefix: str) -> None:
+    cursor.execute(
+        "CREATE TABLE IF NOT EXISTS view_tracking (name TEXT PRIMARY KEY, "
+        "position BIGINT NOT NULL, generation BIGINT NOT NULL)"
+    )
+    for table, columns in SCHEMA.items():
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {prefix}{table} ({columns})")
+    if prefix == "view_":
+        create_indexes_and_views(cursor)
+
+
+def create_indexes_and_views(cursor: Cursor) -> None:
+    for name, target in INDEXES.items():
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS view_{name} ON view_{target}")
+    cursor.execute(
+        "CREATE VIEW IF NOT EXISTS view_portal_access AS "
+        "SELECT platform, grantee AS organisation, grantor AS portal, rights, 'grant' AS via, "
+        "active_since AS since FROM view_grants WHERE status = 'active'"
+    ) if not _is_postgres(cursor) else cursor.execute(
+        "CREATE OR REPLACE VIEW view_portal_access AS "
+        "SELECT platform, grantee AS organisation, grantor AS portal, rights, 'grant' AS via, "
+        "active_since AS since FROM view_grants WHERE status = 'active'"
+    )
+
+
+def _is_postgres(cursor: Cursor) -> bool:
+    return cursor._database.is_postgres
+
+
+def tracking(cursor: Cursor, name: str) -> tuple[int, int]:
+    """(position, generation) of a view; (0, 0) before its first batch."""
+    row = cursor.execute(
+        "SELECT position, generation FROM view_tracking WHERE name = :name", {"name": name}
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def advance(cursor: Cursor, name: str, old: int, new: int, generation: int) -> bool:
+    """Move the tracking position from `old` to `new`; False if someone else moved it."""
+    if old == 0 and tracking(cursor, name) == (0, 0):
+        cursor.execute(
+            "INSERT INTO view_tracking VALUES (:name, :new, :generation)",
+            {"name": name, "new": new, "generation": generation},
+        )
+        return True
+    cursor.execute(
+        "UPDATE view_tracking SET position = :new WHERE name = :name "
+        "AND position = :old AND generation = :generation",
+        {"name": name, "new": new, "old": old, "generation": generation},
+    )
+    return cursor.rowcount == 1
+
+
+def write_changes(
+    cursor: Cursor, prefix: str, state: AccessState, dirty: dict[str, set[Any]]
+) -> None:
+    """Upsert the rows behind the dirty keys (delete coverage rows that disappeared)."""
+    for table in TABLES:
+        keys = dirty[table]
+        if not keys:
+            continue
+        rows = [row for row in (_row(state, table, key) for key in keys) if row is not None]
+        if table == "coverage":
+            gone = [
+                dict(zip(KEYS[table], key, strict=True))
+                for key in keys
+                if key[2] not in state.coverage.get(key[:2], set())
+            ]
+            cursor.executemany(
+                f"DELETE FROM {prefix}coverage WHERE platform = :platform "  # noqa: S608
+                "AND organisation = :organisation AND contract = :contract",
+                gone,
+            )
+        cursor.executemany(_upsert(prefix, table, rows[0] if rows else {}), rows)
+
+
+def _row(state: AccessState, table: str, key: Any) -> dict[str, Any] | None:
+    if table == "keys":
+        return {"aggregate_id": str(key), "natural_key": json.dumps(state.keys[key])}
+    if table == "platforms":
+        return {"platform": key, "settings": json.dumps(state.platforms[key], sort_keys=True)}
+    if table == "organisations":
+        return {"organisation": key, "name": state.organisations[key]}
+    if table == "contracts":
+        contract = state.contracts[key]
+        return {
+            "platform": key[0],
+            "contract": key[1],
+            "holder": contract["holder"],
+            "covered": json.dumps(contract["covered"]),
+            "name": contract["name"],
+        }
+    if table == "coverage":
+        present = key[2] in state.coverage.get(key[:2], set())
+        return dict(zip(KEYS[table], key, strict=True)) if present else None
+    if table == "advisors":
+        advisor = state.advisors[key]
+        return {
+            "platform": key[0],
+            "organisation": key[1],
+            "licensed": int(advisor["licensed"]),
+            "licence": advisor["licence"],
+            "changed_at": advisor["changed_at"],
+        }
+    return asdict(state.grants[key])
+
+
+def _upsert(prefix: str, table: str, sample: dict[str, Any]) -> str:
+    columns = list(sample)
+    keys = KEYS[table]
+    updates = [f"{c} = excluded.{c}" for c in columns if c not in keys]
+    conflict = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+    return (
+        f"INSERT INTO {prefix}{table} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(':' + c for c in columns)}) "
+        f"ON CONFLICT ({', '.join(keys)}) {conflict}"
+    )
+
+
+def load_state(cursor: Cursor, prefix: str, name: str) -> tuple[AccessState, int]:
+    """The state stored in the tables, with its position; and the tracking generation."""
+    state = AccessState()
+    for aggregate, key in _select(cursor, prefix, "keys", "aggregate_id, natural_key"):
+        value = json.loads(key)
+        state.keys[UUID(aggregate)] = tuple(value) if isinstance(value, list) else value
+    for slug, settings in _select(cursor, prefix, "platforms", "platform, settings"):
+        state.platforms[slug] = json.loads(settings)
+    for ref, org_name in _select(cursor, prefix, "organisations", "organisation, name"):
+        state.organisations[ref] = org_name
+    for platform, contract, holder, covered, title in _select(
+        cursor, prefix, "contracts", "platform, contract, holder, covered, name"
+    ):
+        state.contracts[(platform, contract)] = {
+            "holder": holder,
+            "covered": json.loads(covered),
+            "name": title,
+        }
+    for platform, organisation, contract in _select(
+        cursor, prefix, "coverage", "platform, organisation, contract"
+    ):
+        state.coverage[(platform, organisation)].add(contract)
+    for platform, organisation, licensed, licence, changed_at in _select(
+        cursor, prefix, "advisors", "platform, organisation, licensed, licence, changed_at"
+    ):
+        state.advisors[(platform, organisation)] = {
+            "licensed": bool(licensed),
+            "licence": licence,
+            "changed_at": changed_at,
+        }
+    for values in _select(cursor, prefix, "grants", ", ".join(GRANT_COLUMNS)):
+        state.add_grant(GrantRow(**dict(zip(GRANT_COLUMNS, values, strict=True))))
+    state.position, generation = tracking(cursor, name)
+    return state, generation
+
+
+def _select(cursor: Cursor, prefix: str, table: str, columns: str) -> list[tuple[Any, ...]]:
+    return cursor.execute(f"SELECT {columns} FROM {prefix}{table}").fetchall()  # noqa: S608
