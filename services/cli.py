@@ -7,6 +7,7 @@ import logging
 import sys
 
 from services import demo, keys
+from services.projections import cli as projections_cli
 from services.settings import Settings, SettingsError, load_settings
 
 
@@ -32,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "role",
         nargs="?",
-        choices=["embedded", "grants"],
+        choices=["embedded", "grants", "projections"],
         default="embedded",
         help="embedded (default) or a distributed role",
     )
@@ -41,6 +42,7 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=serve_command)
     load = commands.add_parser("demo", help="load demo platforms and organisations")
     load.set_defaults(handler=demo_command)
+    projections_cli.add_commands(commands)
     return root
 
 
@@ -60,7 +62,8 @@ def serve_command(settings: Settings, args: argparse.Namespace) -> int:
             f"{settings.data_dir / 'admin-token'}):\n  {new_admin_token}",
             flush=True,
         )
-    app = create_app(settings, tokens)
+    roles = ("grants", "projections") if args.role == "embedded" else (args.role,)
+    app = create_app(settings, tokens, roles=roles)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

@@ -27,20 +27,27 @@ POSTGRES_URL = os.environ.get(
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The test database, created when missing; an unreachable server fails the run."""
+def postgres_url() -> Iterator[str]:
+    """A fresh database for this run, dropped afterwards; an unreachable server fails the run.
+
+    Tests inside the run share it and use random ids; a new database per run keeps the log
+    small and independent of what earlier runs (or earlier view schemas) left behind.
+    """
     url = psycopg.conninfo.conninfo_to_dict(POSTGRES_URL)
-    name = str(url.pop("dbname"))
+    name = f"{url.pop('dbname')}_{os.getpid()}"
     try:
-        with psycopg.connect(dbname="postgres", autocommit=True, **url) as conn:  # type: ignore[arg-type]
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-            ).fetchone()
-            if not exists:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        admin = psycopg.connect(dbname="postgres", autocommit=True, **url)  # type: ignore[arg-type]
     except psycopg.OperationalError as error:
         pytest.fail(f"PostgreSQL is required for the test suite ({POSTGRES_URL}): {error}")
-    return POSTGRES_URL
+    with admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 @dataclass

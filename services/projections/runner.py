@@ -30,10 +30,12 @@ class AccessProjection:
         event_log: EventLog,
         database: ViewDatabase,
         batch_size: int = 1000,
-        write: bool = True,
+        *,
+        prefix: str = "view_",
+        name: str = VIEW,
     ) -> None:
         self.log, self.database = event_log, database
-        self.batch_size, self.write = batch_size, write
+        self.batch_size, self.prefix, self.name = batch_size, prefix, name
         self.lock = threading.RLock()
         self.state = AccessState()
         self.generation = 0
@@ -47,8 +49,10 @@ class AccessProjection:
     def load(self) -> None:
         """Create the tables if needed and load the stored state."""
         with self.database.transaction() as cursor:
-            tables.create_tables(cursor, "view_")
-            state, generation = tables.load_state(cursor, "view_", VIEW)
+            if tables.drop_if_outdated(cursor):
+                log.info("view tables of another version dropped; replaying the log")
+            tables.create_tables(cursor, self.prefix)
+            state, generation = tables.load_state(cursor, self.prefix, self.name)
         with self.lock:
             self.state, self.generation = state, generation
 
@@ -63,7 +67,7 @@ class AccessProjection:
             for event, position in events:
                 self.state.apply(event, position)
             dirty = self.state.take_dirty()
-        if self.write and not self._commit(old, dirty):
+        if not self._commit(old, dirty, len(events)):
             log.warning("tracking moved under the access projection; reloading")
             self.load()
             return 0
@@ -71,12 +75,13 @@ class AccessProjection:
             callback(self.state.position)
         return len(events)
 
-    def _commit(self, old: int, dirty: dict[str, set[object]]) -> bool:
+    def _commit(self, old: int, dirty: dict[str, set[object]], count: int) -> bool:
+        new = self.state.position
         try:
             with self.database.transaction() as cursor:
-                if not tables.advance(cursor, VIEW, old, self.state.position, self.generation):
+                if not tables.advance(cursor, self.name, old, new, self.generation, count):
                     raise _Conflict
-                tables.write_changes(cursor, "view_", self.state, dirty)
+                tables.write_changes(cursor, self.prefix, self.state, dirty)
         except _Conflict:
             return False
         return True
@@ -107,7 +112,7 @@ class AccessProjection:
 
     def _check_generation(self) -> None:
         with self.database.transaction() as cursor:
-            _, generation = tables.tracking(cursor, VIEW)
+            _, generation, _ = tables.tracking(cursor, self.name)
         if generation != self.generation:
             log.info("access views were swapped (generation %s); reloading", generation)
             self.load()

@@ -47,11 +47,19 @@ INDEXES = {
 }
 
 
+VERSION = "access-1"
+"""Bump when the tables or the handlers change meaning: stored views of another version are
+dropped and replayed from the log on start."""
+TRACKING = (
+    "CREATE TABLE IF NOT EXISTS view_tracking (name TEXT PRIMARY KEY, "
+    "position BIGINT NOT NULL, generation BIGINT NOT NULL, applied BIGINT NOT NULL, "
+    "version TEXT NOT NULL)"
+)
+
+
 def create_tables(cursor: Cursor, prefix: str) -> None:
-    cursor.execute(
-        "CREATE TABLE IF NOT EXISTS view_tracking (name TEXT PRIMARY KEY, "
-        "position BIGINT NOT NULL, generation BIGINT NOT NULL)"
-    )
+    """Create the tracking table and the view tables under `prefix` if they are missing."""
+    cursor.execute(TRACKING)
     for table, columns in SCHEMA.items():
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {prefix}{table} ({columns})")
     if prefix == "view_":
@@ -76,26 +84,57 @@ def _is_postgres(cursor: Cursor) -> bool:
     return cursor._database.is_postgres
 
 
-def tracking(cursor: Cursor, name: str) -> tuple[int, int]:
-    """(position, generation) of a view; (0, 0) before its first batch."""
+def drop_if_outdated(cursor: Cursor) -> bool:
+    """Drop view tables written by another view version (or an older tracking layout)."""
+    try:
+        cursor.execute("SAVEPOINT probe")
+        rows = cursor.execute("SELECT name, version FROM view_tracking").fetchall()
+        cursor.execute("RELEASE SAVEPOINT probe")
+    except Exception:  # noqa: BLE001 - a missing table or column both mean "outdated"
+        cursor.execute("ROLLBACK TO SAVEPOINT probe")
+        rows = [("?", "?")]
+    if all(version == VERSION for _, version in rows):
+        return False
+    drop_tables(cursor, "view_")
+    drop_tables(cursor, "rebuild_")
+    cursor.execute("DROP TABLE IF EXISTS view_tracking")
+    return True
+
+
+def drop_tables(cursor: Cursor, prefix: str) -> None:
+    if prefix == "view_":
+        cursor.execute("DROP VIEW IF EXISTS view_portal_access")
+    for table in SCHEMA:
+        cursor.execute(f"DROP TABLE IF EXISTS {prefix}{table}")
+
+
+def tracking(cursor: Cursor, name: str) -> tuple[int, int, int]:
+    """(position, generation, events applied) of a view; zeros before its first batch."""
     row = cursor.execute(
-        "SELECT position, generation FROM view_tracking WHERE name = :name", {"name": name}
+        "SELECT position, generation, applied FROM view_tracking WHERE name = :name",
+        {"name": name},
     ).fetchone()
-    return (int(row[0]), int(row[1])) if row else (0, 0)
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
 
-def advance(cursor: Cursor, name: str, old: int, new: int, generation: int) -> bool:
+def advance(cursor: Cursor, name: str, old: int, new: int, generation: int, count: int) -> bool:
     """Move the tracking position from `old` to `new`; False if someone else moved it."""
-    if old == 0 and tracking(cursor, name) == (0, 0):
+    if old == 0 and tracking(cursor, name) == (0, 0, 0):
         cursor.execute(
-            "INSERT INTO view_tracking VALUES (:name, :new, :generation)",
-            {"name": name, "new": new, "generation": generation},
+            "INSERT INTO view_tracking VALUES (:name, :new, :generation, :count, :version)",
+            {
+                "name": name,
+                "new": new,
+                "generation": generation,
+                "count": count,
+                "version": VERSION,
+            },
         )
         return True
     cursor.execute(
-        "UPDATE view_tracking SET position = :new WHERE name = :name "
-        "AND position = :old AND generation = :generation",
-        {"name": name, "new": new, "old": old, "generation": generation},
+        "UPDATE view_tracking SET position = :new, applied = applied + :count "
+        "WHERE name = :name AND position = :old AND generation = :generation",
+        {"name": name, "new": new, "old": old, "generation": generation, "count": count},
     )
     return cursor.rowcount == 1
 
@@ -198,9 +237,33 @@ def load_state(cursor: Cursor, prefix: str, name: str) -> tuple[AccessState, int
         }
     for values in _select(cursor, prefix, "grants", ", ".join(GRANT_COLUMNS)):
         state.add_grant(GrantRow(**dict(zip(GRANT_COLUMNS, values, strict=True))))
-    state.position, generation = tracking(cursor, name)
+    state.position, generation, _ = tracking(cursor, name)
     return state, generation
 
 
 def _select(cursor: Cursor, prefix: str, table: str, columns: str) -> list[tuple[Any, ...]]:
     return cursor.execute(f"SELECT {columns} FROM {prefix}{table}").fetchall()  # noqa: S608
+
+
+def swap_in(cursor: Cursor, name: str, rebuilt: str) -> None:
+    """Replace the live tables by the rebuilt ones and move tracking over, in one transaction."""
+    position, _, applied = tracking(cursor, rebuilt)
+    _, generation, _ = tracking(cursor, name)
+    drop_tables(cursor, "view_")
+    for table in SCHEMA:
+        cursor.execute(f"ALTER TABLE rebuild_{table} RENAME TO view_{table}")
+    create_indexes_and_views(cursor)
+    cursor.execute(
+        "DELETE FROM view_tracking WHERE name IN (:name, :rebuilt)",
+        {"name": name, "rebuilt": rebuilt},
+    )
+    cursor.execute(
+        "INSERT INTO view_tracking VALUES (:name, :position, :generation, :applied, :version)",
+        {
+            "name": name,
+            "position": position,
+            "generation": generation + 1,
+            "applied": applied,
+            "version": VERSION,
+        },
+    )

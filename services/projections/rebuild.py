@@ -1,0 +1,65 @@
+"""Rebuild a view from position 0 into fresh tables, then swap them in.
+
+The rebuild writes `rebuild_*` tables with their own tracking row, so a rebuild killed half
+way resumes where it stopped; the live views keep serving until the swap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from services.projections import tables
+from services.projections.db import ViewDatabase
+from services.projections.log import EventLog
+from services.projections.runner import VIEW, AccessProjection
+
+VIEWS = (VIEW,)
+Progress = Callable[[int, int], None]
+
+
+def rebuild_view(
+    event_log: EventLog,
+    database: ViewDatabase,
+    progress: Progress,
+    batch_size: int = 5000,
+    fresh: bool = True,
+) -> int:
+    """Replay the log into rebuild tables and swap them in; answer the position reached.
+
+    `fresh` discards a rebuild left behind by an earlier run; without it, that run resumes.
+    """
+    name = f"{VIEW}:rebuild"
+    if fresh:
+        with database.transaction() as cursor:
+            tables.drop_tables(cursor, "rebuild_")
+            cursor.execute(tables.TRACKING)
+            cursor.execute("DELETE FROM view_tracking WHERE name = :name", {"name": name})
+    projection = AccessProjection(event_log, database, batch_size, prefix="rebuild_", name=name)
+    projection.load()
+    head = event_log.head()
+    while projection.process_batch():
+        progress(projection.position, max(head, projection.position))
+    with database.transaction() as cursor:
+        tables.swap_in(cursor, VIEW, name)
+    return projection.position
+
+
+def view_status(event_log: EventLog, database: ViewDatabase) -> list[dict[str, object]]:
+    """Each view's position, lag behind the log and events applied."""
+    head = event_log.head()
+    with database.transaction() as cursor:
+        cursor.execute(tables.TRACKING)
+        rows = cursor.execute(
+            "SELECT name, position, applied, generation, version FROM view_tracking ORDER BY name"
+        ).fetchall()
+    return [
+        {
+            "view": name,
+            "position": position,
+            "lag": head - position,
+            "applied": applied,
+            "generation": generation,
+            "version": version,
+        }
+        for name, position, applied, generation, version in rows
+    ]
