@@ -56,7 +56,9 @@ def build_mailer(settings: Settings, application: GrantsApplication) -> Confirma
 
 def build_projection(settings: Settings) -> AccessProjection:
     """The access projection on the configured store, loaded from its tables (this connects)."""
-    projection = AccessProjection(open_event_log(settings), ViewDatabase(settings))
+    projection = AccessProjection(
+        open_event_log(settings), ViewDatabase(settings), settings.projection_batch_size
+    )
     projection.load()
     return projection
 

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         2.0, ge=0, le=60, description="seconds a query waits for its min_position"
     )
     ready_max_lag: int = Field(1000, ge=0, description="events a view may lag before /readyz fails")
+    projection_batch_size: int = Field(
+        1000, ge=1, le=100_000, description="events a projection applies per transaction"
+    )
     postgres_pool_size: int = Field(10, ge=1, le=200, description="connections per process")
 
     @field_validator("database_url")

@@ -18,6 +18,7 @@ from psycopg import sql
 
 from services.app import create_app
 from services.grants.application import GrantsApplication
+from services.projections.runner import AccessProjection
 from services.settings import Settings
 from tests.support import TOKENS, Clock, ServerThread
 
@@ -58,6 +59,7 @@ class Stack:
     settings: Settings
     clock: Clock
     app: GrantsApplication
+    projection: AccessProjection
     url: str
 
 
@@ -73,7 +75,9 @@ def stack(
     clock = Clock()
     app = create_app(settings, TOKENS, clock=clock)
     with ServerThread(app) as server:
-        yield Stack(request.param, settings, clock, app.state.grants, server.url)
+        yield Stack(
+            request.param, settings, clock, app.state.grants, app.state.projection, server.url
+        )
 
 
 @pytest.fixture
@@ -85,3 +89,19 @@ def app(stack: Stack) -> GrantsApplication:
 def client(stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=stack.url, timeout=30) as http:
         yield http
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def fresh_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings on a store of its own (a new SQLite file or PostgreSQL database) per test."""
+    if request.param == "sqlite":
+        yield Settings(data_dir=tmp_path, database_url=None)
+        return
+    base: str = request.getfixturevalue("postgres_url")
+    name = f"{base.rsplit('/', 1)[1]}_{os.urandom(4).hex()}"
+    url = psycopg.conninfo.conninfo_to_dict(base)
+    url.pop("dbname")
+    with psycopg.connect(dbname="postgres", autocommit=True, **url) as admin:  # type: ignore[arg-type]
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        yield Settings(data_dir=tmp_path, database_url=base.rsplit("/", 1)[0] + "/" + name)
+        admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -147,7 +147,7 @@ def write_changes(
         keys = dirty[table]
         if not keys:
             continue
-        rows = [row for row in (_row(state, table, key) for key in keys) if row is not None]
+        rows = [row for row in (view_row(state, table, key) for key in keys) if row is not None]
         if table == "coverage":
             gone = [
                 dict(zip(KEYS[table], key, strict=True))
@@ -162,7 +162,7 @@ def write_changes(
         cursor.executemany(_upsert(prefix, table, rows[0] if rows else {}), rows)
 
 
-def _row(state: AccessState, table: str, key: Any) -> dict[str, Any] | None:
+def view_row(state: AccessState, table: str, key: Any) -> dict[str, Any] | None:
     if table == "keys":
         return {"aggregate_id": str(key), "natural_key": json.dumps(state.keys[key])}
     if table == "platforms":
