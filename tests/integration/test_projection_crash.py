@@ -12,8 +12,8 @@ from pathlib import Path
 from services.app import build_grants_application
 from services.projections import tables
 from services.projections.db import ViewDatabase
-from services.projections.runner import AccessProjection
 from services.projections.log import open_event_log
+from services.projections.runner import AccessProjection
 from services.settings import Settings
 from tests.e2e.cli import TOEGANG, clean_env, serving
 from tests.projection_support import count_events, replay, snapshot
