@@ -13,7 +13,7 @@ from services.http.auth import Caller, requires
 router = APIRouter(prefix="/v1")
 
 
-def grants_app(request: Request) -> GrantsApplication:
+async def grants_app(request: Request) -> GrantsApplication:
     application: GrantsApplication = request.app.state.grants
     return application
 

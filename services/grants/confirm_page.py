@@ -76,7 +76,7 @@ SAFE_HEADERS = {
 }
 
 
-def page_language(request: Request) -> str:
+async def page_language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"), request.app.state.locale)
 
 

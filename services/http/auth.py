@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -48,10 +48,13 @@ def caller_of(request: Request) -> Caller:
     return caller
 
 
-def requires(*scopes: str) -> Callable[[Request], Caller]:
-    """A dependency admitting callers that hold any of `scopes`."""
+def requires(*scopes: str) -> Callable[[Request], Awaitable[Caller]]:
+    """A dependency admitting callers that hold any of `scopes`.
 
-    def dependency(request: Request) -> Caller:
+    Async on purpose: a sync dependency costs a thread-pool hop on every request.
+    """
+
+    async def dependency(request: Request) -> Caller:
         caller = caller_of(request)
         if not caller.scopes & set(scopes):
             raise Problem("insufficient_scope", f"this endpoint needs one of: {', '.join(scopes)}")

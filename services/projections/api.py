@@ -23,12 +23,12 @@ from services.projections.runner import AccessProjection
 router = APIRouter(prefix="/v1", tags=["access"])
 
 
-def access_projection(request: Request) -> AccessProjection:
+async def access_projection(request: Request) -> AccessProjection:
     projection: AccessProjection = request.app.state.projection
     return projection
 
 
-def clock(request: Request) -> Callable[[], datetime]:
+async def clock(request: Request) -> Callable[[], datetime]:
     now: Callable[[], datetime] = request.app.state.clock
     return now
 

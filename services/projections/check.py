@@ -29,7 +29,7 @@ def check_access(
     now: datetime,
 ) -> Decision:
     """Decide one access question; the most specific reason comes first."""
-    login = evaluate_login(state, platform, actor, now)
+    login = evaluate_login(state, platform, actor, now, only=organisation)
     portal = login.portals.get(organisation)
     if portal is None:
         return Decision(False, reasons=_why_not(state, platform, login, organisation, now))

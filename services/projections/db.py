@@ -80,6 +80,37 @@ class Cursor:
         if rows:
             self._cursor.executemany(self._database.sql(statement), rows)
 
+    def upsert_many(
+        self, table: str, keys: tuple[str, ...], rows: Sequence[dict[str, Any]]
+    ) -> None:
+        """Insert or update rows by key: COPY into a staging table on PostgreSQL (one round
+        trip per table and batch), executemany on SQLite."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        updates = [f"{c} = excluded.{c}" for c in columns if c not in keys]
+        conflict = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+        names = ", ".join(columns)
+        if not self._database.is_postgres:
+            values = ", ".join(":" + c for c in columns)
+            self.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({values}) "  # noqa: S608
+                f"ON CONFLICT ({', '.join(keys)}) {conflict}",
+                rows,
+            )
+            return
+        stage = f"stage_{table}"
+        self._cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table}) ON COMMIT DELETE ROWS"
+        )
+        with self._cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        self._cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(keys)}) {conflict}"
+        )
+
     def fetchall(self) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self._cursor.fetchall()]
 

@@ -8,7 +8,6 @@ changes on every swap, so a running projection notices and reloads.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
@@ -159,7 +158,7 @@ def write_changes(
                 "AND organisation = :organisation AND contract = :contract",
                 gone,
             )
-        cursor.executemany(_upsert(prefix, table, rows[0] if rows else {}), rows)
+        cursor.upsert_many(f"{prefix}{table}", KEYS[table], rows)
 
 
 def view_row(state: AccessState, table: str, key: Any) -> dict[str, Any] | None:
@@ -190,19 +189,7 @@ def view_row(state: AccessState, table: str, key: Any) -> dict[str, Any] | None:
             "licence": advisor["licence"],
             "changed_at": advisor["changed_at"],
         }
-    return asdict(state.grants[key])
-
-
-def _upsert(prefix: str, table: str, sample: dict[str, Any]) -> str:
-    columns = list(sample)
-    keys = KEYS[table]
-    updates = [f"{c} = excluded.{c}" for c in columns if c not in keys]
-    conflict = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
-    return (
-        f"INSERT INTO {prefix}{table} ({', '.join(columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(':' + c for c in columns)}) "
-        f"ON CONFLICT ({', '.join(keys)}) {conflict}"
-    )
+    return dict(vars(state.grants[key]))
 
 
 def load_state(cursor: Cursor, prefix: str, name: str) -> tuple[AccessState, int]:
