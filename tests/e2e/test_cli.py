@@ -61,3 +61,16 @@ def test_demo_loads_idempotently_and_prints_curl_lines(tmp_path: Path) -> None:
         )
         assert grant.status_code == 404
         assert httpx.get(f"{url}/readyz").json()["checks"]["store"]["position"] > 0
+
+
+def test_projections_rebuild_and_status(tmp_path: Path) -> None:
+    assert run(["demo"], tmp_path).returncode == 0
+    rebuilt = run(["projections", "rebuild"], tmp_path)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "events/s" in rebuilt.stderr and "swapped in" in rebuilt.stderr
+    status = run(["projections", "status"], tmp_path)
+    assert status.returncode == 0, status.stderr
+    row = next(line for line in status.stdout.splitlines() if " access " in line)
+    cells = [cell.strip() for cell in row.strip("│┃ ").split("│")]
+    position, lag = int(cells[1]), int(cells[2])
+    assert position > 0 and lag == 0
