@@ -38,7 +38,9 @@ STAFF = {"method": "service", "client": "bench"}
 def fresh_database(url: str) -> None:
     base, name = url.rsplit("/", 1)
     with psycopg.connect(base + "/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
@@ -46,17 +48,30 @@ def employer_events(platform: str, number: int, advisor: str) -> list[Any]:
     """About 9 events: an employer, its contract and coverage, a confirmed (and changed) grant."""
     now = datetime.now(UTC)
     employer = f"kvk:{20_000_000 + number:08d}"
-    organisation = Organisation(ref=employer, name=f"Werkgever {number}",
-                                contact_email="hr@example.org", actor=STAFF)
-    contract = Contract(platform=platform, contract=f"C{number}", holder=employer,
-                        covered=[employer], name="C", actor=STAFF)
+    organisation = Organisation(
+        ref=employer, name=f"Werkgever {number}", contact_email="hr@example.org", actor=STAFF
+    )
+    contract = Contract(
+        platform=platform,
+        contract=f"C{number}",
+        holder=employer,
+        covered=[employer],
+        name="C",
+        actor=STAFF,
+    )
     coverage = Coverage(platform=platform, organisation=employer, actor=STAFF)
     coverage.add_contract(contract=f"C{number}", actor=STAFF)
     grant = Grant(platform=platform, grantor=employer, grantee=advisor, actor=STAFF)
-    grant.request(rights="view", basis="advisor", actor=STAFF, now=now,
-                  expires_at=now + timedelta(days=7))
-    grant.issue_confirmation(confirmation_id="x", token_hash=f"{number:064x}", sent_to="hr@e.org",
-                             expires_at=now + timedelta(days=7), actor=STAFF)
+    grant.request(
+        rights="view", basis="advisor", actor=STAFF, now=now, expires_at=now + timedelta(days=7)
+    )
+    grant.issue_confirmation(
+        confirmation_id="x",
+        token_hash=f"{number:064x}",
+        sent_to="hr@e.org",
+        expires_at=now + timedelta(days=7),
+        actor=STAFF,
+    )
     grant.confirm(token_hash=f"{number:064x}", actor=STAFF, now=now)
     if number % 3 == 0:
         grant.change_rights(rights="edit", actor=STAFF, now=now)
@@ -108,8 +123,9 @@ def rebuild_rate(settings: Settings) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=200_000)
-    parser.add_argument("--database-url",
-                        default="postgresql://postgres@127.0.0.1:5432/toegang_bench")
+    parser.add_argument(
+        "--database-url", default="postgresql://postgres@127.0.0.1:5432/toegang_bench"
+    )
     args = parser.parse_args()
     fresh_database(args.database_url)
     settings = Settings(database_url=args.database_url)

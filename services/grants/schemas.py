@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from services.grants import identifiers
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Email = Annotated[str, StringConstraints(min_length=3, max_length=254)]
-OrgRef = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+
+
+def _organisation_number(ref: str) -> str:
+    try:
+        return identifiers.organisation_ref(ref)
+    except identifiers.InvalidIdentifier as error:
+        raise PydanticCustomError("invalid_identifier", error.detail) from None
+
+
+OrgRef = Annotated[
+    str, StringConstraints(min_length=1, max_length=20), AfterValidator(_organisation_number)
+]
 Rights = Literal["view", "edit"]
 Capability = Literal["employer_view", "employer_edit", "advisor"]
 Uri = Annotated[str, StringConstraints(min_length=1, max_length=256)]

@@ -123,7 +123,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         errors = [
             {"location": [str(p) for p in e["loc"]], "message": e["msg"]} for e in error.errors()
         ]
-        return problem_response(request, "invalid_request", "", errors=errors)
+        kinds = {e["type"] for e in error.errors()}
+        code = "invalid_identifier" if kinds == {"invalid_identifier"} else "invalid_request"
+        return problem_response(request, code, "", errors=errors)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> JSONResponse:

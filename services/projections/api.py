@@ -52,8 +52,12 @@ async def caught_up(request: Request, projection: AccessProjection, position: in
         )
 
 
-def reasons_out(request: Request, reasons: list[Reason]) -> list[dict[str, str]]:
-    language = negotiate(request.headers.get("accept-language"), request.app.state.locale)
+def reasons_out(
+    request: Request, reasons: list[Reason], platform_locale: str | None = None
+) -> list[dict[str, str]]:
+    """Reasons in the caller's language, else the platform's, else the service default."""
+    default = platform_locale or request.app.state.locale
+    language = negotiate(request.headers.get("accept-language"), default)
     return [
         {
             "code": r.code,
@@ -62,6 +66,11 @@ def reasons_out(request: Request, reasons: list[Reason]) -> list[dict[str, str]]
         }
         for r in reasons
     ]
+
+
+def locale_of(projection: AccessProjection, platform: str) -> str | None:
+    locale: str | None = projection.state.platforms.get(platform, {}).get("locale")
+    return locale
 
 
 @router.post("/platforms/{platform}/access/portals", response_model=s.PortalsOut)
@@ -85,7 +94,7 @@ async def portals(
             status=403,
             text_key=first.key,
             position=position,
-            reasons=reasons_out(request, login.refused),
+            reasons=reasons_out(request, login.refused, locale_of(projection, platform)),
         )
     portals_ = sorted(login.portals.values(), key=lambda p: (p.via != "own", p.organisation))
     return {"portals": [vars(p) for p in portals_], "position": position}
@@ -112,7 +121,7 @@ async def check(
         "allowed": decision.allowed,
         "rights": decision.rights,
         "via": decision.via,
-        "reasons": reasons_out(request, decision.reasons),
+        "reasons": reasons_out(request, decision.reasons, locale_of(projection, platform)),
         "position": position,
     }
 

@@ -101,7 +101,12 @@ def _own_login(
     if not login.portals and (
         only is None or not _any_portal(state, platform, person, capability, now)
     ):
-        login.refused = [Reason("organisation_unknown")]
+        advisor_on_own = own_rights is None and state.is_covered(platform, subject)
+        login.refused = [
+            Reason("rights_insufficient", "advisor")
+            if advisor_on_own
+            else Reason("organisation_unknown")
+        ]
     return login
 
 
@@ -134,7 +139,8 @@ def _chain_login(
         if grant is not None and grant.status_at(now) == "active" and grant.rights:
             login.portals[employer] = Portal(employer, lower_rights(rights, grant.rights), "chain")
         else:
-            login.refused = [*grant_reasons(grant, now), Reason("chain_without_grant")]
+            specific = grant_reasons(grant, now) if grant is not None else []
+            login.refused = [*specific, Reason("chain_without_grant")]
     else:
         login.portals[employer] = Portal(employer, rights, "chain")
     return login
