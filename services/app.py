@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from services import keys
 from services.grants import api as grants_api
-from services.grants import confirm_page
+from services.grants import confirm_page, users_api
 from services.grants.app_base import utc_now
 from services.grants.application import GrantsApplication
 from services.grants.store import eventsourcing_env
@@ -137,6 +137,7 @@ def create_app(
     app.add_middleware(RequestMiddleware, latency=app.state.metrics.latency)
     if "grants" in roles:
         app.include_router(grants_api.router)
+        app.include_router(users_api.router)
         app.include_router(confirm_page.router)
     if "projections" in roles:
         app.include_router(access_api.router)

@@ -10,9 +10,10 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from services.grants.domain.base import DomainError
+from services.grants.store import register_transcodings
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,6 +57,10 @@ class StoreApplication(Application[UUID]):
         super().__init__(env)
         self.clock = clock
         self.listeners: list[Callable[[int], None]] = []
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
 
     def _find(self, aggregate_class: type[A], aggregate_id: UUID) -> A | None:
         try:

@@ -17,7 +17,8 @@ from services.grants.domain.grant import ConfirmationInvalid, Grant, grant_basis
 from services.grants.domain.organisation import Organisation, OrganisationUnknown
 from services.grants.reference import ReferenceData
 from services.grants.store import event_positions
-from services.grants.tokens import ConfirmationTokens, grant_id_of, hash_token
+from services.grants.tokens import AccessCodes, ConfirmationTokens, grant_id_of, hash_token
+from services.grants.users import UsersUseCases
 
 RIGHTS_TEXT = {
     "nl": {"view": "bekijken", "edit": "bekijken en wijzigen"},
@@ -26,7 +27,7 @@ RIGHTS_TEXT = {
 }
 
 
-class GrantsApplication(ReferenceData):
+class GrantsApplication(UsersUseCases, ReferenceData):
     """Employers grant, confirm, change and revoke access to their portal."""
 
     name = "toegang"
@@ -41,6 +42,7 @@ class GrantsApplication(ReferenceData):
     ) -> None:
         super().__init__(env, clock)
         self.tokens = tokens
+        self.codes = AccessCodes(tokens.key)
         self.confirm_ttl = confirm_ttl
 
     @retry_on_conflict

@@ -44,6 +44,13 @@ class EHerkenningActorIn(Strict):
     loa: Uri
 
 
+class CredentialsActorIn(Strict):
+    """A user of a credential platform (Ethias-style), identified by its user id."""
+
+    method: Literal["credentials"]
+    user_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
 class PlatformIn(Strict):
     name: Name
     login: Annotated[list[Literal["eherkenning", "credentials"]], Field(min_length=1, max_length=2)]

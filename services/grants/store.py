@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, JSONTranscoder, Transcoding
 
 from services.settings import Settings
 
@@ -56,3 +57,21 @@ def event_positions(recorder: ApplicationRecorder, originator_id: UUID) -> dict[
         cursor.execute(statement, (key,))
         rows = cursor.fetchall()
     return {int(row["version"]): int(row["position"]) for row in rows}
+
+
+class DateAsISO(Transcoding):
+    """Calendar dates (agreement signing, valid_until) in events, as ISO 8601 strings."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+def register_transcodings(transcoder: JSONTranscoder) -> None:
+    """The transcodings toegang adds to eventsourcing's defaults."""
+    transcoder.register(DateAsISO())

@@ -31,6 +31,10 @@ class ConfirmationTokens:
             raise ValueError("the token key must have at least 256 bits")
         self._key = key
 
+    @property
+    def key(self) -> bytes:
+        return self._key
+
     def issue(self, grant_id: UUID) -> IssuedToken:
         """A fresh token for a grant: random confirmation id, derived secret, hash."""
         confirmation_id = secrets.token_hex(32)
@@ -58,3 +62,36 @@ def grant_id_of(token: str) -> UUID | None:
         return UUID(hex=prefix)
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code_id: str
+    code: str
+    code_hash: str
+
+
+class AccessCodes:
+    """One-time activation codes for platform users: derived like tokens, stored as hashes.
+
+    A code reads `XXXX-XXXX-XXXX-XXXX` (80 bits, base32 without look-alike letters).
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._key = hashlib.sha256(b"access-codes:" + key).digest()
+
+    def issue(self) -> IssuedCode:
+        code_id = secrets.token_hex(32)
+        code = self.derive(code_id)
+        return IssuedCode(code_id, code, hash_code(code))
+
+    def derive(self, code_id: str) -> str:
+        digest = hmac.new(self._key, code_id.encode(), hashlib.sha256).digest()[:10]
+        text = base64.b32encode(digest).decode()
+        return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+def hash_code(code: str) -> str:
+    """The SHA-256 of a code as typed (case and dashes do not matter)."""
+    normalised = code.replace("-", "").replace(" ", "").upper()
+    return hashlib.sha256(normalised.encode()).hexdigest()

@@ -10,9 +10,9 @@ from uuid import UUID
 
 import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import JSONTranscoder, Notification
 
-from services.grants.store import eventsourcing_env
+from services.grants.store import eventsourcing_env, register_transcodings
 from services.settings import Settings
 
 log = logging.getLogger("toegang.log")
@@ -22,6 +22,10 @@ class EventLog(Application[UUID]):
     """The toegang event store, opened to read notifications and decode them into events."""
 
     name = "toegang"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
 
     def read(self, after: int, limit: int) -> Sequence[Notification]:
         """Up to `limit` notifications with positions greater than `after`, in order."""

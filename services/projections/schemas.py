@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
-from services.grants.schemas import EHerkenningActorIn, OrgRef, Ref, Strict
-
-
-class CredentialsActorIn(Strict):
-    """A user of a credential platform (Ethias-style), identified by its user id."""
-
-    method: Literal["credentials"]
-    user_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-
+from services.grants.schemas import CredentialsActorIn, EHerkenningActorIn, OrgRef, Ref, Strict
 
 Actor = Annotated[EHerkenningActorIn | CredentialsActorIn, Field(discriminator="method")]
 MinPosition = Annotated[int, Field(ge=0, le=2**62)]
@@ -42,7 +34,7 @@ class ReasonOut(BaseModel):
 class PortalOut(BaseModel):
     organisation: str
     rights: str
-    via: Literal["own", "grant", "chain"]
+    via: Literal["own", "grant", "chain", "user"]
 
 
 class PortalsOut(BaseModel):

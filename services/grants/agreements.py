@@ -1,0 +1,177 @@
+"""Use cases of credential platforms run by provider staff: agreements, master users,
+announcements and document notices."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from services.grants import identifiers
+from services.grants.app_base import StoreApplication, retry_on_conflict
+from services.grants.domain.actor import service_actor
+from services.grants.domain.agreement import Agreement, NoAgreement
+from services.grants.domain.announcement import Announcement
+from services.grants.domain.base import Actor, DomainError
+from services.grants.domain.document import DocumentNotice
+from services.grants.domain.organisation import Organisation
+from services.grants.domain.platform import Platform
+from services.grants.domain.platform_user import PlatformUser
+from services.grants.domain.register import AgreementRegister
+from services.grants.tokens import AccessCodes
+
+MASTER_FICHE = {
+    "rights": "edit",
+    "contracts": "all",
+    "external": False,
+    "assignment": None,
+    "valid_until": None,
+}
+
+
+class PlatformMismatch(DomainError):
+    code = "platform_mismatch"
+
+
+class AgreementsUseCases(StoreApplication):
+    """Provider staff sign agreements, appoint master users and publish notices."""
+
+    codes: AccessCodes
+    code_ttl = timedelta(days=14)
+
+    @retry_on_conflict
+    def sign_agreement(
+        self,
+        platform: str,
+        ref: str,
+        reference: str,
+        notification_email: str,
+        signed_on: date,
+        client: str,
+    ) -> dict[str, Any]:
+        """Sign or change an agreement; a new reference revokes every user of the old one."""
+        self._credential_platform(platform)
+        ref = self._get(
+            Organisation, Organisation.create_id(identifiers.organisation_ref(ref)), "organisation"
+        ).ref
+        identifiers.reference(reference, "reference")
+        email, actor = identifiers.email_address(notification_email), service_actor(client)
+        agreement = self._find(Agreement, Agreement.create_id(platform, ref))
+        revoked: list[PlatformUser] = []
+        register = None
+        if agreement is None:
+            agreement = Agreement(
+                platform=platform,
+                organisation=ref,
+                reference=reference,
+                notification_email=email,
+                signed_on=signed_on,
+                actor=actor,
+            )
+            register = self._register(platform)
+            register.add(organisation=ref)
+        else:
+            for user_id in agreement.sign(reference, email, signed_on, actor):
+                user = self._get(PlatformUser, UUID(user_id), "user")
+                user.revoke(reason="agreement_superseded", actor=actor)
+                revoked.append(user)
+        position = self._save(agreement, register, *revoked)
+        return {
+            "platform": platform,
+            "organisation": ref,
+            "reference": reference,
+            "revoked": [str(user.id) for user in revoked],
+            "position": position,
+        }
+
+    @retry_on_conflict
+    def appoint_master_user(
+        self, platform: str, ref: str, name: str, email: str, client: str
+    ) -> dict[str, Any]:
+        """Create the master user from the master-user form; a previous master is revoked."""
+        agreement = self._agreement(platform, identifiers.organisation_ref(ref))
+        actor = service_actor(client)
+        previous = None
+        if agreement.master_user_id is not None:
+            previous = self._get(PlatformUser, UUID(agreement.master_user_id), "user")
+            if previous.status == "active":
+                previous.revoke(reason="master_user_replaced", actor=actor)
+                agreement.remove_user(user_id=str(previous.id))
+        fiche = {"name": name, "email": identifiers.email_address(email), **MASTER_FICHE}
+        user = self.new_user(agreement, fiche, is_master=True, actor=actor)
+        agreement.appoint_master_user(user_id=str(user.id), actor=actor)
+        position = self._save(agreement, previous, user)
+        return {"user_id": str(user.id), "login": user.login, "position": position}
+
+    def new_user(
+        self, agreement: Agreement, fiche: dict[str, Any], is_master: bool, actor: Actor
+    ) -> PlatformUser:
+        """A user fiche under the agreement, with a login and a first access code."""
+        number = agreement.next_user_number()
+        login = f"{agreement.organisation.split(':')[1]}-{number:03d}"
+        user = PlatformUser(
+            platform=agreement.platform,
+            organisation=agreement.organisation,
+            number=number,
+            login=login,
+            agreement=agreement.reference,
+            fiche=fiche,
+            is_master=is_master,
+            actor=actor,
+        )
+        agreement.add_user(user_id=str(user.id), login=login)
+        self.issue_code(user, actor)
+        return user
+
+    def issue_code(self, user: PlatformUser, actor: Actor) -> None:
+        issued = self.codes.issue()
+        user.issue_credentials(
+            code_id=issued.code_id,
+            code_hash=issued.code_hash,
+            expires_at=self.clock() + self.code_ttl,
+            actor=actor,
+        )
+
+    @retry_on_conflict
+    def publish_announcement(
+        self, platform: str, subject: dict[str, str], body: dict[str, str], client: str
+    ) -> dict[str, Any]:
+        """Record platform news; it is mailed to every agreement address of the platform."""
+        self._get(Platform, Platform.create_id(platform), f"platform {platform[:64]}")
+        news = Announcement(
+            platform=platform, subject=subject, body=body, actor=service_actor(client)
+        )
+        return {"announcement_id": str(news.id), "position": self._save(news)}
+
+    @retry_on_conflict
+    def publish_document(
+        self, platform: str, ref: str, kind: str, title: str, client: str
+    ) -> dict[str, Any]:
+        """Record that new documents are available; mailed to the agreement address."""
+        agreement = self._agreement(platform, identifiers.organisation_ref(ref))
+        notice = DocumentNotice(
+            platform=platform,
+            organisation=agreement.organisation,
+            kind=kind,
+            title=title,
+            actor=service_actor(client),
+        )
+        return {"document_id": str(notice.id), "position": self._save(notice)}
+
+    def _credential_platform(self, platform: str) -> Platform:
+        found = self._get(Platform, Platform.create_id(platform), f"platform {platform[:64]}")
+        if "credentials" not in found.login:
+            raise PlatformMismatch(f"{platform} is not a credential platform")
+        return found
+
+    def _agreement(self, platform: str, ref: str) -> Agreement:
+        self._credential_platform(platform)
+        agreement = self._find(Agreement, Agreement.create_id(platform, ref))
+        if agreement is None:
+            raise NoAgreement(f"{ref} has no agreement on {platform}")
+        return agreement
+
+    def _register(self, platform: str) -> AgreementRegister:
+        return self._find(AgreementRegister, AgreementRegister.create_id(platform)) or (
+            AgreementRegister(platform=platform)
+        )
