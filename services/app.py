@@ -21,12 +21,13 @@ from services.grants import confirm_page, users_api
 from services.grants.app_base import utc_now
 from services.grants.application import GrantsApplication
 from services.grants.store import eventsourcing_env
+from services.grants.sweeper import ExpirySweeper
 from services.grants.tokens import ConfirmationTokens
 from services.http.auth import TokenRegistry
 from services.http.metrics import Metrics
 from services.http.middleware import RequestMiddleware
 from services.http.problems import install_problem_handlers
-from services.notifications.outbox import ConfirmationMailer, FileOutbox
+from services.notifications.outbox import FileOutbox, OutboxMailer
 from services.projections import api as access_api
 from services.projections.db import ViewDatabase
 from services.projections.log import listen_for_appends, open_event_log
@@ -48,8 +49,8 @@ def build_grants_application(
     )
 
 
-def build_mailer(settings: Settings, application: GrantsApplication) -> ConfirmationMailer:
-    return ConfirmationMailer(
+def build_mailer(settings: Settings, application: GrantsApplication) -> OutboxMailer:
+    return OutboxMailer(
         application, FileOutbox(settings.outbox_dir), settings.confirm_link, settings.mail_from
     )
 
@@ -103,7 +104,12 @@ def start_roles(
             grants.listeners.append(app.state.projection.wake)
         mailer = build_mailer(settings, grants)
         grants.listeners.append(lambda _: mailer.wake())
-        stack.enter_context(background(mailer.run, "confirmation-mailer"))
+        stack.enter_context(background(mailer.run, "outbox-mailer"))
+        sweeper = ExpirySweeper(grants, ViewDatabase(settings))
+        stack.callback(sweeper.database.close)
+        stack.enter_context(
+            background(lambda stop: sweeper.run(stop, settings.sweep_interval), "expiry-sweeper")
+        )
 
 
 def create_app(

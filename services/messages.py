@@ -19,7 +19,13 @@ def catalogue(language: str) -> dict[str, dict[str, str]]:
 
 def texts(code: str, language: str) -> dict[str, str]:
     """Title, detail and remedy for a code; English, then the code itself, as fallback."""
-    entry = catalogue(language).get(code) or catalogue("en").get(code)
+    base = code.partition("@")[0]
+    entry = (
+        catalogue(language).get(code)
+        or catalogue("en").get(code)
+        or catalogue(language).get(base)
+        or catalogue("en").get(base)
+    )
     if entry is None:
         return {"title": code.replace("_", " "), "detail": code, "remedy": ""}
     return entry

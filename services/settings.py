@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     projection_batch_size: int = Field(
         1000, ge=1, le=100_000, description="events a projection applies per transaction"
     )
+    sweep_interval: float = Field(
+        60.0, gt=0, description="seconds between sweeps that record due expiries"
+    )
     postgres_pool_size: int = Field(10, ge=1, le=200, description="connections per process")
 
     @field_validator("database_url")

@@ -23,6 +23,8 @@ def snapshot(state: AccessState) -> dict[str, list[Any]]:
         "coverage": {(*k, c) for k, cs in state.coverage.items() for c in cs},
         "advisors": set(state.advisors),
         "grants": set(state.grants),
+        "agreements": set(state.agreements),
+        "users": set(state.users),
     }
     return {
         table: sorted(

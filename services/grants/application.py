@@ -9,12 +9,13 @@ from uuid import UUID
 
 from services.grants import identifiers
 from services.grants.app_base import NotFound, as_plain, retry_on_conflict, utc_now
-from services.grants.domain.actor import EHerkenningActor
+from services.grants.domain.actor import EHerkenningActor, service_actor
 from services.grants.domain.advisor import Advisor
 from services.grants.domain.base import Actor, DomainError
 from services.grants.domain.coverage import Coverage
 from services.grants.domain.grant import ConfirmationInvalid, Grant, grant_basis
 from services.grants.domain.organisation import Organisation, OrganisationUnknown
+from services.grants.notices import NoticeQueries
 from services.grants.reference import ReferenceData
 from services.grants.store import event_positions
 from services.grants.tokens import AccessCodes, ConfirmationTokens, grant_id_of, hash_token
@@ -27,7 +28,7 @@ RIGHTS_TEXT = {
 }
 
 
-class GrantsApplication(UsersUseCases, ReferenceData):
+class GrantsApplication(NoticeQueries, UsersUseCases, ReferenceData):
     """Employers grant, confirm, change and revoke access to their portal."""
 
     name = "toegang"
@@ -115,6 +116,13 @@ class GrantsApplication(UsersUseCases, ReferenceData):
         position = self._save(grant)
         return {**self._summary(grant), "position": position}
 
+    @retry_on_conflict
+    def expire_grant_request(self, grant_id: str) -> dict[str, Any]:
+        """Record the expiry of a pending request whose link has run out (nothing otherwise)."""
+        grant = self._grant(grant_id)
+        grant.expire_if_due(self.clock(), service_actor("toegang"))
+        return {**self._summary(grant), "position": self._save(grant)}
+
     def get_grant(self, grant_id: str) -> dict[str, Any]:
         """A grant's current state and its whole history, each step with its log position."""
         grant = self._grant(grant_id)
@@ -144,6 +152,19 @@ class GrantsApplication(UsersUseCases, ReferenceData):
             "expires_at": as_plain(grant.expires_at),
             "platform_name": self._platform(grant.platform).name,
         }
+
+    def confirmation_mail(self, grant_id: UUID, version: int) -> list[dict[str, Any]]:
+        """The confirmation link, to the grantor's registered address only."""
+        notice = self.confirmation_notice(grant_id, version)
+        return [
+            {
+                "kind": "grant_confirmation",
+                "locale": notice["locale"],
+                "to": notice["sent_to"],
+                "context": notice,
+                "key": f"grant-confirmation.{grant_id}.{version}",
+            }
+        ]
 
     def confirmation_notice(self, grant_id: UUID, version: int) -> dict[str, Any]:
         """What the confirmation mail for a recorded ConfirmationIssued event says."""

@@ -1,15 +1,16 @@
-"""The file outbox and the tracked processor that fills it with confirmation mail.
+"""The file outbox and the tracked processor that fills it with mail.
 
 Until the notification service runs, mail is written as `.eml` files. The mailer reads the
-log after its tracked position, writes each mail under a name derived from its event (so a
-replay overwrites rather than duplicates), then advances the position: a crash in between
-writes the same file again, never a second one.
+log after its tracked position, writes each mail under a name derived from its event and
+recipient (so a replay overwrites rather than duplicates), then advances the position: a
+crash in between writes the same file again, never a second one.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -17,12 +18,32 @@ from email.policy import SMTP
 from pathlib import Path
 from typing import Any
 
+from eventsourcing.persistence import Notification
+
 from services.grants.application import GrantsApplication
+from services.grants.domain.announcement import Announcement
+from services.grants.domain.document import DocumentNotice
 from services.grants.domain.grant import Grant
+from services.grants.domain.platform_user import PlatformUser
 from services.notifications.mail import render_mail
 
 log = logging.getLogger("toegang.outbox")
-CONFIRMATION_TOPIC = f"{Grant.__module__}:{Grant.ConfirmationIssued.__qualname__}"  # type: ignore[attr-defined]
+
+
+def topic(event_class: type) -> str:
+    return f"{event_class.__module__}:{event_class.__qualname__}"
+
+
+CONFIRMATION_TOPIC = topic(Grant.ConfirmationIssued)  # type: ignore[attr-defined]
+MAIL_TOPICS = {
+    CONFIRMATION_TOPIC: lambda app, n: app.confirmation_mail(n.originator_id, n.originator_version),
+    topic(PlatformUser.CredentialsIssued): lambda app, n: app.credentials_mail(  # type: ignore[attr-defined]
+        n.originator_id, n.originator_version
+    ),
+    topic(Announcement.Published): lambda app, n: app.announcement_mails(n.originator_id),  # type: ignore[attr-defined]
+    topic(DocumentNotice.Published): lambda app, n: app.document_mails(n.originator_id),  # type: ignore[attr-defined]
+}
+MailsFor = Callable[[GrantsApplication, Notification], list[dict[str, Any]]]
 
 
 class FileOutbox:
@@ -59,8 +80,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-class ConfirmationMailer:
-    """Tracked processor: every ConfirmationIssued event becomes one mail in the outbox."""
+class OutboxMailer:
+    """Tracked processor: each notifying event becomes one mail per recipient in the outbox."""
 
     def __init__(
         self,
@@ -79,42 +100,45 @@ class ConfirmationMailer:
         self._wakeup.set()
 
     def process_pending(self) -> int:
-        """Mail everything recorded after the tracked position; answer how many were mailed."""
+        """Mail everything recorded after the tracked position; answer how many mails."""
         mailed = 0
         while True:
-            after = self.outbox.position()
             notifications = self.app.recorder.select_notifications(
-                start=after,
+                start=self.outbox.position(),
                 limit=self.batch_size,
-                topics=[CONFIRMATION_TOPIC],
+                topics=list(MAIL_TOPICS),
                 inclusive_of_start=False,
             )
             if not notifications:
                 return mailed
             for notification in notifications:
-                self._mail(notification.originator_id, notification.originator_version)
+                mailed += self._mail(notification)
                 self.outbox.advance(notification.id)
-                mailed += 1
 
-    def _mail(self, grant_id: Any, version: int) -> None:
-        notice = self.app.confirmation_notice(grant_id, version)
-        context = {**notice, "link": self.link(notice["token"])}
-        message = render_mail(
-            "grant_confirmation",
-            notice["locale"],
-            notice["sent_to"],
-            self.sender,
-            context,
-            message_key=f"grant-confirmation.{grant_id}.{version}",
-        )
-        self.outbox.deliver(message, f"grant-confirmation-{grant_id}-{version}")
-        log.info("confirmation mail written for grant %s version %s", grant_id, version)
+    def _mail(self, notification: Notification) -> int:
+        mails: list[dict[str, Any]] = MAIL_TOPICS[notification.topic](self.app, notification)
+        for mail in mails:
+            context = dict(mail["context"])
+            if mail["kind"] == "grant_confirmation":
+                context["link"] = self.link(context["token"])
+            message = render_mail(
+                mail["kind"],
+                mail["locale"],
+                mail["to"],
+                self.sender,
+                context,
+                message_key=mail["key"],
+            )
+            self.outbox.deliver(message, re.sub(r"[^A-Za-z0-9-]", "-", mail["key"]))
+            log.info("%s mail written for position %s", mail["kind"], notification.id)
+        return len(mails)
 
-    def run(self, stop: threading.Event, interval: float = 0.2) -> None:
+    def run(self, stop: threading.Event, interval: float = 0.5) -> None:
         """Poll until `stop` is set; errors are logged and retried, never fatal."""
         while not stop.is_set():
             try:
                 self.process_pending()
             except Exception:
-                log.exception("confirmation mailer failed; retrying")
-            stop.wait(interval)
+                log.exception("mailer failed; retrying")
+            self._wakeup.wait(interval)
+            self._wakeup.clear()

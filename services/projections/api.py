@@ -163,3 +163,28 @@ async def advisor_clients(
     with projection.lock:
         answer = queries.advisor_clients(projection.state, platform, organisation, now())
         return {**answer, "position": projection.position}
+
+
+UsersWriter = Annotated[Caller, Depends(requires("users:write"))]
+
+
+@router.get(
+    "/platforms/{platform}/organisations/{organisation}/users",
+    response_model=s.OrganisationUsersOut,
+    tags=["credential platforms"],
+)
+async def organisation_users(
+    platform: str,
+    organisation: str,
+    request: Request,
+    projection: Projection,
+    now: Clock,
+    _: UsersWriter,
+    actor: Annotated[str, Query(max_length=64)],
+    min_position: MinPosition = None,
+) -> dict[str, Any]:
+    """The master user's list of users (`actor` is the master user's id)."""
+    await caught_up(request, projection, min_position)
+    with projection.lock:
+        answer = queries.organisation_users(projection.state, platform, organisation, actor, now())
+        return {**answer, "position": projection.position}

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from services.grants.domain.base import rights_cover
-from services.projections.evaluation import Login, Reason, evaluate_login, grant_reasons
+from services.projections.evaluation import Login, Portal, Reason, evaluate_login, grant_reasons
 from services.projections.state import AccessState
 
 
@@ -33,7 +33,7 @@ def check_access(
     portal = login.portals.get(organisation)
     if portal is None:
         return Decision(False, reasons=_why_not(state, platform, login, organisation, now))
-    if contract is not None and contract not in state.coverage.get((platform, organisation), ()):
+    if contract is not None and not _in_scope(state, platform, portal, contract):
         return Decision(False, portal.rights, portal.via, [Reason("contract_out_of_scope")])
     if not rights_cover(portal.rights, action):
         return Decision(
@@ -42,10 +42,18 @@ def check_access(
     return Decision(True, portal.rights, portal.via)
 
 
+def _in_scope(state: AccessState, platform: str, portal: Portal, contract: str) -> bool:
+    if portal.contracts is not None:
+        return contract in portal.contracts
+    return contract in state.coverage.get((platform, portal.organisation), ())
+
+
 def _why_not(
     state: AccessState, platform: str, login: Login, organisation: str, now: datetime
 ) -> list[Reason]:
     person = login.actor
+    if person is None and not login.refused:
+        return [Reason("organisation_mismatch")]  # a user fiche opens its own organisation only
     if person is None or any(r.code in _LOGIN_FAILURES for r in login.refused):
         return login.refused
     reasons: list[Reason] = []

@@ -12,7 +12,7 @@ from typing import Any
 from services.grants.domain.actor import EHerkenningActor
 from services.grants.domain.base import DomainError, lower_rights
 from services.grants.domain.platform import login_capability
-from services.projections.state import AccessState, GrantRow
+from services.projections.state import AccessState, GrantRow, UserRow
 
 CAPABILITY_RIGHTS = {"employer_view": "view", "employer_edit": "edit"}
 
@@ -34,6 +34,7 @@ class Portal:
     organisation: str
     rights: str
     via: str
+    contracts: tuple[str, ...] | None = None  # None: every contract of the organisation
 
 
 @dataclass
@@ -65,8 +66,8 @@ def evaluate_login(
     settings = state.platforms.get(platform)
     if settings is None:
         raise PlatformUnknown(f"platform {platform[:64]} not found")
-    if actor.get("method") != "eherkenning":
-        return Login(refused=[Reason("login_method_not_accepted")])
+    if actor.get("method") == "credentials":
+        return credentials_login(state, platform, settings, actor["user_id"], now)
     person = EHerkenningActor.from_dict(actor)
     try:
         capability = login_capability(settings, person)
@@ -158,3 +159,38 @@ def grant_reasons(grant: GrantRow | None, now: datetime) -> list[Reason]:
         "none": [Reason("no_grant")],
         "new": [Reason("no_grant")],
     }.get(status, [])
+
+
+def credentials_login(
+    state: AccessState, platform: str, settings: dict[str, Any], user_id: str, now: datetime
+) -> Login:
+    """A credential platform's user (DESIGN §1 step 5): one organisation, the fiche's rights."""
+    if "credentials" not in settings["login"]:
+        return Login(refused=[Reason("login_method_not_accepted")])
+    user = state.users.get(user_id)
+    if user is None:
+        return Login(refused=[Reason("user_unknown")])
+    if user.platform != platform:
+        return Login(refused=[Reason("platform_mismatch")])
+    reasons = user_reasons(state, user, now)
+    if reasons:
+        return Login(refused=reasons)
+    scope = None if user.contracts == "all" else tuple(user.contracts)
+    portal = Portal(user.organisation, user.rights, "user", scope)
+    return Login(portals={user.organisation: portal})
+
+
+def user_reasons(state: AccessState, user: UserRow, now: datetime) -> list[Reason]:
+    """Why a user fiche gives no access now (empty when it does)."""
+    agreement = state.agreements.get((user.platform, user.organisation))
+    status = user.status_on(now.date().isoformat())
+    if status == "revoked":
+        superseded = user.end_reason == "agreement_superseded"
+        return [Reason("agreement_superseded" if superseded else "user_revoked")]
+    if status == "expired":
+        return [Reason("user_expired")]
+    if agreement is None:
+        return [Reason("no_agreement")]
+    if agreement["reference"] != user.agreement:
+        return [Reason("agreement_superseded")]
+    return []

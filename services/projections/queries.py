@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from services.grants.domain.platform_user import NotMasterUser
 from services.projections.evaluation import PlatformUnknown
 from services.projections.state import AccessState, GrantRow
 
@@ -71,3 +72,48 @@ def advisor_clients(
 def _known(state: AccessState, platform: str) -> None:
     if platform not in state.platforms:
         raise PlatformUnknown(f"platform {platform[:64]} not found")
+
+
+def organisation_users(
+    state: AccessState, platform: str, organisation: str, master: str, now: datetime
+) -> dict[str, Any]:
+    """The master user's list of the organisation's users: status, rights, scope, expiry."""
+    _known(state, platform)
+    user = state.users.get(master)
+    agreement = state.agreements.get((platform, organisation))
+    if (
+        user is None
+        or agreement is None
+        or agreement["master_user_id"] != master
+        or (user.status != "active")
+    ):
+        raise NotMasterUser("only the organisation's master user on this platform may")
+    today = now.date().isoformat()
+    rows = sorted(
+        (state.users[u] for u in state.users_of.get((platform, organisation), ())),
+        key=lambda row: row.position,
+    )
+    return {
+        "organisation": organisation,
+        "agreement": agreement["reference"],
+        "users": [
+            {
+                "user_id": r.user_id,
+                "login": r.login,
+                "name": r.name,
+                "is_master": r.is_master,
+                "rights": r.rights,
+                "contracts": r.contracts,
+                "external": r.external,
+                "assignment": r.assignment,
+                "valid_until": r.valid_until,
+                "status": r.status_on(today),
+                "end_reason": r.end_reason,
+                "since": r.since,
+                "ended_at": r.ended_at,
+                "agreement": r.agreement,
+                "activated": bool(r.activated_at),
+            }
+            for r in rows
+        ],
+    }

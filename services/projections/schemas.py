@@ -80,3 +80,28 @@ class AdvisorClientsOut(BaseModel):
     licensed: bool | None
     clients: list[GrantSummary]
     position: int
+
+
+class UserSummary(BaseModel):
+    user_id: str
+    login: str
+    name: str
+    is_master: bool
+    rights: str
+    contracts: list[str] | Literal["all"]
+    external: bool
+    assignment: str | None
+    valid_until: str | None
+    status: str
+    end_reason: str | None
+    since: str | None
+    ended_at: str | None
+    agreement: str
+    activated: bool
+
+
+class OrganisationUsersOut(BaseModel):
+    organisation: str
+    agreement: str
+    users: list[UserSummary]
+    position: int

@@ -12,7 +12,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-TABLES = ("keys", "platforms", "organisations", "contracts", "coverage", "advisors", "grants")
+TABLES = (
+    "keys",
+    "platforms",
+    "organisations",
+    "contracts",
+    "coverage",
+    "advisors",
+    "grants",
+    "agreements",
+    "users",
+)
 
 
 @dataclass
@@ -41,6 +51,38 @@ class GrantRow:
 
 
 @dataclass
+class UserRow:
+    """One platform user fiche as the views show it (name and e-mail for the master's list)."""
+
+    user_id: str
+    platform: str
+    organisation: str
+    login: str
+    agreement: str
+    is_master: bool
+    name: str
+    email: str
+    rights: str
+    contracts: list[str] | str
+    external: bool
+    assignment: str | None
+    valid_until: str | None
+    status: str = "active"
+    end_reason: str | None = None
+    since: str | None = None
+    ended_at: str | None = None
+    code_issued_at: str | None = None
+    activated_at: str | None = None
+    position: int = 0
+
+    def status_on(self, today: str) -> str:
+        """`expired` once valid_until has passed, even before the Expired event is recorded."""
+        if self.status == "active" and self.valid_until is not None and self.valid_until < today:
+            return "expired"
+        return self.status
+
+
+@dataclass
 class AccessState:
     """Everything the access views hold, with the indexes the queries need."""
 
@@ -53,6 +95,9 @@ class AccessState:
     by_grantee: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     by_grantor: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     pairs: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    agreements: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    users: dict[str, UserRow] = field(default_factory=dict)
+    users_of: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     keys: dict[UUID, Any] = field(default_factory=dict)
     position: int = 0
     dirty: dict[str, set[Any]] = field(default_factory=lambda: {t: set() for t in TABLES})
@@ -63,6 +108,11 @@ class AccessState:
         self.by_grantee[(row.platform, row.grantee)].add(row.grant_id)
         self.by_grantor[(row.platform, row.grantor)].add(row.grant_id)
         self.pairs[(row.platform, row.grantor, row.grantee)] = row.grant_id
+
+    def add_user(self, row: UserRow) -> None:
+        """Index a user row (when it is created or loaded)."""
+        self.users[row.user_id] = row
+        self.users_of[(row.platform, row.organisation)].add(row.user_id)
 
     def pair(self, platform: str, grantor: str, grantee: str) -> GrantRow | None:
         grant_id = self.pairs.get((platform, grantor, grantee))

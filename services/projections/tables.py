@@ -12,9 +12,10 @@ from typing import Any
 from uuid import UUID
 
 from services.projections.db import Cursor
-from services.projections.state import TABLES, AccessState, GrantRow
+from services.projections.state import TABLES, AccessState, GrantRow, UserRow
 
 GRANT_COLUMNS = tuple(GrantRow.__dataclass_fields__)
+USER_COLUMNS = tuple(UserRow.__dataclass_fields__)
 SCHEMA = {
     "keys": "aggregate_id TEXT PRIMARY KEY, natural_key TEXT NOT NULL",
     "platforms": "platform TEXT PRIMARY KEY, settings TEXT NOT NULL",
@@ -29,6 +30,15 @@ SCHEMA = {
     "grantee TEXT NOT NULL, rights TEXT, status TEXT NOT NULL, basis TEXT, "
     "requested_at TEXT, expires_at TEXT, active_since TEXT, ended_at TEXT, "
     "end_reason TEXT, position BIGINT NOT NULL",
+    "agreements": "platform TEXT, organisation TEXT, reference TEXT NOT NULL, "
+    "signed_on TEXT NOT NULL, notification_email TEXT NOT NULL, master_user_id TEXT, "
+    "PRIMARY KEY (platform, organisation)",
+    "users": "user_id TEXT PRIMARY KEY, platform TEXT NOT NULL, organisation TEXT NOT NULL, "
+    "login TEXT NOT NULL, agreement TEXT NOT NULL, is_master INTEGER NOT NULL, "
+    "name TEXT NOT NULL, email TEXT NOT NULL, rights TEXT NOT NULL, contracts TEXT NOT NULL, "
+    "external INTEGER NOT NULL, assignment TEXT, valid_until TEXT, status TEXT NOT NULL, "
+    "end_reason TEXT, since TEXT, ended_at TEXT, code_issued_at TEXT, activated_at TEXT, "
+    "position BIGINT NOT NULL",
 }
 KEYS = {
     "keys": ("aggregate_id",),
@@ -38,15 +48,19 @@ KEYS = {
     "coverage": ("platform", "organisation", "contract"),
     "advisors": ("platform", "organisation"),
     "grants": ("grant_id",),
+    "agreements": ("platform", "organisation"),
+    "users": ("user_id",),
 }
 INDEXES = {
     "grants_grantee": "grants (platform, grantee)",
     "grants_grantor": "grants (platform, grantor)",
     "grants_pending": "grants (status, expires_at)",
+    "users_organisation": "users (platform, organisation)",
+    "users_valid_until": "users (status, valid_until)",
 }
 
 
-VERSION = "access-1"
+VERSION = "access-2"
 """Bump when the tables or the handlers change meaning: stored views of another version are
 dropped and replayed from the log on start."""
 TRACKING = (
@@ -189,6 +203,16 @@ def view_row(state: AccessState, table: str, key: Any) -> dict[str, Any] | None:
             "licence": advisor["licence"],
             "changed_at": advisor["changed_at"],
         }
+    if table == "agreements":
+        return {"platform": key[0], "organisation": key[1], **state.agreements[key]}
+    if table == "users":
+        row = dict(vars(state.users[key]))
+        row.update(
+            contracts=json.dumps(row["contracts"]),
+            is_master=int(row["is_master"]),
+            external=int(row["external"]),
+        )
+        return row
     return dict(vars(state.grants[key]))
 
 
@@ -222,6 +246,23 @@ def load_state(cursor: Cursor, prefix: str, name: str) -> tuple[AccessState, int
             "licence": licence,
             "changed_at": changed_at,
         }
+    for platform, organisation, reference, signed_on, email, master in _select(
+        cursor,
+        prefix,
+        "agreements",
+        "platform, organisation, reference, signed_on, notification_email, master_user_id",
+    ):
+        state.agreements[(platform, organisation)] = {
+            "reference": reference,
+            "signed_on": signed_on,
+            "notification_email": email,
+            "master_user_id": master,
+        }
+    for values in _select(cursor, prefix, "users", ", ".join(USER_COLUMNS)):
+        row = UserRow(**dict(zip(USER_COLUMNS, values, strict=True)))
+        row.contracts = json.loads(str(row.contracts))
+        row.is_master, row.external = bool(row.is_master), bool(row.external)
+        state.add_user(row)
     for values in _select(cursor, prefix, "grants", ", ".join(GRANT_COLUMNS)):
         state.add_grant(GrantRow(**dict(zip(GRANT_COLUMNS, values, strict=True))))
     state.position, generation, _ = tracking(cursor, name)

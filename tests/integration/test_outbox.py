@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.app import build_mailer
-from services.notifications.outbox import ConfirmationMailer, FileOutbox
+from services.notifications.outbox import OutboxMailer, FileOutbox
 from tests.conftest import Stack
 from tests.mailbox import read_mail, token_in
 from tests.world import build_world
 
 
-def fresh_mailer(stack: Stack, directory: Path) -> ConfirmationMailer:
+def fresh_mailer(stack: Stack, directory: Path) -> OutboxMailer:
     """A mailer with its own outbox, starting at the current end of the log."""
     mailer = build_mailer(stack.settings.model_copy(update={"data_dir": directory}), stack.app)
     mailer.outbox.advance(stack.app.position())

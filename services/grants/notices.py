@@ -1,0 +1,136 @@
+"""What each notifying event says, to whom, in which language: plain values for the mailer."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from services.grants.app_base import StoreApplication, as_plain
+from services.grants.domain.agreement import Agreement
+from services.grants.domain.announcement import Announcement
+from services.grants.domain.document import DocumentNotice
+from services.grants.domain.organisation import Organisation
+from services.grants.domain.platform import Platform
+from services.grants.domain.platform_user import PlatformUser
+from services.grants.domain.register import AgreementRegister
+from services.grants.tokens import AccessCodes
+
+RIGHTS_TEXT = {
+    "nl": {"view": "raadplegen", "edit": "raadplegen en invoeren"},
+    "en": {"view": "view", "edit": "view and change"},
+    "fr": {"view": "consulter", "edit": "consulter et encoder"},
+}
+KIND_TEXT = {
+    "nl": {
+        "pension_fiche": "nieuwe pensioenfiches",
+        "invoice": "een nieuwe factuur",
+        "annual_adjustment": "het bestand voor de jaarlijkse aanpassing",
+    },
+    "en": {
+        "pension_fiche": "new pension fiches",
+        "invoice": "a new invoice",
+        "annual_adjustment": "the annual adjustment file",
+    },
+    "fr": {
+        "pension_fiche": "de nouvelles fiches de pension",
+        "invoice": "une nouvelle facture",
+        "annual_adjustment": "le fichier d'adaptation annuelle",
+    },
+}
+Mail = dict[str, Any]
+
+
+class NoticeQueries(StoreApplication):
+    """Turn recorded events into mails (kind, locale, recipient, context, stable key)."""
+
+    codes: AccessCodes
+
+    def credentials_mail(self, user_id: UUID, version: int) -> list[Mail]:
+        """The access code, to the user's own address only."""
+        user: PlatformUser = self.repository.get(user_id, version=version)
+        platform = self._platform_of(user.platform)
+        context = {
+            "name": user.fiche["name"],
+            "login": user.login,
+            "code": self.codes.derive(user.code_id or ""),
+            "platform_name": platform.name,
+            "organisation_name": self._name(user.organisation),
+            "rights_text": RIGHTS_TEXT[platform.locale][user.fiche["rights"]],
+            "expires_at": as_plain(user.code_expires_at),
+            "is_master": user.is_master,
+        }
+        return [
+            {
+                "kind": "access_code",
+                "locale": platform.locale,
+                "to": user.fiche["email"],
+                "context": context,
+                "key": f"access-code.{user_id}.{version}",
+            }
+        ]
+
+    def announcement_mails(self, announcement_id: UUID) -> list[Mail]:
+        """The news, to every current agreement address of the platform, in its language."""
+        news: Announcement = self.repository.get(announcement_id)
+        platform = self._platform_of(news.platform)
+        language = _pick(news.subject, platform.locale)
+        register = self._find(AgreementRegister, AgreementRegister.create_id(news.platform))
+        mails = []
+        for organisation in register.organisations if register else []:
+            agreement = self._find(Agreement, Agreement.create_id(news.platform, organisation))
+            if agreement is None:
+                continue
+            context = {
+                "subject": news.subject[language],
+                "body": news.body.get(language, ""),
+                "platform_name": platform.name,
+                "organisation_name": self._name(organisation),
+            }
+            mails.append(
+                {
+                    "kind": "announcement",
+                    "locale": language,
+                    "to": agreement.notification_email,
+                    "context": context,
+                    "key": f"announcement.{announcement_id}.{organisation}",
+                }
+            )
+        return mails
+
+    def document_mails(self, notice_id: UUID) -> list[Mail]:
+        """The notice, to the organisation's agreement address."""
+        notice: DocumentNotice = self.repository.get(notice_id)
+        platform = self._platform_of(notice.platform)
+        agreement = self._find(Agreement, Agreement.create_id(notice.platform, notice.organisation))
+        if agreement is None:
+            return []
+        context = {
+            "kind_text": KIND_TEXT[platform.locale][notice.kind],
+            "title": notice.title,
+            "platform_name": platform.name,
+            "organisation_name": self._name(notice.organisation),
+        }
+        return [
+            {
+                "kind": "document_notice",
+                "locale": platform.locale,
+                "to": agreement.notification_email,
+                "context": context,
+                "key": f"document.{notice_id}",
+            }
+        ]
+
+    def _platform_of(self, slug: str) -> Platform:
+        return self._get(Platform, Platform.create_id(slug), f"platform {slug}")
+
+    def _name(self, ref: str) -> str:
+        organisation = self._find(Organisation, Organisation.create_id(ref))
+        return organisation.name if organisation else ref
+
+
+def _pick(texts: dict[str, str], preferred: str) -> str:
+    """The preferred language if the text has it, else nl, fr, en in that order."""
+    for language in (preferred, "nl", "fr", "en"):
+        if language in texts:
+            return language
+    return next(iter(texts))
