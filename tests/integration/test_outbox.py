@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.app import build_mailer
-from services.notifications.outbox import OutboxMailer, FileOutbox
+from services.notifications.outbox import FileOutbox, OutboxMailer
 from tests.conftest import Stack
 from tests.mailbox import read_mail, token_in
 from tests.world import build_world
