@@ -35,6 +35,22 @@ PLATFORMS = {
         "min_loa": "EH3",
         "services": {},
         "chain_authorisation": "not_accepted",
+        "locale": "nl",
+    },
+    "ethias-extranet-wettelijk": {
+        "name": "Ethias Extranet Wettelijk Pensioen",
+        "login": ["credentials"],
+        "min_loa": "EH3",
+        "services": {},
+        "chain_authorisation": "not_accepted",
+        "locale": "nl",
+    },
+    "ethias-connect": {
+        "name": "Ethias Connect",
+        "login": ["credentials"],
+        "min_loa": "EH3",
+        "services": {},
+        "chain_authorisation": "not_accepted",
         "locale": "fr",
     },
 }
@@ -61,14 +77,10 @@ def load(settings: Settings, admin_token: str) -> str:
                 slug, "PC-1001", EMPLOYER, [GROUP], "Korenschoof pensioen", "demo"
             )
             app.register_advisor(slug, ADVISOR, "AFM-12345678", "demo")
-        app.register_contract(
-            "ethias-extranet-aanvullend",
-            "G-2024-001",
-            "kbo:0403019261",
-            [],
-            "Groep Trois Clés",
-            "demo",
-        )
+        for contract, title in (("G-2024-001", "Groep Trois Clés"), ("G-2024-002", "Kader")):
+            app.register_contract(
+                "ethias-extranet-aanvullend", contract, "kbo:0403019261", [], title, "demo"
+            )
     finally:
         app.close()
     return instructions(settings, admin_token)
@@ -87,7 +99,7 @@ def instructions(settings: Settings, admin_token: str) -> str:
         },
         separators=(",", ":"),
     )
-    return f"""Demo data loaded: 3 platforms, 4 organisations, contract PC-1001, advisor {ADVISOR}.
+    return f"""Demo data loaded: 5 platforms, 4 organisations, contract PC-1001, advisor {ADVISOR}.
 
 Admin token: {admin_token}
 Try (with `toegang serve` running):

@@ -49,3 +49,33 @@ def test_readme_quick_start_commands_are_the_ones_ci_runs() -> None:
     assert test_command, "README lost its test command"
     assert ".venv/bin/pytest" in ci
     assert "-e '.[dev]'" in ci
+
+
+def test_readme_credential_platform_walk_through(tmp_path: Path) -> None:
+    assert run(["demo"], tmp_path).returncode == 0
+    found = re.search(
+        r"<!-- walk-through-credentials -->\n```sh\n(.*?)```", README.read_text(), re.DOTALL
+    )
+    assert found, "README has no credential walk-through"
+    with serving(tmp_path) as (url, _):
+        result = subprocess.run(
+            ["bash", "-c", "set -euo pipefail\n" + found.group(1)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=90,
+            env=clean_env(API=url),
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr + result.stdout
+    lines = result.stdout.splitlines()
+    decisions = [line for line in lines if line.startswith("[true") or line.startswith("[false")]
+    assert decisions == [
+        "[true,[]]",
+        '[false,["rights_insufficient"]]',
+        '[false,["contract_out_of_scope"]]',
+        "[true,[]]",
+        '[false,["agreement_superseded"]]',
+    ]
+    counts = {line.split()[1]: int(line.split()[0]) for line in lines[-3:]}
+    assert counts == {"access-code": 3, "announcement": 1, "document": 1}
