@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from services.projections import tables
+from services.projections import rows
 from services.projections.db import ViewDatabase
 from services.projections.log import EventLog
 from services.projections.runner import AccessProjection
@@ -28,7 +28,7 @@ def snapshot(state: AccessState) -> dict[str, list[Any]]:
     }
     return {
         table: sorted(
-            (r for r in (tables.view_row(state, table, k) for k in keys[table]) if r),
+            (r for r in (rows.view_row(state, table, k) for k in keys[table]) if r),
             key=lambda row: repr(sorted(row.items())),
         )
         for table in TABLES

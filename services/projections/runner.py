@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from services.projections import tables
+from services.projections import rows, tables
 from services.projections.db import ViewDatabase
 from services.projections.log import EventLog
 from services.projections.state import AccessState
@@ -52,7 +52,7 @@ class AccessProjection:
             if tables.drop_if_outdated(cursor):
                 log.info("view tables of another version dropped; replaying the log")
             tables.create_tables(cursor, self.prefix)
-            state, generation = tables.load_state(cursor, self.prefix, self.name)
+            state, generation = rows.load_state(cursor, self.prefix, self.name)
         with self.lock:
             self.state, self.generation = state, generation
 
@@ -81,7 +81,7 @@ class AccessProjection:
             with self.database.transaction() as cursor:
                 if not tables.advance(cursor, self.name, old, new, self.generation, count):
                     raise _Conflict
-                tables.write_changes(cursor, self.prefix, self.state, dirty)
+                rows.write_changes(cursor, self.prefix, self.state, dirty)
         except _Conflict:
             return False
         return True

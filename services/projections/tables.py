@@ -7,15 +7,8 @@ changes on every swap, so a running projection notices and reloads.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-from uuid import UUID
-
 from services.projections.db import Cursor
-from services.projections.state import TABLES, AccessState, GrantRow, UserRow
 
-GRANT_COLUMNS = tuple(GrantRow.__dataclass_fields__)
-USER_COLUMNS = tuple(UserRow.__dataclass_fields__)
 SCHEMA = {
     "keys": "aggregate_id TEXT PRIMARY KEY, natural_key TEXT NOT NULL",
     "platforms": "platform TEXT PRIMARY KEY, settings TEXT NOT NULL",
@@ -150,127 +143,6 @@ def advance(cursor: Cursor, name: str, old: int, new: int, generation: int, coun
         {"name": name, "new": new, "old": old, "generation": generation, "count": count},
     )
     return cursor.rowcount == 1
-
-
-def write_changes(
-    cursor: Cursor, prefix: str, state: AccessState, dirty: dict[str, set[Any]]
-) -> None:
-    """Upsert the rows behind the dirty keys (delete coverage rows that disappeared)."""
-    for table in TABLES:
-        keys = dirty[table]
-        if not keys:
-            continue
-        rows = [row for row in (view_row(state, table, key) for key in keys) if row is not None]
-        if table == "coverage":
-            gone = [
-                dict(zip(KEYS[table], key, strict=True))
-                for key in keys
-                if key[2] not in state.coverage.get(key[:2], set())
-            ]
-            cursor.executemany(
-                f"DELETE FROM {prefix}coverage WHERE platform = :platform "  # noqa: S608
-                "AND organisation = :organisation AND contract = :contract",
-                gone,
-            )
-        cursor.upsert_many(f"{prefix}{table}", KEYS[table], rows)
-
-
-def view_row(state: AccessState, table: str, key: Any) -> dict[str, Any] | None:
-    if table == "keys":
-        return {"aggregate_id": str(key), "natural_key": json.dumps(state.keys[key])}
-    if table == "platforms":
-        return {"platform": key, "settings": json.dumps(state.platforms[key], sort_keys=True)}
-    if table == "organisations":
-        return {"organisation": key, "name": state.organisations[key]}
-    if table == "contracts":
-        contract = state.contracts[key]
-        return {
-            "platform": key[0],
-            "contract": key[1],
-            "holder": contract["holder"],
-            "covered": json.dumps(contract["covered"]),
-            "name": contract["name"],
-        }
-    if table == "coverage":
-        present = key[2] in state.coverage.get(key[:2], set())
-        return dict(zip(KEYS[table], key, strict=True)) if present else None
-    if table == "advisors":
-        advisor = state.advisors[key]
-        return {
-            "platform": key[0],
-            "organisation": key[1],
-            "licensed": int(advisor["licensed"]),
-            "licence": advisor["licence"],
-            "changed_at": advisor["changed_at"],
-        }
-    if table == "agreements":
-        return {"platform": key[0], "organisation": key[1], **state.agreements[key]}
-    if table == "users":
-        row = dict(vars(state.users[key]))
-        row.update(
-            contracts=json.dumps(row["contracts"]),
-            is_master=int(row["is_master"]),
-            external=int(row["external"]),
-        )
-        return row
-    return dict(vars(state.grants[key]))
-
-
-def load_state(cursor: Cursor, prefix: str, name: str) -> tuple[AccessState, int]:
-    """The state stored in the tables, with its position; and the tracking generation."""
-    state = AccessState()
-    for aggregate, key in _select(cursor, prefix, "keys", "aggregate_id, natural_key"):
-        value = json.loads(key)
-        state.keys[UUID(aggregate)] = tuple(value) if isinstance(value, list) else value
-    for slug, settings in _select(cursor, prefix, "platforms", "platform, settings"):
-        state.platforms[slug] = json.loads(settings)
-    for ref, org_name in _select(cursor, prefix, "organisations", "organisation, name"):
-        state.organisations[ref] = org_name
-    for platform, contract, holder, covered, title in _select(
-        cursor, prefix, "contracts", "platform, contract, holder, covered, name"
-    ):
-        state.contracts[(platform, contract)] = {
-            "holder": holder,
-            "covered": json.loads(covered),
-            "name": title,
-        }
-    for platform, organisation, contract in _select(
-        cursor, prefix, "coverage", "platform, organisation, contract"
-    ):
-        state.coverage[(platform, organisation)].add(contract)
-    for platform, organisation, licensed, licence, changed_at in _select(
-        cursor, prefix, "advisors", "platform, organisation, licensed, licence, changed_at"
-    ):
-        state.advisors[(platform, organisation)] = {
-            "licensed": bool(licensed),
-            "licence": licence,
-            "changed_at": changed_at,
-        }
-    for platform, organisation, reference, signed_on, email, master in _select(
-        cursor,
-        prefix,
-        "agreements",
-        "platform, organisation, reference, signed_on, notification_email, master_user_id",
-    ):
-        state.agreements[(platform, organisation)] = {
-            "reference": reference,
-            "signed_on": signed_on,
-            "notification_email": email,
-            "master_user_id": master,
-        }
-    for values in _select(cursor, prefix, "users", ", ".join(USER_COLUMNS)):
-        row = UserRow(**dict(zip(USER_COLUMNS, values, strict=True)))
-        row.contracts = json.loads(str(row.contracts))
-        row.is_master, row.external = bool(row.is_master), bool(row.external)
-        state.add_user(row)
-    for values in _select(cursor, prefix, "grants", ", ".join(GRANT_COLUMNS)):
-        state.add_grant(GrantRow(**dict(zip(GRANT_COLUMNS, values, strict=True))))
-    state.position, generation, _ = tracking(cursor, name)
-    return state, generation
-
-
-def _select(cursor: Cursor, prefix: str, table: str, columns: str) -> list[tuple[Any, ...]]:
-    return cursor.execute(f"SELECT {columns} FROM {prefix}{table}").fetchall()  # noqa: S608
 
 
 def swap_in(cursor: Cursor, name: str, rebuilt: str) -> None:

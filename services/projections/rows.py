@@ -1,0 +1,192 @@
+"""View rows: the rows the access state stores, writing changed ones, loading them back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from services.projections.db import Cursor
+from services.projections.state import TABLES, AccessState, GrantRow, UserRow
+from services.projections.tables import KEYS, tracking
+
+GRANT_COLUMNS = tuple(GrantRow.__dataclass_fields__)
+USER_COLUMNS = tuple(UserRow.__dataclass_fields__)
+
+
+def write_changes(
+    cursor: Cursor, prefix: str, state: AccessState, dirty: dict[str, set[Any]]
+) -> None:
+    """Upsert the rows behind the dirty keys (delete coverage rows that disappeared)."""
+    for table in TABLES:
+        keys = dirty[table]
+        if not keys:
+            continue
+        rows = [row for row in (view_row(state, table, key) for key in keys) if row is not None]
+        if table == "coverage":
+            gone = [
+                dict(zip(KEYS[table], key, strict=True))
+                for key in keys
+                if key[2] not in state.coverage.get(key[:2], set())
+            ]
+            cursor.executemany(
+                f"DELETE FROM {prefix}coverage WHERE platform = :platform "  # noqa: S608
+                "AND organisation = :organisation AND contract = :contract",
+                gone,
+            )
+        cursor.upsert_many(f"{prefix}{table}", KEYS[table], rows)
+
+
+def _key_row(state: AccessState, key: Any) -> dict[str, Any]:
+    return {"aggregate_id": str(key), "natural_key": json.dumps(state.keys[key])}
+
+
+def _load_key(state: AccessState, row: dict[str, Any]) -> None:
+    value = json.loads(row["natural_key"])
+    state.keys[UUID(row["aggregate_id"])] = tuple(value) if isinstance(value, list) else value
+
+
+def _contract_row(state: AccessState, key: Any) -> dict[str, Any]:
+    contract = state.contracts[key]
+    return {
+        "platform": key[0],
+        "contract": key[1],
+        "holder": contract["holder"],
+        "covered": json.dumps(contract["covered"]),
+        "name": contract["name"],
+    }
+
+
+def _load_contract(state: AccessState, row: dict[str, Any]) -> None:
+    state.contracts[(row["platform"], row["contract"])] = {
+        "holder": row["holder"],
+        "covered": json.loads(row["covered"]),
+        "name": row["name"],
+    }
+
+
+def _coverage_row(state: AccessState, key: Any) -> dict[str, Any] | None:
+    present = key[2] in state.coverage.get(key[:2], set())
+    return dict(zip(KEYS["coverage"], key, strict=True)) if present else None
+
+
+def _advisor_row(state: AccessState, key: Any) -> dict[str, Any]:
+    advisor = state.advisors[key]
+    return {
+        "platform": key[0],
+        "organisation": key[1],
+        "licensed": int(advisor["licensed"]),
+        "licence": advisor["licence"],
+        "changed_at": advisor["changed_at"],
+    }
+
+
+def _load_advisor(state: AccessState, row: dict[str, Any]) -> None:
+    state.advisors[(row["platform"], row["organisation"])] = {
+        "licensed": bool(row["licensed"]),
+        "licence": row["licence"],
+        "changed_at": row["changed_at"],
+    }
+
+
+def _user_row(state: AccessState, key: Any) -> dict[str, Any]:
+    row = dict(vars(state.users[key]))
+    row.update(
+        contracts=json.dumps(row["contracts"]),
+        is_master=int(row["is_master"]),
+        external=int(row["external"]),
+    )
+    return row
+
+
+def _load_user(state: AccessState, row: dict[str, Any]) -> None:
+    user = UserRow(**row)
+    user.contracts = json.loads(str(user.contracts))
+    user.is_master, user.external = bool(user.is_master), bool(user.external)
+    state.add_user(user)
+
+
+def _load_agreement(state: AccessState, row: dict[str, Any]) -> None:
+    key = (row.pop("platform"), row.pop("organisation"))
+    state.agreements[key] = row
+
+
+def _set_platform(state: AccessState, row: dict[str, Any]) -> None:
+    state.platforms[row["platform"]] = json.loads(row["settings"])
+
+
+def _set_organisation(state: AccessState, row: dict[str, Any]) -> None:
+    state.organisations[row["organisation"]] = row["name"]
+
+
+def _add_coverage(state: AccessState, row: dict[str, Any]) -> None:
+    state.coverage[(row["platform"], row["organisation"])].add(row["contract"])
+
+
+Writer = Callable[[AccessState, Any], "dict[str, Any] | None"]
+Loader = Callable[[AccessState, dict[str, Any]], None]
+CODECS: dict[str, tuple[tuple[str, ...], Writer, Loader]] = {
+    "keys": (("aggregate_id", "natural_key"), _key_row, _load_key),
+    "platforms": (
+        ("platform", "settings"),
+        lambda state, key: {
+            "platform": key,
+            "settings": json.dumps(state.platforms[key], sort_keys=True),
+        },
+        _set_platform,
+    ),
+    "organisations": (
+        ("organisation", "name"),
+        lambda state, key: {"organisation": key, "name": state.organisations[key]},
+        _set_organisation,
+    ),
+    "contracts": (
+        ("platform", "contract", "holder", "covered", "name"),
+        _contract_row,
+        _load_contract,
+    ),
+    "coverage": (("platform", "organisation", "contract"), _coverage_row, _add_coverage),
+    "advisors": (
+        ("platform", "organisation", "licensed", "licence", "changed_at"),
+        _advisor_row,
+        _load_advisor,
+    ),
+    "grants": (
+        GRANT_COLUMNS,
+        lambda state, key: dict(vars(state.grants[key])),
+        lambda state, row: state.add_grant(GrantRow(**row)),
+    ),
+    "agreements": (
+        (
+            "platform",
+            "organisation",
+            "reference",
+            "signed_on",
+            "notification_email",
+            "master_user_id",
+        ),
+        lambda state, key: {"platform": key[0], "organisation": key[1], **state.agreements[key]},
+        _load_agreement,
+    ),
+    "users": (USER_COLUMNS, _user_row, _load_user),
+}
+
+
+def view_row(state: AccessState, table: str, key: Any) -> dict[str, Any] | None:
+    """The row `key` of `table` as the state holds it (None: the row no longer exists)."""
+    return CODECS[table][1](state, key)
+
+
+def load_state(cursor: Cursor, prefix: str, name: str) -> tuple[AccessState, int]:
+    """The state stored in the tables, with its position; and the tracking generation."""
+    state = AccessState()
+    for table, (columns, _, load) in CODECS.items():
+        for values in _select(cursor, prefix, table, ", ".join(columns)):
+            load(state, dict(zip(columns, values, strict=True)))
+    state.position, generation, _ = tracking(cursor, name)
+    return state, generation
+
+
+def _select(cursor: Cursor, prefix: str, table: str, columns: str) -> list[tuple[Any, ...]]:
+    return cursor.execute(f"SELECT {columns} FROM {prefix}{table}").fetchall()  # noqa: S608
