@@ -11,21 +11,16 @@ from services.grants import identifiers
 from services.grants.app_base import NotFound, as_plain, retry_on_conflict, utc_now
 from services.grants.domain.actor import EHerkenningActor, service_actor
 from services.grants.domain.advisor import Advisor
-from services.grants.domain.base import Actor, DomainError
+from services.grants.domain.base import Actor
 from services.grants.domain.coverage import Coverage
 from services.grants.domain.grant import ConfirmationInvalid, Grant, grant_basis
 from services.grants.domain.organisation import Organisation, OrganisationUnknown
+from services.grants.history import event_type, history_data
 from services.grants.notices import NoticeQueries
 from services.grants.reference import ReferenceData
 from services.grants.store import event_positions
 from services.grants.tokens import AccessCodes, ConfirmationTokens, grant_id_of, hash_token
 from services.grants.users import UsersUseCases
-
-RIGHTS_TEXT = {
-    "nl": {"view": "bekijken", "edit": "bekijken en wijzigen"},
-    "en": {"view": "view", "edit": "view and change"},
-    "fr": {"view": "consulter", "edit": "consulter et encoder"},
-}
 
 
 class GrantsApplication(NoticeQueries, UsersUseCases, ReferenceData):
@@ -51,43 +46,48 @@ class GrantsApplication(NoticeQueries, UsersUseCases, ReferenceData):
         self, platform: str, grantor: str, grantee: str, rights: str, actor: Actor
     ) -> dict[str, Any]:
         """Employer `grantor` asks to give `grantee` rights; a link goes to its contact address."""
-        grantor, grantee = (
-            identifiers.organisation_ref(grantor),
-            identifiers.organisation_ref(grantee),
-        )
+        grantor = identifiers.organisation_ref(grantor)
+        grantee = identifiers.organisation_ref(grantee)
         person = EHerkenningActor.from_dict(actor)
         self._platform(platform).check_may_manage_access(person, grantor)
-        registration = self._find(Advisor, Advisor.create_id(platform, grantee))
+        advisor = self._find(Advisor, Advisor.create_id(platform, grantee))
         basis = grant_basis(
             grantor,
             grantee,
             self._find(Coverage, Coverage.create_id(platform, grantor)),
             self._find(Coverage, Coverage.create_id(platform, grantee)),
-            registration,
+            advisor,
         )
         contact = self._find(Organisation, Organisation.create_id(grantor))
         if contact is None:
             raise OrganisationUnknown(f"{grantor} has no registered contact address")
-        grant_id = Grant.create_id(platform, grantor, grantee)
         record = person.as_record()
-        grant = self._find(Grant, grant_id) or Grant(
-            platform=platform, grantor=grantor, grantee=grantee, actor=record
+        grant = self._open_grant(platform, grantor, grantee, record)
+        self._request(grant, rights, basis, record, contact.contact_email)
+        if advisor is not None and str(grant.id) not in advisor.client_grants:
+            advisor.link_client(grantor=grantor, grant_id=str(grant.id), actor=record)
+        position = self._save(grant, advisor if basis == "advisor" else None)
+        return {"grant_id": str(grant.id), "status": "pending_confirmation", "position": position}
+
+    def _open_grant(self, platform: str, grantor: str, grantee: str, actor: Actor) -> Grant:
+        grant_id = Grant.create_id(platform, grantor, grantee)
+        return self._find(Grant, grant_id) or Grant(
+            platform=platform, grantor=grantor, grantee=grantee, actor=actor
         )
+
+    def _request(self, grant: Grant, rights: str, basis: str, actor: Actor, send_to: str) -> None:
+        """Record the request and the confirmation link (only the token's hash) in one go."""
         now = self.clock()
         expires_at = now + self.confirm_ttl
-        grant.request(rights=rights, basis=basis, actor=record, now=now, expires_at=expires_at)
-        issued = self.tokens.issue(grant_id)
+        grant.request(rights=rights, basis=basis, actor=actor, now=now, expires_at=expires_at)
+        issued = self.tokens.issue(grant.id)
         grant.issue_confirmation(
             confirmation_id=issued.confirmation_id,
             token_hash=issued.token_hash,
-            sent_to=contact.contact_email,
+            sent_to=send_to,
             expires_at=expires_at,
-            actor=record,
+            actor=actor,
         )
-        if registration is not None and str(grant_id) not in registration.client_grants:
-            registration.link_client(grantor=grantor, grant_id=str(grant_id), actor=record)
-        position = self._save(grant, registration if basis == "advisor" else None)
-        return {"grant_id": str(grant_id), "status": "pending_confirmation", "position": position}
 
     @retry_on_conflict
     def confirm_grant(self, token: str, client: str) -> dict[str, Any]:
@@ -153,38 +153,6 @@ class GrantsApplication(NoticeQueries, UsersUseCases, ReferenceData):
             "platform_name": self._platform(grant.platform).name,
         }
 
-    def confirmation_mail(self, grant_id: UUID, version: int) -> list[dict[str, Any]]:
-        """The confirmation link, to the grantor's registered address only."""
-        notice = self.confirmation_notice(grant_id, version)
-        return [
-            {
-                "kind": "grant_confirmation",
-                "locale": notice["locale"],
-                "to": notice["sent_to"],
-                "context": notice,
-                "key": f"grant-confirmation.{grant_id}.{version}",
-            }
-        ]
-
-    def confirmation_notice(self, grant_id: UUID, version: int) -> dict[str, Any]:
-        """What the confirmation mail for a recorded ConfirmationIssued event says."""
-        grant: Grant = self.repository.get(grant_id, version=version)
-        assert grant.confirmation_id is not None
-        assert grant.sent_to is not None
-        platform = self._platform(grant.platform)
-        rights_text = RIGHTS_TEXT[platform.locale][grant.rights or "view"]
-        return {
-            **self._summary(grant),
-            "platform_name": platform.name,
-            "locale": platform.locale,
-            "grantor_name": self._organisation_name(grant.grantor),
-            "grantee_name": self._organisation_name(grant.grantee),
-            "rights_text": rights_text,
-            "sent_to": grant.sent_to,
-            "expires_at": as_plain(grant.expires_at),
-            "token": self.tokens.derive(grant.id, grant.confirmation_id),
-        }
-
     def _summary(self, grant: Grant) -> dict[str, Any]:
         return {
             "grant_id": str(grant.id),
@@ -217,25 +185,3 @@ class GrantsApplication(NoticeQueries, UsersUseCases, ReferenceData):
     def _organisation_name(self, ref: str) -> str:
         organisation = self._find(Organisation, Organisation.create_id(ref))
         return organisation.name if organisation else ref
-
-
-def event_type(event: Any) -> str:
-    """The event's name for people and consumers: `GrantRequested`, `AdvisorLicenceWithdrawn`."""
-    return type(event).__qualname__.replace(".", "")
-
-
-def history_data(event: Any) -> dict[str, Any]:
-    """The facts of an event for the history, without bookkeeping fields or secrets."""
-    hidden = {
-        "originator_id",
-        "originator_version",
-        "timestamp",
-        "originator_topic",
-        "actor",
-        "token_hash",
-        "confirmation_id",
-    }
-    return {k: as_plain(v) for k, v in event.__dict__.items() if k not in hidden}
-
-
-__all__ = ["DomainError", "GrantsApplication"]

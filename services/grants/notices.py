@@ -9,11 +9,12 @@ from services.grants.app_base import StoreApplication, as_plain
 from services.grants.domain.agreement import Agreement
 from services.grants.domain.announcement import Announcement
 from services.grants.domain.document import DocumentNotice
+from services.grants.domain.grant import Grant
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform
 from services.grants.domain.platform_user import PlatformUser
 from services.grants.domain.register import AgreementRegister
-from services.grants.tokens import AccessCodes
+from services.grants.tokens import AccessCodes, ConfirmationTokens
 
 RIGHTS_TEXT = {
     "nl": {"view": "raadplegen", "edit": "raadplegen en invoeren"},
@@ -37,6 +38,11 @@ KIND_TEXT = {
         "annual_adjustment": "le fichier d'adaptation annuelle",
     },
 }
+GRANT_RIGHTS_TEXT = {
+    "nl": {"view": "bekijken", "edit": "bekijken en wijzigen"},
+    "en": {"view": "view", "edit": "view and change"},
+    "fr": {"view": "consulter", "edit": "consulter et encoder"},
+}
 Mail = dict[str, Any]
 
 
@@ -44,6 +50,42 @@ class NoticeQueries(StoreApplication):
     """Turn recorded events into mails (kind, locale, recipient, context, stable key)."""
 
     codes: AccessCodes
+    tokens: ConfirmationTokens
+
+    def confirmation_mail(self, grant_id: UUID, version: int) -> list[Mail]:
+        """The confirmation link, to the grantor's registered address only."""
+        notice = self.confirmation_notice(grant_id, version)
+        return [
+            {
+                "kind": "grant_confirmation",
+                "locale": notice["locale"],
+                "to": notice["sent_to"],
+                "context": notice,
+                "key": f"grant-confirmation.{grant_id}.{version}",
+            }
+        ]
+
+    def confirmation_notice(self, grant_id: UUID, version: int) -> dict[str, Any]:
+        """What the confirmation mail for a recorded ConfirmationIssued event says."""
+        grant: Grant = self.repository.get(grant_id, version=version)
+        assert grant.confirmation_id is not None
+        assert grant.sent_to is not None
+        platform = self._platform_of(grant.platform)
+        return {
+            "grant_id": str(grant.id),
+            "platform": grant.platform,
+            "grantor": grant.grantor,
+            "grantee": grant.grantee,
+            "rights": grant.rights,
+            "platform_name": platform.name,
+            "locale": platform.locale,
+            "grantor_name": self._name(grant.grantor),
+            "grantee_name": self._name(grant.grantee),
+            "rights_text": GRANT_RIGHTS_TEXT[platform.locale][grant.rights or "view"],
+            "sent_to": grant.sent_to,
+            "expires_at": as_plain(grant.expires_at),
+            "token": self.tokens.derive(grant.id, grant.confirmation_id),
+        }
 
     def credentials_mail(self, user_id: UUID, version: int) -> list[Mail]:
         """The access code, to the user's own address only."""
