@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from services.projections.registry import HANDLERS
+
 TABLES = (
     "keys",
     "platforms",
@@ -128,8 +130,6 @@ class AccessState:
 
     def apply(self, event: Any, position: int) -> None:
         """Apply one domain event recorded at `position`."""
-        from services.projections.handlers import HANDLERS
-
         handler = HANDLERS.get(type(event).__qualname__)
         if handler is not None:
             handler(self, event, position)

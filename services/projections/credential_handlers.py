@@ -1,0 +1,95 @@
+"""How credential-platform events (agreements, user fiches) change the access state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.projections.registry import handles, iso
+from services.projections.state import AccessState, UserRow
+
+
+@handles("Agreement.Signed", "Agreement.Superseded")
+def agreement_signed(state: AccessState, event: Any, _: int) -> None:
+    key = state.keys.get(event.originator_id) or (event.platform, event.organisation)
+    state.remember(event.originator_id, key)
+    state.agreements[key] = {
+        "reference": event.reference,
+        "signed_on": event.signed_on.isoformat(),
+        "notification_email": event.notification_email,
+        "master_user_id": None,
+    }
+    state.dirty["agreements"].add(key)
+
+
+@handles("Agreement.NotificationAddressChanged", "Agreement.MasterUserAppointed")
+def agreement_changed(state: AccessState, event: Any, _: int) -> None:
+    key = state.key_of(event.originator_id)
+    agreement = state.agreements[key]
+    if hasattr(event, "user_id"):
+        agreement["master_user_id"] = event.user_id
+    else:
+        agreement["notification_email"] = event.notification_email
+    state.dirty["agreements"].add(key)
+
+
+@handles("PlatformUser.Granted")
+def user_granted(state: AccessState, event: Any, position: int) -> None:
+    row = UserRow(
+        user_id=str(event.originator_id),
+        platform=event.platform,
+        organisation=event.organisation,
+        login=event.login,
+        agreement=event.agreement,
+        is_master=event.is_master,
+        since=iso(event),
+        position=position,
+        **_fiche(event.fiche),
+    )
+    state.remember(event.originator_id, row.user_id)
+    state.add_user(row)
+    state.dirty["users"].add(row.user_id)
+
+
+def _fiche(fiche: dict[str, Any]) -> dict[str, Any]:
+    valid_until = fiche["valid_until"]
+    return {
+        "name": fiche["name"],
+        "email": fiche["email"],
+        "rights": fiche["rights"],
+        "contracts": fiche["contracts"],
+        "external": fiche["external"],
+        "assignment": fiche["assignment"],
+        "valid_until": valid_until.isoformat() if valid_until else None,
+    }
+
+
+def _user(state: AccessState, event: Any, position: int) -> UserRow:
+    row = state.users[str(event.originator_id)]
+    row.position = position
+    state.dirty["users"].add(row.user_id)
+    return row
+
+
+@handles("PlatformUser.ProfileReplaced")
+def user_profile_replaced(state: AccessState, event: Any, position: int) -> None:
+    row = _user(state, event, position)
+    for name, value in _fiche(event.fiche).items():
+        setattr(row, name, value)
+
+
+@handles("PlatformUser.Revoked", "PlatformUser.Expired")
+def user_ended(state: AccessState, event: Any, position: int) -> None:
+    row = _user(state, event, position)
+    revoked = type(event).__qualname__.endswith("Revoked")
+    row.status = "revoked" if revoked else "expired"
+    row.end_reason = event.reason if revoked else "valid_until_passed"
+    row.ended_at = iso(event)
+
+
+@handles("PlatformUser.CredentialsIssued", "PlatformUser.CredentialsActivated")
+def user_credentials(state: AccessState, event: Any, position: int) -> None:
+    row = _user(state, event, position)
+    if type(event).__qualname__.endswith("Issued"):
+        row.code_issued_at, row.activated_at = iso(event), None
+    else:
+        row.activated_at = iso(event)
