@@ -27,14 +27,15 @@ from services.http.auth import TokenRegistry
 from services.http.metrics import Metrics
 from services.http.middleware import RequestMiddleware
 from services.http.problems import install_problem_handlers
-from services.notifications.outbox import FileOutbox, OutboxMailer
+from services.notifications.wiring import start_notifier, start_relay
 from services.projections import api as access_api
 from services.projections.db import ViewDatabase
 from services.projections.log import listen_for_appends, open_event_log
 from services.projections.runner import AccessProjection
 from services.settings import Settings
 
-ROLES = ("grants", "projections")
+ROLES = ("grants", "projections", "notifications")
+ALL_ROLES = ("grants", "projections", "relay", "notifications")
 
 
 def build_grants_application(
@@ -49,10 +50,9 @@ def build_grants_application(
     )
 
 
-def build_mailer(settings: Settings, application: GrantsApplication) -> OutboxMailer:
-    return OutboxMailer(
-        application, FileOutbox(settings.outbox_dir), settings.confirm_link, settings.mail_from
-    )
+def embedded_roles(settings: Settings) -> tuple[str, ...]:
+    """Everything in one process; with a broker configured, the relay too."""
+    return ALL_ROLES if settings.kafka_bootstrap else ROLES
 
 
 def build_projection(settings: Settings) -> AccessProjection:
@@ -96,15 +96,22 @@ def start_roles(
         listen_for_appends(settings, projection.log, projection.wake, stop_listening)
         stack.callback(stop_listening.set)
         app.state.metrics.watch_views(lambda: {"access": projection.position}, projection.log.head)
-    if "grants" in roles:
+    if "grants" in roles or "notifications" in roles:
         grants = build_grants_application(settings, clock)
         stack.callback(grants.close)
         app.state.grants = grants
-        if "projections" in roles:
-            grants.listeners.append(app.state.projection.wake)
-        mailer = build_mailer(settings, grants)
-        grants.listeners.append(lambda _: mailer.wake())
-        stack.enter_context(background(mailer.run, "outbox-mailer"))
+    if "projections" in roles and "grants" in roles:
+        grants.listeners.append(app.state.projection.wake)
+    if "relay" in roles:
+        relay = start_relay(settings, stack, background)
+        app.state.relay = relay
+        if "grants" in roles:
+            grants.listeners.append(relay.wake)
+    if "notifications" in roles:
+        loop = start_notifier(settings, grants, stack, background)
+        if loop is not None and "grants" in roles:
+            grants.listeners.append(loop.wake)
+    if "grants" in roles:
         sweeper = ExpirySweeper(grants, ViewDatabase(settings))
         stack.callback(sweeper.database.close)
         stack.enter_context(

@@ -7,6 +7,7 @@ import logging
 import sys
 
 from services import demo, keys
+from services.app import embedded_roles
 from services.projections import cli as projections_cli
 from services.settings import Settings, SettingsError, load_settings
 
@@ -33,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "role",
         nargs="?",
-        choices=["embedded", "grants", "projections"],
+        choices=["embedded", "grants", "projections", "relay", "notifications"],
         default="embedded",
         help="embedded (default) or a distributed role",
     )
@@ -62,7 +63,10 @@ def serve_command(settings: Settings, args: argparse.Namespace) -> int:
             f"{settings.data_dir / 'admin-token'}):\n  {new_admin_token}",
             flush=True,
         )
-    roles = ("grants", "projections") if args.role == "embedded" else (args.role,)
+    roles = embedded_roles(settings) if args.role == "embedded" else (args.role,)
+    if "relay" in roles and not settings.kafka_bootstrap:
+        print("toegang: the relay needs TOEGANG_KAFKA_BOOTSTRAP", file=sys.stderr)
+        return 2
     app = create_app(settings, tokens, roles=roles)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

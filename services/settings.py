@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     sweep_interval: float = Field(
         60.0, gt=0, description="seconds between sweeps that record due expiries"
     )
+    kafka_bootstrap: str | None = Field(
+        None, description="host:port of the Kafka brokers; unset: no relay, mail from the log"
+    )
+    kafka_partitions: int = Field(3, ge=1, le=1000, description="partitions of new topics")
+    smtp_url: str | None = Field(
+        None, description="smtp://[user:pw@]host:port[?starttls=1] or smtps://…; unset: outbox"
+    )
+    mail_reply_to: str | None = Field(None, description="Reply-To header of mail")
+    notify_max_attempts: int = Field(6, ge=1, le=20, description="delivery attempts per mail")
+    notify_backoff: float = Field(
+        1.0, gt=0, le=60, description="seconds before the 2nd attempt; doubles each time"
+    )
     postgres_pool_size: int = Field(10, ge=1, le=200, description="connections per process")
 
     @field_validator("database_url")
@@ -55,6 +67,13 @@ class Settings(BaseSettings):
     def _known_scheme(cls, url: str | None) -> str | None:
         if url is not None and urlsplit(url).scheme not in ("sqlite", "postgresql", "postgres"):
             raise ValueError("must start with sqlite:/// or postgresql://")
+        return url
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, url: str | None) -> str | None:
+        if url is not None and urlsplit(url).scheme not in ("smtp", "smtps"):
+            raise ValueError("must start with smtp:// or smtps://")
         return url
 
     @field_validator("confirm_url")

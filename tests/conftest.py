@@ -70,7 +70,10 @@ def stack(
     data_dir: Path = tmp_path_factory.mktemp(f"toegang-{request.param}")
     database_url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
     settings = Settings(
-        data_dir=data_dir, database_url=database_url, public_url="http://portal.test"
+        data_dir=data_dir,
+        database_url=database_url,
+        public_url="http://portal.test",
+        sweep_interval=3600,  # tests sweep explicitly; a timed sweep would race them
     )
     clock = Clock()
     app = create_app(settings, TOKENS, clock=clock)

@@ -43,6 +43,11 @@ GRANT_RIGHTS_TEXT = {
     "en": {"view": "view", "edit": "view and change"},
     "fr": {"view": "consulter", "edit": "consulter et encoder"},
 }
+REASON_TEXT = {
+    "nl": {"advisor_licence_withdrawn": "de vergunning van de adviseur is ingetrokken"},
+    "en": {"advisor_licence_withdrawn": "the advisor's licence was withdrawn"},
+    "fr": {"advisor_licence_withdrawn": "l'agrément du conseiller a été retiré"},
+}
 Mail = dict[str, Any]
 
 
@@ -86,6 +91,33 @@ class NoticeQueries(StoreApplication):
             "expires_at": as_plain(grant.expires_at),
             "token": self.tokens.derive(grant.id, grant.confirmation_id),
         }
+
+    def grant_notice_mail(self, grant_id: UUID, version: int, kind: str) -> list[Mail]:
+        """Confirmed, changed or revoked: a notice to the grantor's registered address."""
+        grant: Grant = self.repository.get(grant_id, version=version)
+        organisation = self._find(Organisation, Organisation.create_id(grant.grantor))
+        if organisation is None:
+            return []
+        platform = self._platform_of(grant.platform)
+        reason = getattr(grant, "end_reason", None) or ""
+        context = {
+            "grantor_name": organisation.name,
+            "grantor": grant.grantor,
+            "grantee_name": self._name(grant.grantee),
+            "grantee": grant.grantee,
+            "platform_name": platform.name,
+            "rights_text": GRANT_RIGHTS_TEXT[platform.locale][grant.rights or "view"],
+            "reason_text": REASON_TEXT[platform.locale].get(reason, reason),
+        }
+        return [
+            {
+                "kind": kind,
+                "locale": platform.locale,
+                "to": organisation.contact_email,
+                "context": context,
+                "key": f"{kind.replace('_', '-')}.{grant_id}.{version}",
+            }
+        ]
 
     def credentials_mail(self, user_id: UUID, version: int) -> list[Mail]:
         """The access code, to the user's own address only."""

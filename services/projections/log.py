@@ -27,10 +27,10 @@ class EventLog(Application[UUID]):
         super().register_transcodings(transcoder)
         register_transcodings(transcoder)
 
-    def read(self, after: int, limit: int) -> Sequence[Notification]:
-        """Up to `limit` notifications with positions greater than `after`, in order."""
+    def read(self, after: int, limit: int, topics: Sequence[str] = ()) -> Sequence[Notification]:
+        """Up to `limit` notifications after position `after` (of `topics`, if given), in order."""
         return self.recorder.select_notifications(
-            start=after, limit=limit, inclusive_of_start=False
+            start=after, limit=limit, topics=topics, inclusive_of_start=False
         )
 
     def decode(self, notification: Notification) -> Any:

@@ -1,67 +1,87 @@
-"""The confirmation mailer is a tracked processor: a crash never loses or doubles mail."""
+"""The notifier over the log (embedded mode without Kafka) is a tracked processor: a crash
+between steps never loses a mail, and the delivery log never lets it go out twice."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from services.app import build_mailer
-from services.notifications.outbox import FileOutbox, OutboxMailer
-from tests.conftest import Stack
+import pytest
+
+from services.app import build_grants_application
+from services.grants.application import GrantsApplication
+from services.notifications.delivery import DeliveryLog
+from services.notifications.loops import LogLoop
+from services.notifications.notifier import Notifier
+from services.notifications.outbox import FileOutbox
+from services.notifications.sending import FileSender
+from services.projections.db import ViewDatabase
+from services.projections.log import open_event_log
+from services.settings import Settings
 from tests.mailbox import read_mail, token_in
 from tests.world import build_world
 
 
-def fresh_mailer(stack: Stack, directory: Path) -> OutboxMailer:
-    """A mailer with its own outbox, starting at the current end of the log."""
-    mailer = build_mailer(stack.settings.model_copy(update={"data_dir": directory}), stack.app)
-    mailer.outbox.advance(stack.app.position())
-    return mailer
+@pytest.fixture
+def own_app(fresh_settings: Settings) -> Iterator[GrantsApplication]:
+    """A store of its own: no other notifier shares its delivery log."""
+    application = build_grants_application(fresh_settings)
+    yield application
+    application.close()
 
 
-def test_crash_after_writing_before_tracking_rewrites_the_same_mail(
-    stack: Stack, tmp_path: Path
+def notifier_loop(app: GrantsApplication, settings: Settings, directory: Path) -> LogLoop:
+    """The embedded notifier, writing to `directory`."""
+    database = ViewDatabase(settings)
+    notifier = Notifier(
+        app,
+        FileSender(directory),
+        DeliveryLog(database),
+        settings.mail_from,
+        settings.confirm_link,
+        lambda _: None,
+    )
+    return LogLoop(notifier, open_event_log(settings), database)
+
+
+def test_crash_after_sending_before_tracking_sends_nothing_twice(
+    own_app: GrantsApplication, fresh_settings: Settings, tmp_path: Path
 ) -> None:
-    mailer = fresh_mailer(stack, tmp_path)
-    start = mailer.outbox.position()
-    world = build_world(stack.app)
-    grant_id = stack.app.request_grant(
+    loop = notifier_loop(own_app, fresh_settings, tmp_path)
+    world = build_world(own_app)
+    grant_id = own_app.request_grant(
         world.platform, world.employer, world.advisor, "edit", world.employer_actor()
     )["grant_id"]
-    assert mailer.process_pending() == 1
-    first = sorted((tmp_path / "outbox").glob("*.eml"))
-    assert len(first) == 1 and grant_id in first[0].name
-    message = read_mail(first[0])
-    mailer.outbox.advance(start)  # as if the process died before recording its position
-    assert mailer.process_pending() == 1
-    again = sorted((tmp_path / "outbox").glob("*.eml"))
-    assert again == first
-    assert read_mail(again[0])["Message-ID"] == message["Message-ID"]
-    assert token_in(read_mail(again[0])) == token_in(message)
-    assert mailer.process_pending() == 0
+    assert loop.process_pending() == 1
+    first = sorted(tmp_path.glob("*.eml"))
+    assert len(first) == 1
+    assert grant_id in first[0].name
+    assert token_in(read_mail(first[0]))
+    first[0].unlink()
+    loop._advance(0)
+    assert loop.process_pending() == 1  # the event is looked at again ...
+    assert list(tmp_path.glob("*.eml")) == []  # ... but the delivery log says it was sent
 
 
-def test_mail_written_in_platform_locale_and_only_to_contact_address(
-    stack: Stack, tmp_path: Path
+def test_mail_in_platform_locale_and_only_to_contact_address(
+    own_app: GrantsApplication, fresh_settings: Settings, tmp_path: Path
 ) -> None:
-    mailer = fresh_mailer(stack, tmp_path)
-    world = build_world(stack.app)
-    stack.app.configure_platform(
-        world.platform,
-        {
-            "name": "Portail",
-            "login": ["eherkenning"],
-            "min_loa": "EH3",
-            "services": {"urn:etoegang:DV:00000001003214345000:services:2": "employer_edit"},
-            "chain_authorisation": "sufficient",
-            "locale": "fr",
-        },
-        "test",
-    )
-    stack.app.request_grant(
+    loop = notifier_loop(own_app, fresh_settings, tmp_path)
+    world = build_world(own_app)
+    settings = {
+        "name": "Portail",
+        "login": ["eherkenning"],
+        "min_loa": "EH3",
+        "services": {"urn:etoegang:DV:00000001003214345000:services:2": "employer_edit"},
+        "chain_authorisation": "sufficient",
+        "locale": "fr",
+    }
+    own_app.configure_platform(world.platform, settings, "test")
+    own_app.request_grant(
         world.platform, world.employer, world.advisor, "edit", world.employer_actor()
     )
-    mailer.process_pending()
-    message = read_mail(next((tmp_path / "outbox").glob("*.eml")))
+    loop.process_pending()
+    message = read_mail(next(tmp_path.glob("*.eml")))
     assert message["Subject"].startswith("Confirmez")
     assert message["To"] == f"contact-{world.employer[4:]}@example.org"
     body = message.get_body(preferencelist=("plain",))

@@ -67,6 +67,7 @@ class Grant(Aggregate):
         self.confirmation_id: str | None = None
         self.sent_to: str | None = None
         self.used_token_hashes: list[str] = []
+        self.end_reason: str | None = None
 
     def request(
         self, rights: str, basis: str, actor: Actor, now: datetime, expires_at: datetime
@@ -161,6 +162,7 @@ class Grant(Aggregate):
     @event("Revoked")
     def _record_revocation(self, actor: Actor, reason: str, rights: str | None) -> None:
         self.status = "revoked"
+        self.end_reason = reason
         self.token_hash = None
 
     def expire_if_due(self, now: datetime, actor: Actor) -> bool:

@@ -1,0 +1,69 @@
+"""Kafka plumbing: topics, a producer that waits for acknowledgement, consumers for groups."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from services.notifications.cloudevents import Message
+
+log = logging.getLogger("toegang.kafka")
+EVENTS_TOPIC = "toegang.events.v1"
+OUTCOMES_TOPIC = "toegang.notifications.v1"
+DLQ_TOPIC = "toegang.notifications.dlq.v1"
+TOPICS = (EVENTS_TOPIC, OUTCOMES_TOPIC, DLQ_TOPIC)
+
+
+def ensure_topics(bootstrap: str, partitions: int, replication: int = 1) -> None:
+    """Create the three topics if they do not exist yet."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="toegang-admin")
+    try:
+        missing = set(TOPICS) - set(admin.list_topics())
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                admin.create_topics([NewTopic(t, partitions, replication) for t in missing])
+    finally:
+        admin.close()
+
+
+def producer(bootstrap: str) -> KafkaProducer:
+    """An idempotent producer that waits for all in-sync replicas."""
+    return KafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        retries=5,
+        client_id="toegang",
+    )
+
+
+def publish(
+    kafka: KafkaProducer, topic: str, messages: Sequence[Message], timeout: float = 30
+) -> None:
+    """Send and wait until the broker acknowledged every message (raises otherwise)."""
+    futures = [kafka.send(topic, key=m.key, value=m.value, headers=m.headers) for m in messages]
+    kafka.flush(timeout=timeout)
+    for future in futures:
+        future.get(timeout=timeout)
+
+
+def consumer(bootstrap: str, group: str, *topics: str) -> KafkaConsumer:
+    """A group member that commits offsets itself, after the work is done."""
+    return KafkaConsumer(
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=1000,
+        max_poll_interval_ms=60000,
+        max_poll_records=200,
+        client_id=f"toegang-{group}",
+    )

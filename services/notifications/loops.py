@@ -1,0 +1,147 @@
+"""Where the notifier learns about events: a Kafka consumer group, or the log itself."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import asdict
+from uuid import UUID
+
+from kafka import KafkaConsumer, KafkaProducer
+
+from services.grants.domain.announcement import Announcement
+from services.grants.domain.document import DocumentNotice
+from services.grants.domain.grant import Grant
+from services.grants.domain.platform_user import PlatformUser
+from services.notifications.cloudevents import Message, event_id, event_type
+from services.notifications.kafka import DLQ_TOPIC, OUTCOMES_TOPIC, publish
+from services.notifications.notifier import MAIL_TYPES, Notifier, Outcome
+from services.notifications.relay import TRACKING
+from services.projections.db import ViewDatabase
+from services.projections.log import EventLog
+
+log = logging.getLogger("toegang.notifier")
+MAIL_TOPICS = [
+    f"{aggregate.__module__}:{aggregate.__qualname__}.{name}"
+    for aggregate, name in (
+        (Grant, "ConfirmationIssued"),
+        (Grant, "Confirmed"),
+        (Grant, "RightsChanged"),
+        (Grant, "Revoked"),
+        (PlatformUser, "CredentialsIssued"),
+        (Announcement, "Published"),
+        (DocumentNotice, "Published"),
+    )
+]
+
+
+def outcome_message(outcome: Outcome) -> Message:
+    """The outcome as a CloudEvent (subject: the event it notified about; no address)."""
+    data = {k: v for k, v in asdict(outcome).items() if k != "extra"}
+    headers = {
+        "ce_specversion": "1.0",
+        "ce_id": f"{outcome.event_id}.{outcome.recipient}",
+        "ce_source": "/toegang/notifications",
+        "ce_type": f"toegang.notification.{outcome.status}.v1",
+        "ce_subject": outcome.event_id,
+        "ce_partitionkey": outcome.aggregate_id,
+        "content-type": "application/json",
+    }
+    return Message(
+        outcome.aggregate_id.encode(),
+        json.dumps(data).encode(),
+        [(k, v.encode()) for k, v in headers.items()],
+    )
+
+
+class KafkaOutcomes:
+    """Publishes each outcome, and each failure also to the dead-letter topic."""
+
+    def __init__(self, kafka: KafkaProducer) -> None:
+        self.kafka = kafka
+
+    def __call__(self, outcome: Outcome) -> None:
+        message = outcome_message(outcome)
+        publish(self.kafka, OUTCOMES_TOPIC, [message])
+        if outcome.status == "failed":
+            publish(self.kafka, DLQ_TOPIC, [message])
+
+
+def headers_of(record: object) -> dict[str, str]:
+    return {key: value.decode() for key, value in getattr(record, "headers", [])}
+
+
+def consume(notifier: Notifier, kafka_consumer: KafkaConsumer, stop: threading.Event) -> None:
+    """Handle records as the group assigns them; commit offsets after the work is done."""
+    while not stop.is_set():
+        batches = kafka_consumer.poll(timeout_ms=500)
+        for records in batches.values():
+            for record in records:
+                headers = headers_of(record)
+                if headers.get("ce_type") in MAIL_TYPES:
+                    notifier.handle(
+                        headers["ce_type"],
+                        headers["ce_id"],
+                        UUID(headers["ce_subject"]),
+                        int(headers["ce_aggregateversion"]),
+                    )
+        if batches:
+            kafka_consumer.commit()
+
+
+class LogLoop:
+    """Embedded mode without Kafka: the same notifier, fed from the log (tracked position)."""
+
+    name = "notifier"
+
+    def __init__(self, notifier: Notifier, event_log: EventLog, database: ViewDatabase) -> None:
+        self.notifier, self.log, self.database = notifier, event_log, database
+        self._wakeup = threading.Event()
+        with database.transaction() as cursor:
+            cursor.execute(TRACKING)
+
+    def position(self) -> int:
+        with self.database.transaction() as cursor:
+            row = cursor.execute(
+                "SELECT position FROM relay_tracking WHERE name = :name", {"name": self.name}
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def process_pending(self) -> int:
+        """Notify everything recorded after the tracked position; answer how many events."""
+        handled = 0
+        while notifications := self.log.read(self.position(), 200, MAIL_TOPICS):
+            for notification in notifications:
+                event = self.log.decode(notification)
+                kind = event_type(event)
+                if kind in MAIL_TYPES:
+                    self.notifier.handle(
+                        kind,
+                        event_id(event.originator_id, event.originator_version),
+                        event.originator_id,
+                        event.originator_version,
+                    )
+                    handled += 1
+            self._advance(notifications[-1].id)
+        return handled
+
+    def _advance(self, position: int) -> None:
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO relay_tracking VALUES (:name, :position) ON CONFLICT "
+                "(name) DO UPDATE SET position = excluded.position",
+                {"name": self.name, "position": position},
+            )
+
+    def wake(self, *_: object) -> None:
+        self._wakeup.set()
+
+    def run(self, stop: threading.Event, interval: float = 0.5) -> None:
+        while not stop.is_set():
+            try:
+                self.process_pending()
+            except Exception:
+                log.exception("notifier failed; retrying")
+            self._wakeup.wait(interval)
+            self._wakeup.clear()

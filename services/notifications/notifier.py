@@ -1,0 +1,141 @@
+"""The notifier: turns notifying events into mail, exactly one per (event, recipient).
+
+It reads which events happened from a source (Kafka's `toegang.events.v1` in a consumer group,
+or the log itself in the embedded mode without Kafka) and what to say from the event store
+(addresses and access codes are never on Kafka). Temporary failures are retried with
+exponential backoff; after the last attempt the mail goes to the dead-letter topic.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.grants.application import GrantsApplication
+from services.notifications.delivery import DeliveryLog, recipient_key
+from services.notifications.mail import render_mail
+from services.notifications.sending import PermanentFailure, Sender, TemporaryFailure
+
+log = logging.getLogger("toegang.notifier")
+MAIL_TYPES: dict[str, Callable[[GrantsApplication, Any, int], list[dict[str, Any]]]] = {
+    "toegang.grant.confirmation_issued.v1": lambda app, i, v: app.confirmation_mail(i, v),
+    "toegang.grant.confirmed.v1": lambda app, i, v: app.grant_notice_mail(i, v, "grant_confirmed"),
+    "toegang.grant.rights_changed.v1": lambda app, i, v: app.grant_notice_mail(
+        i, v, "grant_rights_changed"
+    ),
+    "toegang.grant.revoked.v1": lambda app, i, v: app.grant_notice_mail(i, v, "grant_revoked"),
+    "toegang.platform_user.credentials_issued.v1": lambda app, i, v: app.credentials_mail(i, v),
+    "toegang.announcement.published.v1": lambda app, i, v: app.announcement_mails(i),
+    "toegang.document_notice.published.v1": lambda app, i, v: app.document_mails(i),
+}
+
+
+@dataclass
+class Outcome:
+    """What happened to one mail: published on toegang.notifications.v1 (no address)."""
+
+    event_id: str
+    event_type: str
+    aggregate_id: str
+    version: int
+    kind: str
+    recipient: str
+    status: str
+    attempts: int
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Notifier:
+    """Delivers the mails of one event, deduplicated by the delivery log."""
+
+    def __init__(
+        self,
+        app: GrantsApplication,
+        sender: Sender,
+        deliveries: DeliveryLog,
+        mail_from: str,
+        link: Callable[[str], str],
+        publish: Callable[[Outcome], None],
+        max_attempts: int = 6,
+        backoff: float = 1.0,
+        reply_to: str | None = None,
+    ) -> None:
+        self.app, self.sender, self.deliveries = app, sender, deliveries
+        self.mail_from, self.link, self.publish = mail_from, link, publish
+        self.max_attempts, self.backoff, self.reply_to = max_attempts, backoff, reply_to
+
+    def handle(
+        self,
+        event_type: str,
+        event_id: str,
+        aggregate_id: Any,
+        version: int,
+        only: str | None = None,
+    ) -> list[Outcome]:
+        """Send what the event asks for (only to `only`, a recipient key, when given)."""
+        builder = MAIL_TYPES.get(event_type)
+        if builder is None:
+            return []
+        outcomes = []
+        for mail in builder(self.app, aggregate_id, version):
+            recipient = recipient_key(mail["to"])
+            if (only and recipient != only) or self.deliveries.was_sent(event_id, recipient):
+                continue
+            outcome = self._deliver(
+                mail,
+                Outcome(
+                    event_id, event_type, str(aggregate_id), version, mail["kind"], recipient, "", 0
+                ),
+            )
+            self.deliveries.record(
+                event_id, recipient, mail["kind"], outcome.status, outcome.attempts
+            )
+            self.publish(outcome)
+            outcomes.append(outcome)
+        return outcomes
+
+    def _deliver(self, mail: dict[str, Any], outcome: Outcome) -> Outcome:
+        message = self._render(mail)
+        name = "".join(c if c.isalnum() or c == "-" else "-" for c in mail["key"])
+        for attempt in range(1, self.max_attempts + 1):
+            outcome.attempts = attempt
+            try:
+                self.sender.send(message, name)
+                outcome.status = "sent"
+                return outcome
+            except PermanentFailure as error:
+                outcome.error = f"permanent: {error}"
+                break
+            except TemporaryFailure as error:
+                outcome.error = f"temporary: {error}"
+                if attempt < self.max_attempts:
+                    time.sleep(self.backoff * 2 ** (attempt - 1))
+        outcome.status = "failed"
+        log.warning(
+            "mail %s for event %s failed after %s attempts (%s)",
+            mail["kind"],
+            outcome.event_id,
+            outcome.attempts,
+            outcome.error,
+        )
+        return outcome
+
+    def _render(self, mail: dict[str, Any]) -> Any:
+        context = dict(mail["context"])
+        if mail["kind"] == "grant_confirmation":
+            context["link"] = self.link(context["token"])
+        message = render_mail(
+            mail["kind"],
+            mail["locale"],
+            mail["to"],
+            self.mail_from,
+            context,
+            message_key=mail["key"],
+        )
+        if self.reply_to:
+            message["Reply-To"] = self.reply_to
+        return message

@@ -1,0 +1,99 @@
+"""The relay: a tracked processor from the event log to `toegang.events.v1`.
+
+The tracking position advances only after the broker acknowledged the whole batch (idempotent
+producer, acks=all): a crash between publishing and tracking republishes the batch, and
+consumers deduplicate on `ce_id` (at-least-once).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+from uuid import UUID
+
+from kafka import KafkaProducer
+
+from services.notifications.cloudevents import Message, origin_of, to_message
+from services.notifications.kafka import EVENTS_TOPIC, publish
+from services.projections.db import ViewDatabase
+from services.projections.log import EventLog
+
+log = logging.getLogger("toegang.relay")
+TRACKING = (
+    "CREATE TABLE IF NOT EXISTS relay_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+)
+
+
+class Relay:
+    """Publishes every stored event, in log order, keyed by the organisation it is about."""
+
+    name = "events"
+
+    def __init__(
+        self,
+        event_log: EventLog,
+        database: ViewDatabase,
+        kafka: KafkaProducer,
+        batch_size: int = 500,
+    ) -> None:
+        self.log, self.database, self.kafka = event_log, database, kafka
+        self.batch_size = batch_size
+        self.origins: dict[UUID, dict[str, str]] = {}
+        self._wakeup = threading.Event()
+        with database.transaction() as cursor:
+            cursor.execute(TRACKING)
+
+    def position(self) -> int:
+        with self.database.transaction() as cursor:
+            row = cursor.execute(
+                "SELECT position FROM relay_tracking WHERE name = :name", {"name": self.name}
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def relay_batch(self) -> int:
+        """Publish the next batch, then record its position; answer how many were published."""
+        start = self.position()
+        notifications = self.log.read(start, self.batch_size)
+        if not notifications:
+            return 0
+        messages = [self.message(self.log.decode(n), n.id) for n in notifications]
+        publish(self.kafka, EVENTS_TOPIC, messages)
+        self._advance(start, notifications[-1].id)
+        return len(messages)
+
+    def message(self, event: Any, position: int) -> Message:
+        origin = self.origins.get(event.originator_id)
+        if origin is None:
+            first = next(iter(self.log.events.get(event.originator_id, lte=1)))
+            origin = self.origins[event.originator_id] = origin_of(first)
+        return to_message(event, position, origin)
+
+    def _advance(self, old: int, new: int) -> None:
+        with self.database.transaction() as cursor:
+            if old == 0:
+                cursor.execute(
+                    "INSERT INTO relay_tracking VALUES (:name, :new) ON CONFLICT (name) "
+                    "DO UPDATE SET position = excluded.position",
+                    {"name": self.name, "new": new},
+                )
+            else:
+                cursor.execute(
+                    "UPDATE relay_tracking SET position = :new WHERE name = :name",
+                    {"name": self.name, "new": new},
+                )
+
+    def wake(self, *_: object) -> None:
+        self._wakeup.set()
+
+    def run(self, stop: threading.Event, poll_interval: float = 0.5) -> None:
+        """Relay until `stop` is set; a failed batch is retried, never skipped."""
+        while not stop.is_set():
+            try:
+                while not stop.is_set() and self.relay_batch():
+                    pass
+            except Exception:
+                log.exception("relay batch failed; retrying")
+                stop.wait(1.0)
+            self._wakeup.wait(poll_interval)
+            self._wakeup.clear()
