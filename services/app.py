@@ -27,6 +27,7 @@ from services.http.auth import TokenRegistry
 from services.http.metrics import Metrics
 from services.http.middleware import RequestMiddleware
 from services.http.problems import install_problem_handlers
+from services.notifications.loops import LogLoop
 from services.notifications.wiring import start_notifier, start_relay
 from services.projections import api as access_api
 from services.projections.db import ViewDatabase
@@ -108,9 +109,10 @@ def start_roles(
         if "grants" in roles:
             grants.listeners.append(relay.wake)
     if "notifications" in roles:
-        loop = start_notifier(settings, grants, stack, background)
-        if loop is not None and "grants" in roles:
-            grants.listeners.append(loop.wake)
+        source = start_notifier(settings, grants, stack, background)
+        app.state.notifier_source = source
+        if isinstance(source, LogLoop) and "grants" in roles:
+            grants.listeners.append(source.wake)
     if "grants" in roles:
         sweeper = ExpirySweeper(grants, ViewDatabase(settings))
         stack.callback(sweeper.database.close)

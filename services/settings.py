@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     kafka_bootstrap: str | None = Field(
         None, description="host:port of the Kafka brokers; unset: no relay, mail from the log"
     )
+    kafka_topic_prefix: str = Field(
+        "", pattern=r"^[A-Za-z0-9._-]*$", description="prefix of the three topic names"
+    )
+    kafka_group: str = Field("toegang-notifier", description="the notifiers' consumer group")
     kafka_partitions: int = Field(3, ge=1, le=1000, description="partitions of new topics")
     smtp_url: str | None = Field(
         None, description="smtp://[user:pw@]host:port[?starttls=1] or smtps://…; unset: outbox"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
@@ -13,17 +14,36 @@ from kafka.errors import TopicAlreadyExistsError
 from services.notifications.cloudevents import Message
 
 log = logging.getLogger("toegang.kafka")
-EVENTS_TOPIC = "toegang.events.v1"
-OUTCOMES_TOPIC = "toegang.notifications.v1"
-DLQ_TOPIC = "toegang.notifications.dlq.v1"
-TOPICS = (EVENTS_TOPIC, OUTCOMES_TOPIC, DLQ_TOPIC)
 
 
-def ensure_topics(bootstrap: str, partitions: int, replication: int = 1) -> None:
+@dataclass(frozen=True)
+class Topics:
+    """The three topics, optionally behind a prefix (one broker, several environments)."""
+
+    prefix: str = ""
+
+    @property
+    def events(self) -> str:
+        return f"{self.prefix}toegang.events.v1"
+
+    @property
+    def outcomes(self) -> str:
+        return f"{self.prefix}toegang.notifications.v1"
+
+    @property
+    def dlq(self) -> str:
+        return f"{self.prefix}toegang.notifications.dlq.v1"
+
+    @property
+    def all(self) -> tuple[str, str, str]:
+        return (self.events, self.outcomes, self.dlq)
+
+
+def ensure_topics(bootstrap: str, topics: Topics, partitions: int, replication: int = 1) -> None:
     """Create the three topics if they do not exist yet."""
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="toegang-admin")
     try:
-        missing = set(TOPICS) - set(admin.list_topics())
+        missing = set(topics.all) - set(admin.list_topics())
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics([NewTopic(t, partitions, replication) for t in missing])

@@ -8,6 +8,7 @@ import threading
 from dataclasses import asdict
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from kafka import KafkaConsumer, KafkaProducer
 
 from services.grants.domain.announcement import Announcement
@@ -15,7 +16,7 @@ from services.grants.domain.document import DocumentNotice
 from services.grants.domain.grant import Grant
 from services.grants.domain.platform_user import PlatformUser
 from services.notifications.cloudevents import Message, event_id, event_type
-from services.notifications.kafka import DLQ_TOPIC, OUTCOMES_TOPIC, publish
+from services.notifications.kafka import Topics, publish
 from services.notifications.notifier import MAIL_TYPES, Notifier, Outcome
 from services.notifications.relay import TRACKING
 from services.projections.db import ViewDatabase
@@ -58,18 +59,31 @@ def outcome_message(outcome: Outcome) -> Message:
 class KafkaOutcomes:
     """Publishes each outcome, and each failure also to the dead-letter topic."""
 
-    def __init__(self, kafka: KafkaProducer) -> None:
-        self.kafka = kafka
+    def __init__(self, kafka: KafkaProducer, topics: Topics) -> None:
+        self.kafka, self.topics = kafka, topics
 
     def __call__(self, outcome: Outcome) -> None:
         message = outcome_message(outcome)
-        publish(self.kafka, OUTCOMES_TOPIC, [message])
+        publish(self.kafka, self.topics.outcomes, [message])
         if outcome.status == "failed":
-            publish(self.kafka, DLQ_TOPIC, [message])
+            publish(self.kafka, self.topics.dlq, [message])
 
 
 def headers_of(record: object) -> dict[str, str]:
     return {key: value.decode() for key, value in getattr(record, "headers", [])}
+
+
+def handle_record(notifier: Notifier, headers: dict[str, str]) -> None:
+    """Notify about one record; an event this store does not know is logged and skipped."""
+    try:
+        notifier.handle(
+            headers["ce_type"],
+            headers["ce_id"],
+            UUID(headers["ce_subject"]),
+            int(headers["ce_aggregateversion"]),
+        )
+    except AggregateNotFoundError:
+        log.warning("event %s is not in this store; skipped", headers.get("ce_id"))
 
 
 def consume(notifier: Notifier, kafka_consumer: KafkaConsumer, stop: threading.Event) -> None:

@@ -15,7 +15,7 @@ from uuid import UUID
 from kafka import KafkaProducer
 
 from services.notifications.cloudevents import Message, origin_of, to_message
-from services.notifications.kafka import EVENTS_TOPIC, publish
+from services.notifications.kafka import publish
 from services.projections.db import ViewDatabase
 from services.projections.log import EventLog
 
@@ -35,9 +35,10 @@ class Relay:
         event_log: EventLog,
         database: ViewDatabase,
         kafka: KafkaProducer,
+        topic: str,
         batch_size: int = 500,
     ) -> None:
-        self.log, self.database, self.kafka = event_log, database, kafka
+        self.log, self.database, self.kafka, self.topic = event_log, database, kafka, topic
         self.batch_size = batch_size
         self.origins: dict[UUID, dict[str, str]] = {}
         self._wakeup = threading.Event()
@@ -58,7 +59,7 @@ class Relay:
         if not notifications:
             return 0
         messages = [self.message(self.log.decode(n), n.id) for n in notifications]
-        publish(self.kafka, EVENTS_TOPIC, messages)
+        publish(self.kafka, self.topic, messages)
         self._advance(start, notifications[-1].id)
         return len(messages)
 

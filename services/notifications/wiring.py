@@ -6,6 +6,8 @@ import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 
+from kafka import KafkaConsumer
+
 from services.grants.application import GrantsApplication
 from services.notifications import kafka
 from services.notifications.delivery import DeliveryLog
@@ -22,30 +24,34 @@ Background = Callable[[Callable[[threading.Event], None], str], object]
 
 def start_relay(settings: Settings, stack: ExitStack, background: Background) -> Relay:
     """The relay from the log to `toegang.events.v1` (needs TOEGANG_KAFKA_BOOTSTRAP)."""
-    bootstrap = settings.kafka_bootstrap or ""
-    kafka.ensure_topics(bootstrap, settings.kafka_partitions)
+    bootstrap, topics = settings.kafka_bootstrap or "", kafka.Topics(settings.kafka_topic_prefix)
+    kafka.ensure_topics(bootstrap, topics, settings.kafka_partitions)
     event_log, database = open_event_log(settings), ViewDatabase(settings)
     producer = kafka.producer(bootstrap)
     stack.callback(event_log.close)
     stack.callback(database.close)
     stack.callback(producer.close)
-    relay = Relay(event_log, database, producer)
+    relay = Relay(event_log, database, producer, topics.events)
     stack.enter_context(background(relay.run, "relay"))  # type: ignore[arg-type]
     return relay
 
 
 def start_notifier(
     settings: Settings, grants: GrantsApplication, stack: ExitStack, background: Background
-) -> LogLoop | None:
-    """The notifier: from Kafka when a broker is configured, else from the log itself."""
+) -> LogLoop | KafkaConsumer:
+    """The notifier: from Kafka when a broker is configured, else from the log itself.
+
+    Answers its source: the consumer-group member, or the log loop.
+    """
     database = ViewDatabase(settings)
     stack.callback(database.close)
     publish: Callable[[Outcome], None] = lambda outcome: None  # noqa: E731
+    topics = kafka.Topics(settings.kafka_topic_prefix)
     if settings.kafka_bootstrap:
-        kafka.ensure_topics(settings.kafka_bootstrap, settings.kafka_partitions)
+        kafka.ensure_topics(settings.kafka_bootstrap, topics, settings.kafka_partitions)
         producer = kafka.producer(settings.kafka_bootstrap)
         stack.callback(producer.close)
-        publish = KafkaOutcomes(producer)
+        publish = KafkaOutcomes(producer, topics)
     notifier = Notifier(
         grants,
         sender_for(settings.smtp_url, settings.outbox_dir),
@@ -58,10 +64,10 @@ def start_notifier(
         settings.mail_reply_to,
     )
     if settings.kafka_bootstrap:
-        group = kafka.consumer(settings.kafka_bootstrap, "toegang-notifier", kafka.EVENTS_TOPIC)
+        group = kafka.consumer(settings.kafka_bootstrap, settings.kafka_group, topics.events)
         stack.callback(group.close)
         stack.enter_context(background(lambda stop: consume(notifier, group, stop), "notifier"))  # type: ignore[arg-type]
-        return None
+        return group
     event_log = open_event_log(settings)
     stack.callback(event_log.close)
     loop = LogLoop(notifier, event_log, database)
