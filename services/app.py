@@ -27,6 +27,7 @@ from services.http.auth import TokenRegistry
 from services.http.metrics import Metrics
 from services.http.middleware import RequestMiddleware
 from services.http.problems import install_problem_handlers
+from services.notifications import kafka
 from services.notifications.loops import LogLoop
 from services.notifications.wiring import start_notifier, start_relay
 from services.projections import api as access_api
@@ -106,11 +107,17 @@ def start_roles(
     if "relay" in roles:
         relay = start_relay(settings, stack, background)
         app.state.relay = relay
+        app.state.metrics.gauge(
+            "toegang_relay_lag_events",
+            "events not yet on Kafka",
+            lambda: relay.log.head() - relay.position(),
+        )
         if "grants" in roles:
             grants.listeners.append(relay.wake)
     if "notifications" in roles:
         source = start_notifier(settings, grants, stack, background)
         app.state.notifier_source = source
+        watch_consumer_lag(app, settings)
         if isinstance(source, LogLoop) and "grants" in roles:
             grants.listeners.append(source.wake)
     if "grants" in roles:
@@ -118,6 +125,18 @@ def start_roles(
         stack.callback(sweeper.database.close)
         stack.enter_context(
             background(lambda stop: sweeper.run(stop, settings.sweep_interval), "expiry-sweeper")
+        )
+
+
+def watch_consumer_lag(app: FastAPI, settings: Settings) -> None:
+    """Report the notifier group's lag on the events topic (with Kafka only)."""
+    if settings.kafka_bootstrap:
+        topic = kafka.Topics(settings.kafka_topic_prefix).events
+        bootstrap = settings.kafka_bootstrap
+        app.state.metrics.gauge(
+            "toegang_notifier_lag_records",
+            "records the notifier group has not handled",
+            lambda: kafka.consumer_lag(bootstrap, settings.kafka_group, topic),
         )
 
 

@@ -8,6 +8,7 @@ import sys
 
 from services import demo, keys
 from services.app import embedded_roles
+from services.notifications import cli as notifications_cli
 from services.projections import cli as projections_cli
 from services.settings import Settings, SettingsError, load_settings
 
@@ -44,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
     load = commands.add_parser("demo", help="load demo platforms and organisations")
     load.set_defaults(handler=demo_command)
     projections_cli.add_commands(commands)
+    notifications_cli.add_commands(commands)
     return root
 
 

@@ -23,6 +23,7 @@ TOKENS = {
     "writer-token": ["grants:write"],
     "reader-token": ["access:read"],
     "auditor-token": ["audit:read"],
+    "users-token": ["users:write"],
 }
 
 

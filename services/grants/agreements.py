@@ -73,8 +73,9 @@ class AgreementsUseCases(StoreApplication):
         else:
             for user_id in agreement.sign(reference, email, signed_on, actor):
                 user = self._get(PlatformUser, UUID(user_id), "user")
-                user.revoke(reason="agreement_superseded", actor=actor)
-                revoked.append(user)
+                if user.status == "active":
+                    user.revoke(reason="agreement_superseded", actor=actor)
+                    revoked.append(user)
         position = self._save(agreement, register, *revoked)
         return {
             "platform": platform,
@@ -137,7 +138,7 @@ class AgreementsUseCases(StoreApplication):
         self, platform: str, subject: dict[str, str], body: dict[str, str], client: str
     ) -> dict[str, Any]:
         """Record platform news; it is mailed to every agreement address of the platform."""
-        self._get(Platform, Platform.create_id(platform), f"platform {platform[:64]}")
+        self._credential_platform(platform)
         news = Announcement(
             platform=platform, subject=subject, body=body, actor=service_actor(client)
         )

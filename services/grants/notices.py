@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from services.grants.app_base import StoreApplication, as_plain
+from services.grants.app_base import StoreApplication
 from services.grants.domain.agreement import Agreement
 from services.grants.domain.announcement import Announcement
 from services.grants.domain.document import DocumentNotice
@@ -88,7 +89,7 @@ class NoticeQueries(StoreApplication):
             "grantee_name": self._name(grant.grantee),
             "rights_text": GRANT_RIGHTS_TEXT[platform.locale][grant.rights or "view"],
             "sent_to": grant.sent_to,
-            "expires_at": as_plain(grant.expires_at),
+            "expires_at": readable(grant.expires_at),
             "token": self.tokens.derive(grant.id, grant.confirmation_id),
         }
 
@@ -130,7 +131,7 @@ class NoticeQueries(StoreApplication):
             "platform_name": platform.name,
             "organisation_name": self._name(user.organisation),
             "rights_text": RIGHTS_TEXT[platform.locale][user.fiche["rights"]],
-            "expires_at": as_plain(user.code_expires_at),
+            "expires_at": readable(user.code_expires_at),
             "is_master": user.is_master,
         }
         return [
@@ -208,3 +209,8 @@ def _pick(texts: dict[str, str], preferred: str) -> str:
         if language in texts:
             return language
     return next(iter(texts))
+
+
+def readable(moment: datetime | None) -> str:
+    """A timestamp as people read it in a mail: `2026-12-03 14:05 UTC`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""

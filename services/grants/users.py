@@ -9,6 +9,7 @@ from services.grants import identifiers
 from services.grants.agreements import AgreementsUseCases
 from services.grants.app_base import NotFound, retry_on_conflict
 from services.grants.domain.actor import service_actor
+from services.grants.domain.agreement import Agreement
 from services.grants.domain.base import Actor, DomainError
 from services.grants.domain.coverage import Coverage
 from services.grants.domain.platform_user import (
@@ -101,8 +102,14 @@ class UsersUseCases(AgreementsUseCases):
     def expire_user(self, user_id: str) -> dict[str, Any]:
         """Record the expiry of a user whose valid_until has passed (nothing otherwise)."""
         user = self._get(PlatformUser, UUID(user_id), "user")
-        user.expire_if_due(self.clock().date(), service_actor("toegang"))
-        return {"user_id": user_id, "status": user.status, "position": self._save(user)}
+        agreement = self._find(Agreement, Agreement.create_id(user.platform, user.organisation))
+        if (
+            user.expire_if_due(self.clock().date(), service_actor("toegang"))
+            and agreement
+            and (user_id in agreement.user_ids)
+        ):
+            agreement.remove_user(user_id=user_id)
+        return {"user_id": user_id, "status": user.status, "position": self._save(user, agreement)}
 
     def _managed(self, platform: str, ref: str, actor: Actor) -> tuple[Any, Actor]:
         agreement = self._agreement(platform, identifiers.organisation_ref(ref))

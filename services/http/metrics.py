@@ -27,6 +27,10 @@ class Metrics:
         """Report each view's position and lag behind the log at scrape time."""
         self.registry.register(_ViewCollector(positions, head))
 
+    def gauge(self, name: str, documentation: str, read: Callable[[], float]) -> None:
+        """A gauge whose value is read at scrape time (relay lag, consumer lag, …)."""
+        self.registry.register(_Reading(name, documentation, read))
+
     def response(self) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
@@ -51,3 +55,11 @@ class _ViewCollector(Collector):
             lag.add_metric([view], max(head - at, 0))
         yield position
         yield lag
+
+
+class _Reading(Collector):
+    def __init__(self, name: str, documentation: str, read: Callable[[], float]) -> None:
+        self.name, self.documentation, self.read = name, documentation, read
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        yield GaugeMetricFamily(self.name, self.documentation, value=self.read())

@@ -45,6 +45,7 @@ STATUS = {
     "invalid_fiche": 422,
     "not_master_user": 403,
     "user_revoked": 409,
+    "user_expired": 409,
     "access_code_invalid": 404,
     "access_code_expired": 410,
     "platform_mismatch": 422,

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
@@ -87,3 +87,22 @@ def consumer(bootstrap: str, group: str, *topics: str) -> KafkaConsumer:
         max_poll_records=200,
         client_id=f"toegang-{group}",
     )
+
+
+def consumer_lag(bootstrap: str, group: str, topic: str) -> int:
+    """Records on `topic` the group has not committed yet (all partitions)."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="toegang-lag")
+    reader = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    try:
+        list_offsets = getattr(admin, "list_group_offsets", None) or (
+            admin.list_consumer_group_offsets
+        )  # the name before kafka-python 3
+        committed = list_offsets(group)
+        partitions = [TopicPartition(topic, p) for p in reader.partitions_for_topic(topic) or []]
+        ends = reader.end_offsets(partitions)
+        return sum(
+            max(ends[tp] - (committed[tp].offset if tp in committed else 0), 0) for tp in partitions
+        )
+    finally:
+        reader.close()
+        admin.close()

@@ -32,12 +32,12 @@ def render_mail(
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = f"<{message_key}@{sender_domain(sender)}>"
-    message["Content-Language"] = locale
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(TEMPLATES.get_template(f"{locale}/{kind}.txt").render(context), cte="8bit")
     message.add_alternative(
         TEMPLATES.get_template(f"{locale}/{kind}.html").render(context), subtype="html", cte="8bit"
     )
+    message["Content-Language"] = locale  # after set_content, which clears Content-* headers
     return message
 
 

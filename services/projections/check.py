@@ -43,9 +43,8 @@ def check_access(
 
 
 def _in_scope(state: AccessState, platform: str, portal: Portal, contract: str) -> bool:
-    if portal.contracts is not None:
-        return contract in portal.contracts
-    return contract in state.coverage.get((platform, portal.organisation), ())
+    covered = contract in state.coverage.get((platform, portal.organisation), ())
+    return covered and (portal.contracts is None or contract in portal.contracts)
 
 
 def _why_not(

@@ -24,6 +24,7 @@ from services.notifications.relay import Relay
 from services.projections.db import ViewDatabase
 from services.projections.log import open_event_log
 from services.settings import Settings
+from tests.e2e.cli import run
 from tests.kafka.conftest import Sink
 from tests.mailbox import LINK, token_in
 from tests.support import TOKENS, ServerThread, wait_until
@@ -228,3 +229,45 @@ def test_two_notifiers_in_one_group_split_the_work_without_duplicates(
 
 def kafka_stack_source(stack: KafkaStack) -> Any:
     return stack.app_state.notifier_source
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    env = {
+        "TOEGANG_DATA_DIR": str(settings.data_dir),
+        "TOEGANG_KAFKA_BOOTSTRAP": settings.kafka_bootstrap or "",
+        "TOEGANG_KAFKA_TOPIC_PREFIX": settings.kafka_topic_prefix,
+        "TOEGANG_SMTP_URL": settings.smtp_url or "",
+        "TOEGANG_NOTIFY_BACKOFF": "0.1",
+    }
+    if settings.database_url:
+        env["TOEGANG_DATABASE_URL"] = settings.database_url
+    return env
+
+
+def test_dead_letters_are_listed_and_retried(
+    kafka_stack: KafkaStack, smtp_sink: Sink, tmp_path: Any
+) -> None:
+    smtp_sink.refuse = "550 5.1.1 mailbox unavailable"
+    world, _ = request(kafka_stack)
+    bootstrap = kafka_stack.settings.kafka_bootstrap or ""
+    letter = json.loads(read_topic(bootstrap, kafka_stack.topics.dlq)[0].value)
+    env = cli_env(kafka_stack.settings)
+    listed = run(["notifications", "dlq", "list"], tmp_path, **env)
+    assert listed.returncode == 0, listed.stderr
+    assert letter["event_id"][:8] in listed.stdout
+    smtp_sink.refuse = None
+    retried = run(["notifications", "dlq", "retry"], tmp_path, **env)
+    assert retried.returncode == 0, retried.stderr + retried.stdout
+    assert "1 sent" in retried.stdout
+    assert len(smtp_sink.to(f"contact-{world.employer[4:]}@example.org")) == 1
+    again = run(["notifications", "dlq", "retry"], tmp_path, **env)
+    assert "0 sent" in again.stdout  # the delivery log remembers: nothing goes out twice
+    assert len(smtp_sink.messages) == 1
+
+
+def test_metrics_show_relay_and_notifier_lag(kafka_stack: KafkaStack, smtp_sink: Sink) -> None:
+    world, _ = request(kafka_stack)
+    wait_until(lambda: smtp_sink.to(f"contact-{world.employer[4:]}@example.org"), timeout=30)
+    metrics = httpx.get(f"{kafka_stack.url}/metrics").text
+    assert "toegang_relay_lag_events 0.0" in metrics
+    assert "toegang_notifier_lag_records" in metrics

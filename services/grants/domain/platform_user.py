@@ -23,6 +23,10 @@ class UserNotActive(DomainError):
     code = "user_revoked"
 
 
+class UserExpired(UserNotActive):
+    code = "user_expired"
+
+
 class CodeInvalid(DomainError):
     code = "access_code_invalid"
 
@@ -113,7 +117,7 @@ class PlatformUser(Aggregate):
 
     def activate(self, code_hash: str, now: datetime, actor: Actor) -> None:
         """Use the one-time activation code."""
-        self.check_active()
+        self.check_active(now.date())
         if self.code_hash is None or self.code_hash != code_hash:
             raise CodeInvalid("this access code is not valid (any more)")
         if self.code_expires_at is not None and now >= self.code_expires_at:
@@ -124,7 +128,13 @@ class PlatformUser(Aggregate):
     def _record_activation(self, actor: Actor) -> None:
         self.code_hash = None
 
-    def check_active(self) -> None:
+    def check_active(self, today: date | None = None) -> None:
+        """Refuse a user whose access ended (revoked, expired, or past valid_until today)."""
+        valid_until = self.fiche.get("valid_until")
+        if self.status == "expired" or (
+            self.status == "active" and today and valid_until and valid_until < today
+        ):
+            raise UserExpired("the user's access has expired")
         if self.status != "active":
             raise UserNotActive(f"the user is {self.status}")
 

@@ -1,0 +1,105 @@
+"""`toegang notifications dlq list|retry`: inspect and retry dead-lettered mail."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+from uuid import UUID
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from rich.console import Console
+from rich.table import Table
+
+from services.notifications import kafka
+from services.notifications.delivery import DeliveryLog
+from services.notifications.loops import KafkaOutcomes
+from services.notifications.notifier import Notifier
+from services.notifications.sending import sender_for
+from services.projections.db import ViewDatabase
+from services.settings import Settings
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    group = commands.add_parser("notifications", help="operate the notification service")
+    dlq = group.add_subparsers(required=True, metavar="TOPIC").add_parser(
+        "dlq", help="the dead-letter topic"
+    )
+    actions = dlq.add_subparsers(required=True, metavar="ACTION")
+    actions.add_parser("list", help="list dead-lettered mail").set_defaults(handler=list_command)
+    actions.add_parser("retry", help="try dead-lettered mail again").set_defaults(
+        handler=retry_command
+    )
+
+
+def dead_letters(settings: Settings) -> list[dict[str, Any]]:
+    """Every outcome on the dead-letter topic, oldest first (no consumer group involved)."""
+    topic = kafka.Topics(settings.kafka_topic_prefix).dlq
+    reader = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        enable_auto_commit=False,
+        consumer_timeout_ms=2000,
+    )
+    partitions = [TopicPartition(topic, p) for p in reader.partitions_for_topic(topic) or []]
+    reader.assign(partitions)
+    reader.seek_to_beginning(*partitions)
+    letters = [json.loads(record.value) for record in reader]
+    reader.close()
+    return letters
+
+
+def list_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Print the dead letters: event, kind, recipient key, attempts, error."""
+    if not settings.kafka_bootstrap:
+        print("toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP")
+        return 2
+    table = Table("event", "kind", "recipient", "attempts", "error")
+    for letter in dead_letters(settings):
+        table.add_row(
+            letter["event_id"],
+            letter["kind"],
+            letter["recipient"],
+            str(letter["attempts"]),
+            letter["error"] or "",
+        )
+    Console().print(table)
+    return 0
+
+
+def retry_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Deliver each dead letter again (unless it was sent since); report the outcomes."""
+    from services.app import build_grants_application
+
+    if not settings.kafka_bootstrap:
+        print("toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP")
+        return 2
+    app, database = build_grants_application(settings), ViewDatabase(settings)
+    producer: KafkaProducer = kafka.producer(settings.kafka_bootstrap)
+    notifier = Notifier(
+        app,
+        sender_for(settings.smtp_url, settings.outbox_dir),
+        DeliveryLog(database),
+        settings.mail_from,
+        settings.confirm_link,
+        KafkaOutcomes(producer, kafka.Topics(settings.kafka_topic_prefix)),
+        settings.notify_max_attempts,
+        settings.notify_backoff,
+        settings.mail_reply_to,
+    )
+    counts = {"sent": 0, "failed": 0}
+    try:
+        for letter in dead_letters(settings):
+            for outcome in notifier.handle(
+                letter["event_type"],
+                letter["event_id"],
+                UUID(letter["aggregate_id"]),
+                letter["version"],
+                only=letter["recipient"],
+            ):
+                counts[outcome.status] += 1
+    finally:
+        producer.close()
+        app.close()
+        database.close()
+    print(f"retried: {counts['sent']} sent, {counts['failed']} failed again")
+    return 0 if counts["failed"] == 0 else 1
