@@ -65,6 +65,8 @@ class Relay:
 
     def message(self, event: Any, position: int) -> Message:
         origin = self.origins.get(event.originator_id)
+        if origin is None and event.originator_version == 1:  # a creation event names it
+            origin = self.origins[event.originator_id] = origin_of(event)
         if origin is None:
             first = next(iter(self.log.events.get(event.originator_id, lte=1)))
             origin = self.origins[event.originator_id] = origin_of(first)
