@@ -55,6 +55,7 @@ class Settings(BaseSettings):
         "", pattern=r"^[A-Za-z0-9._-]*$", description="prefix of the three topic names"
     )
     kafka_group: str = Field("toegang-notifier", description="the notifiers' consumer group")
+    relay_batch_size: int = Field(500, ge=1, le=10_000, description="events per relay batch")
     kafka_partitions: int = Field(3, ge=1, le=1000, description="partitions of new topics")
     smtp_url: str | None = Field(
         None, description="smtp://[user:pw@]host:port[?starttls=1] or smtps://…; unset: outbox"

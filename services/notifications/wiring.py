@@ -31,7 +31,7 @@ def start_relay(settings: Settings, stack: ExitStack, background: Background) ->
     stack.callback(event_log.close)
     stack.callback(database.close)
     stack.callback(producer.close)
-    relay = Relay(event_log, database, producer, topics.events)
+    relay = Relay(event_log, database, producer, topics.events, settings.relay_batch_size)
     stack.enter_context(background(relay.run, "relay"))  # type: ignore[arg-type]
     return relay
 

@@ -6,8 +6,12 @@ on the shared broker, so tests never see each other's events.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import random
+import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,17 +21,17 @@ import httpx
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
-from services.app import ALL_ROLES, create_app
+from services.app import ALL_ROLES, build_grants_application, create_app
 from services.grants.application import GrantsApplication
 from services.notifications import kafka
-from services.notifications.relay import Relay
+from services.notifications.relay import TRACKING, Relay
 from services.projections.db import ViewDatabase
 from services.projections.log import open_event_log
 from services.settings import Settings
-from tests.e2e.cli import run
+from tests.e2e.cli import TOEGANG, clean_env, run, serving
 from tests.kafka.conftest import Sink
 from tests.mailbox import LINK, token_in
-from tests.support import TOKENS, ServerThread, wait_until
+from tests.support import TOKENS, ServerThread, random_kvk, wait_until
 from tests.world import WRITER, build_world
 
 HEADERS = {
@@ -271,3 +275,58 @@ def test_metrics_show_relay_and_notifier_lag(kafka_stack: KafkaStack, smtp_sink:
     metrics = httpx.get(f"{kafka_stack.url}/metrics").text
     assert "toegang_relay_lag_events 0.0" in metrics
     assert "toegang_notifier_lag_records" in metrics
+
+
+def test_sigkill_of_the_relay_process_loses_nothing_and_mails_once(
+    fresh_settings: Settings, kafka_bootstrap: str, smtp_sink: Sink, tmp_path: Any
+) -> None:
+    settings = kafka_settings(fresh_settings, kafka_bootstrap, smtp_sink)
+    app = build_grants_application(settings)
+    worlds = [build_world(app) for _ in range(3)]
+    for world in worlds:
+        app.request_grant(
+            world.platform, world.employer, world.advisor, "view", world.employer_actor()
+        )
+    while app.position() < 600:
+        app.register_organisation(random_kvk(), "Organisatie", "o@example.org", "staff")
+    head = app.position()
+    env = {
+        **cli_env(settings),
+        "TOEGANG_API_TOKENS": json.dumps(TOKENS),
+        "TOEGANG_RELAY_BATCH_SIZE": "3",
+    }
+    relay = subprocess.Popen(
+        [TOEGANG, "serve", "relay", "--port", "0"],
+        cwd=tmp_path,
+        env=clean_env(**env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    database = ViewDatabase(settings)
+    wait_until(lambda: 0 < relay_position(database) < head, timeout=60, interval=0.005)
+    os.kill(relay.pid, signal.SIGKILL)
+    relay.wait(timeout=10)
+    assert relay_position(database) < head
+    with serving(tmp_path, "relay", **env):
+        wait_until(lambda: relay_position(database) == head, timeout=60)
+    records = read_topic(
+        kafka_bootstrap, kafka.Topics(settings.kafka_topic_prefix).events, at_least=head
+    )
+    assert len({dict(r.headers)["ce_id"] for r in records}) == head  # every event, at least once
+    notifier = create_app(settings, TOKENS, roles=("notifications",))
+    with ServerThread(notifier):
+        for world in worlds:
+            address = f"contact-{world.employer[4:]}@example.org"
+            wait_until(functools.partial(smtp_sink.to, address), timeout=60)
+        time.sleep(1)
+    for world in worlds:
+        assert len(smtp_sink.to(f"contact-{world.employer[4:]}@example.org")) == 1
+    database.close()
+    app.close()
+
+
+def relay_position(database: ViewDatabase) -> int:
+    with database.transaction() as cursor:
+        cursor.execute(TRACKING)
+        row = cursor.execute("SELECT position FROM relay_tracking WHERE name = 'events'").fetchone()
+    return int(row[0]) if row else 0
