@@ -27,7 +27,9 @@ from services.http.auth import TokenRegistry
 from services.http.metrics import Metrics
 from services.http.middleware import RequestMiddleware
 from services.http.problems import install_problem_handlers
+from services.leader import LeaderLock
 from services.notifications import kafka
+from services.notifications.delivery import DeliveryLog
 from services.notifications.loops import LogLoop
 from services.notifications.wiring import start_notifier, start_relay
 from services.projections import api as access_api
@@ -88,21 +90,12 @@ def start_roles(
 ) -> None:
     """Open the stores and start the background processors the roles need."""
     if "projections" in roles:
-        projection = build_projection(settings)
-        stack.callback(projection.log.close)
-        stack.callback(projection.database.close)
-        projection.catch_up()
-        app.state.projection = projection
-        stack.enter_context(background(projection.run, "access-projection"))
-        stop_listening = threading.Event()
-        listen_for_appends(settings, projection.log, projection.wake, stop_listening)
-        stack.callback(stop_listening.set)
-        app.state.metrics.watch_views(lambda: {"access": projection.position}, projection.log.head)
+        start_projections(app, settings, stack)
     if "grants" in roles or "notifications" in roles:
         grants = build_grants_application(settings, clock)
         stack.callback(grants.close)
         app.state.grants = grants
-    if "projections" in roles and "grants" in roles:
+    if "projections" in roles and "grants" in roles and app.state.projection is not None:
         grants.listeners.append(app.state.projection.wake)
     if "relay" in roles:
         relay = start_relay(settings, stack, background)
@@ -115,17 +108,67 @@ def start_roles(
         if "grants" in roles:
             grants.listeners.append(relay.wake)
     if "notifications" in roles:
-        source = start_notifier(settings, grants, stack, background)
-        app.state.notifier_source = source
-        watch_consumer_lag(app, settings)
-        if isinstance(source, LogLoop) and "grants" in roles:
-            grants.listeners.append(source.wake)
+        start_notifications(app, settings, grants, stack, wake_on_commands="grants" in roles)
     if "grants" in roles:
         sweeper = ExpirySweeper(grants, ViewDatabase(settings))
         stack.callback(sweeper.database.close)
         stack.enter_context(
             background(lambda stop: sweeper.run(stop, settings.sweep_interval), "expiry-sweeper")
         )
+
+
+def start_projections(app: FastAPI, settings: Settings, stack: ExitStack) -> None:
+    """The access projection, once this replica leads (a second replica stands by)."""
+    lock = LeaderLock(settings, "projections")
+    stack.callback(lock.release)
+    app.state.projection = None
+    app.state.metrics.watch_views(
+        lambda: {"access": app.state.projection.position} if app.state.projection else {},
+        lambda: app.state.projection.log.head() if app.state.projection else 0,
+    )
+
+    def serve(projection: AccessProjection, stop: threading.Event) -> None:
+        listen_for_appends(settings, projection.log, projection.wake, stop)
+        projection.run(stop)
+
+    if lock.try_acquire():
+        projection = _open_projection(app, settings, stack)
+        stack.enter_context(background(lambda stop: serve(projection, stop), "access-projection"))
+        return
+
+    def stand_by(stop: threading.Event) -> None:
+        if lock.wait(stop):
+            serve(_open_projection(app, settings, stack), stop)
+
+    stack.enter_context(background(stand_by, "access-projection"))
+
+
+def _open_projection(app: FastAPI, settings: Settings, stack: ExitStack) -> AccessProjection:
+    projection = build_projection(settings)
+    stack.callback(projection.log.close)
+    stack.callback(projection.database.close)
+    projection.catch_up()
+    app.state.projection = projection
+    return projection
+
+
+def start_notifications(
+    app: FastAPI,
+    settings: Settings,
+    grants: GrantsApplication,
+    stack: ExitStack,
+    wake_on_commands: bool,
+) -> None:
+    source = start_notifier(settings, grants, stack, background)
+    app.state.notifier_source = source
+    watch_consumer_lag(app, settings)
+    app.state.metrics.gauge(
+        "toegang_mails_sent",
+        "mails delivered (delivery log)",
+        lambda: DeliveryLog(ViewDatabase(settings)).counts().get("sent", 0),
+    )
+    if isinstance(source, LogLoop) and wake_on_commands:
+        grants.listeners.append(source.wake)
 
 
 def watch_consumer_lag(app: FastAPI, settings: Settings) -> None:
@@ -191,17 +234,28 @@ def readyz(request: Request) -> JSONResponse:
     checks: dict[str, Any] = {}
     state = request.app.state
     try:
-        head = state.grants.position() if hasattr(state, "grants") else state.projection.log.head()
+        head = store_head(state)
         checks["store"] = {"ok": True, "position": head}
     except Exception as error:  # noqa: BLE001 - any store failure means not ready
         checks["store"] = {"ok": False, "error": type(error).__name__}
         head = None
-    if hasattr(state, "projection"):
+    if hasattr(state, "projection") and state.projection is None:
+        checks["views"] = {"ok": False, "standby": True}
+    elif hasattr(state, "projection"):
         lag = (head - state.projection.position) if head is not None else None
         ok = lag is not None and lag <= state.ready_max_lag
         checks["views"] = {"ok": ok, "access": {"position": state.projection.position, "lag": lag}}
     ready = all(check["ok"] for check in checks.values())
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+
+def store_head(state: Any) -> int:
+    """The log's head, read through whatever store this process has open."""
+    for name in ("grants", "projection", "relay"):
+        holder = getattr(state, name, None)
+        if holder is not None:
+            return int(holder.position() if name == "grants" else holder.log.head())
+    return 0
 
 
 def metrics(request: Request) -> Response:

@@ -100,7 +100,16 @@ def fresh_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[S
     if request.param == "sqlite":
         yield Settings(data_dir=tmp_path, database_url=None)
         return
-    base: str = request.getfixturevalue("postgres_url")
+    yield from _fresh_postgres(request.getfixturevalue("postgres_url"), tmp_path)
+
+
+@pytest.fixture
+def fresh_postgres_settings(postgres_url: str, tmp_path: Path) -> Iterator[Settings]:
+    """Settings on a new PostgreSQL database of its own (for what only PostgreSQL has)."""
+    yield from _fresh_postgres(postgres_url, tmp_path)
+
+
+def _fresh_postgres(base: str, tmp_path: Path) -> Iterator[Settings]:
     name = f"{base.rsplit('/', 1)[1]}_{os.urandom(4).hex()}"
     url = psycopg.conninfo.conninfo_to_dict(base)
     url.pop("dbname")

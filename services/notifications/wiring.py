@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from kafka import KafkaConsumer
 
 from services.grants.application import GrantsApplication
+from services.leader import LeaderLock
 from services.notifications import kafka
 from services.notifications.delivery import DeliveryLog
 from services.notifications.loops import KafkaOutcomes, LogLoop, consume
@@ -32,7 +33,14 @@ def start_relay(settings: Settings, stack: ExitStack, background: Background) ->
     stack.callback(database.close)
     stack.callback(producer.close)
     relay = Relay(event_log, database, producer, topics.events, settings.relay_batch_size)
-    stack.enter_context(background(relay.run, "relay"))  # type: ignore[arg-type]
+    lock = LeaderLock(settings, "relay")
+    stack.callback(lock.release)
+
+    def lead(stop: threading.Event) -> None:
+        if lock.wait(stop):  # a second replica waits here instead of relaying twice
+            relay.run(stop)
+
+    stack.enter_context(background(lead, "relay"))  # type: ignore[arg-type]
     return relay
 
 

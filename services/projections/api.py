@@ -24,7 +24,9 @@ router = APIRouter(prefix="/v1", tags=["access"])
 
 
 async def access_projection(request: Request) -> AccessProjection:
-    projection: AccessProjection = request.app.state.projection
+    projection: AccessProjection | None = request.app.state.projection
+    if projection is None:
+        raise Problem("view_not_caught_up", "this replica stands by for the leader", position=0)
     return projection
 
 

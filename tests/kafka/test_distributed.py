@@ -1,0 +1,187 @@
+"""The distributed path: grants, projections, relay and notifications as separate processes on
+PostgreSQL and a Kafka-protocol broker, and leader election between replicas."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from services.leader import LeaderLock
+from services.settings import Settings
+from tests.e2e.cli import TOEGANG, clean_env
+from tests.kafka.conftest import Sink
+from tests.kafka.test_notifications import cli_env, kafka_settings
+from tests.mailbox import token_in
+from tests.support import TOKENS, World, free_port, platform_settings, wait_until
+from tests.world import ADMIN, WRITER
+
+READER = {"Authorization": "Bearer reader-token"}
+
+
+@contextmanager
+def role(name: str, env: dict[str, str], cwd: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`toegang serve <name>` as its own process on a free port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [TOEGANG, "serve", name, "--port", str(port)],
+        cwd=cwd,
+        env=clean_env(**env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: _alive(url) or process.poll() is not None, timeout=60)
+        assert process.poll() is None, f"{name} exited"
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def _alive(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _ready(url: str) -> int:
+    try:
+        return httpx.get(f"{url}/readyz", timeout=2).status_code
+    except httpx.HTTPError:
+        return 0
+
+
+def role_env(settings: Settings) -> dict[str, str]:
+    return {
+        **cli_env(settings),
+        "TOEGANG_API_TOKENS": json.dumps(TOKENS),
+        "TOEGANG_TOKEN_KEY": "ab" * 32,
+        "TOEGANG_PUBLIC_URL": "http://portal.test",
+        "TOEGANG_KAFKA_GROUP": settings.kafka_group,
+    }
+
+
+def setup_world(grants: str) -> World:
+    world = World()
+    calls: list[tuple[str, dict[str, Any]]] = [
+        (f"/v1/platforms/{world.platform}", platform_settings()),
+        (
+            f"/v1/organisations/{world.employer}",
+            {"name": "Werkgever", "contact_email": "hr@werkgever.example"},
+        ),
+        (
+            f"/v1/organisations/{world.advisor}",
+            {"name": "Adviseur", "contact_email": "info@adviseur.example"},
+        ),
+        (
+            f"/v1/platforms/{world.platform}/contracts/{world.contract}",
+            {"holder": world.employer, "covered": [], "name": "C"},
+        ),
+        (f"/v1/platforms/{world.platform}/advisors/{world.advisor}", {"licence": "AFM-1"}),
+    ]
+    for path, body in calls:
+        assert httpx.put(f"{grants}{path}", json=body, headers=ADMIN).status_code == 200
+    return world
+
+
+def check(projections: str, world: World, position: int) -> dict[str, Any]:
+    answer = httpx.post(
+        f"{projections}/v1/platforms/{world.platform}/access/check",
+        headers=READER,
+        json={
+            "actor": {
+                "method": "eherkenning",
+                "legal_subject": world.advisor,
+                "acting_subject": "p",
+                "intermediary": None,
+                "service_id": "urn:etoegang:DV:00000001003214345000:services:3",
+                "loa": "urn:etoegang:core:assurance-class:loa3",
+            },
+            "organisation": world.employer,
+            "action": "view",
+            "min_position": position,
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def test_grant_lifecycle_through_four_separate_processes(
+    fresh_postgres_settings: Settings, kafka_bootstrap: str, smtp_sink: Sink, tmp_path: Path
+) -> None:
+    settings = kafka_settings(fresh_postgres_settings, kafka_bootstrap, smtp_sink)
+    env = role_env(settings)
+    with ExitStack() as roles:
+        grants, _ = roles.enter_context(role("grants", env, tmp_path))
+        projections, _ = roles.enter_context(role("projections", env, tmp_path))
+        roles.enter_context(role("relay", env, tmp_path))
+        roles.enter_context(role("notifications", env, tmp_path))
+        world = setup_world(grants)
+        request = httpx.post(
+            f"{grants}/v1/platforms/{world.platform}/grants",
+            headers=WRITER,
+            json={
+                "grantor": world.employer,
+                "grantee": world.advisor,
+                "rights": "view",
+                "actor": world.employer_actor(),
+            },
+        )
+        assert request.status_code == 202, request.text
+        assert not check(projections, world, request.json()["position"])["allowed"]
+        mail = wait_until(lambda: smtp_sink.to("hr@werkgever.example"), timeout=60)[0]
+        confirmed = httpx.post(
+            f"{grants}/v1/grants/confirm", headers=WRITER, json={"token": token_in(mail)}
+        )
+        assert check(projections, world, confirmed.json()["position"])["allowed"]
+        revoked = httpx.post(
+            f"{grants}/v1/grants/{request.json()['grant_id']}/revoke",
+            headers=WRITER,
+            json={"actor": world.employer_actor(), "reason": "einde"},
+        )
+        denied = check(projections, world, revoked.json()["position"])
+        assert next(r["code"] for r in denied["reasons"]) == "grant_revoked"
+        wait_until(lambda: len(smtp_sink.to("hr@werkgever.example")) == 3, timeout=60)
+
+
+def test_advisory_lock_admits_one_leader(fresh_postgres_settings: Settings) -> None:
+    first = LeaderLock(fresh_postgres_settings, "projections")
+    second = LeaderLock(fresh_postgres_settings, "projections")
+    assert first.try_acquire()
+    assert not second.try_acquire()
+    assert LeaderLock(fresh_postgres_settings, "relay").try_acquire()
+    first.release()
+    assert second.try_acquire()
+    second.release()
+
+
+def test_second_projections_replica_stands_by_until_the_leader_dies(
+    fresh_postgres_settings: Settings, tmp_path: Path
+) -> None:
+    env = {
+        "TOEGANG_DATA_DIR": str(tmp_path),
+        "TOEGANG_API_TOKENS": json.dumps(TOKENS),
+        "TOEGANG_DATABASE_URL": fresh_postgres_settings.database_url or "",
+    }
+    with role("projections", env, tmp_path) as (leader, process):
+        wait_until(lambda: _ready(leader) == 200, timeout=30)
+        with role("projections", env, tmp_path) as (standby, _):
+            answer = httpx.get(f"{standby}/readyz")
+            assert answer.status_code == 503
+            assert answer.json()["checks"]["views"]["standby"] is True
+            os.kill(process.pid, signal.SIGKILL)
+            wait_until(lambda: _ready(standby) == 200, timeout=30)
