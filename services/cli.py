@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 
 from services import demo, keys
 from services.app import embedded_roles
+from services.logs import configure_logging
 from services.notifications import cli as notifications_cli
 from services.projections import cli as projections_cli
 from services.settings import Settings, SettingsError, load_settings
@@ -16,7 +17,7 @@ from services.settings import Settings, SettingsError, load_settings
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `toegang` console script."""
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(os.environ.get("TOEGANG_LOG_FORMAT", "json"))
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -70,7 +71,7 @@ def serve_command(settings: Settings, args: argparse.Namespace) -> int:
         print("toegang: the relay needs TOEGANG_KAFKA_BOOTSTRAP", file=sys.stderr)
         return 2
     app = create_app(settings, tokens, roles=roles)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 
 

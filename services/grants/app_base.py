@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
@@ -15,6 +16,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from services.grants.domain.base import DomainError
 from services.grants.store import register_transcodings
 
+log = logging.getLogger("toegang.commands")
 P = ParamSpec("P")
 R = TypeVar("R")
 A = TypeVar("A", bound=Aggregate)
@@ -83,6 +85,11 @@ class StoreApplication(Application[UUID]):
         positions = [r.notification.id for r in recordings if r.notification.id is not None]
         if not positions:
             return self.position()
+        log.info(
+            "recorded %s",
+            ", ".join(sorted({type(r.domain_event).__qualname__ for r in recordings})),
+            extra={"position": max(positions), "events": len(recordings)},
+        )
         for listener in self.listeners:
             listener(max(positions))
         return max(positions)

@@ -5,13 +5,17 @@ Written against ASGI directly (not BaseHTTPMiddleware) so it costs microseconds 
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 
 from prometheus_client import Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.logs import request_id as current_request
+
 MAX_BODY_BYTES = 64 * 1024
+access = logging.getLogger("toegang.access")
 
 
 class RequestMiddleware:
@@ -30,6 +34,7 @@ class RequestMiddleware:
             await self._too_large(scope, receive, send)
             return
         request_id = headers.get(b"x-request-id", b"")[:64] or uuid.uuid4().hex.encode()
+        token = current_request.set(request_id.decode(errors="replace"))
         started = time.perf_counter()
         status = 500
 
@@ -44,9 +49,16 @@ class RequestMiddleware:
             await self.app(scope, receive, send_tagged)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
-            self.latency.labels(scope["method"], route, str(status)).observe(
-                time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            self.latency.labels(scope["method"], route, str(status)).observe(elapsed)
+            access.info(
+                "%s %s %s",
+                scope["method"],
+                route,
+                status,
+                extra={"status": status, "duration_ms": round(elapsed * 1000, 2)},
             )
+            current_request.reset(token)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         from starlette.requests import Request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -74,3 +75,30 @@ def test_projections_rebuild_and_status(tmp_path: Path) -> None:
     cells = [cell.strip() for cell in row.strip("│┃ ").split("│")]
     position, lag = int(cells[1]), int(cells[2])
     assert position > 0 and lag == 0
+
+
+def test_logs_are_json_with_request_id_and_position_and_no_personal_data(
+    tmp_path: Path,
+) -> None:
+    assert run(["demo"], tmp_path).returncode == 0
+    token = (tmp_path / "var" / "admin-token").read_text().strip()
+    secret = "0" * 32 + ".secret-token-value-secret-token-value-secre"
+    with serving(tmp_path) as (url, process):
+        answer = httpx.put(
+            f"{url}/v1/organisations/kvk:11112222",
+            json={"name": "Jan Jansen", "contact_email": "jan@jansen.example"},
+            headers={"Authorization": f"Bearer {token}", "X-Request-ID": "req-42"},
+        )
+        assert answer.status_code == 200
+        httpx.get(f"{url}/confirm", params={"token": secret})
+        process.terminate()
+        output = process.communicate(timeout=15)[0]
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert lines, output
+    recorded = [line for line in lines if line.get("logger") == "toegang.commands"]
+    assert recorded[-1]["request_id"] == "req-42"
+    assert recorded[-1]["position"] == answer.json()["position"]
+    assert any(line.get("logger") == "toegang.access" for line in lines)
+    assert "jan@jansen.example" not in output
+    assert "Jan Jansen" not in output
+    assert secret not in output
