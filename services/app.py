@@ -59,10 +59,13 @@ def embedded_roles(settings: Settings) -> tuple[str, ...]:
     return ALL_ROLES if settings.kafka_bootstrap else ROLES
 
 
-def build_projection(settings: Settings) -> AccessProjection:
+def build_projection(settings: Settings, writer: bool = True) -> AccessProjection:
     """The access projection on the configured store, loaded from its tables (this connects)."""
     projection = AccessProjection(
-        open_event_log(settings), ViewDatabase(settings), settings.projection_batch_size
+        open_event_log(settings),
+        ViewDatabase(settings),
+        settings.projection_batch_size,
+        writer=writer,
     )
     projection.load()
     return projection
@@ -118,33 +121,36 @@ def start_roles(
 
 
 def start_projections(app: FastAPI, settings: Settings, stack: ExitStack) -> None:
-    """The access projection, once this replica leads (a second replica stands by)."""
+    """The access projection. Every replica answers queries from its own in-memory state;
+    only the replica holding the advisory lock writes the view tables, the others follow the
+    log in memory and take over the writing when the leader goes."""
     lock = LeaderLock(settings, "projections")
     stack.callback(lock.release)
-    app.state.projection = None
-    app.state.metrics.watch_views(
-        lambda: {"access": app.state.projection.position} if app.state.projection else {},
-        lambda: app.state.projection.log.head() if app.state.projection else 0,
-    )
+    leading = lock.try_acquire()
+    projection = _open_projection(app, settings, stack, writer=leading)
+    app.state.metrics.watch_views(lambda: {"access": projection.position}, projection.log.head)
 
-    def serve(projection: AccessProjection, stop: threading.Event) -> None:
+    def serve(stop: threading.Event) -> None:
         listen_for_appends(settings, projection.log, projection.wake, stop)
+        if not leading:
+            following = threading.Event()
+            follow = threading.Thread(target=projection.run, args=(following,), daemon=True)
+            follow.start()
+            led = lock.wait(stop)
+            following.set()
+            follow.join()
+            if not led:
+                return
+            projection.lead()
         projection.run(stop)
 
-    if lock.try_acquire():
-        projection = _open_projection(app, settings, stack)
-        stack.enter_context(background(lambda stop: serve(projection, stop), "access-projection"))
-        return
-
-    def stand_by(stop: threading.Event) -> None:
-        if lock.wait(stop):
-            serve(_open_projection(app, settings, stack), stop)
-
-    stack.enter_context(background(stand_by, "access-projection"))
+    stack.enter_context(background(serve, "access-projection"))
 
 
-def _open_projection(app: FastAPI, settings: Settings, stack: ExitStack) -> AccessProjection:
-    projection = build_projection(settings)
+def _open_projection(
+    app: FastAPI, settings: Settings, stack: ExitStack, writer: bool
+) -> AccessProjection:
+    projection = build_projection(settings, writer)
     stack.callback(projection.log.close)
     stack.callback(projection.database.close)
     projection.catch_up()
@@ -239,9 +245,7 @@ def readyz(request: Request) -> JSONResponse:
     except Exception as error:  # noqa: BLE001 - any store failure means not ready
         checks["store"] = {"ok": False, "error": type(error).__name__}
         head = None
-    if hasattr(state, "projection") and state.projection is None:
-        checks["views"] = {"ok": False, "standby": True}
-    elif hasattr(state, "projection"):
+    if hasattr(state, "projection"):
         lag = (head - state.projection.position) if head is not None else None
         ok = lag is not None and lag <= state.ready_max_lag
         checks["views"] = {"ok": ok, "access": {"position": state.projection.position, "lag": lag}}

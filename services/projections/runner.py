@@ -33,9 +33,11 @@ class AccessProjection:
         *,
         prefix: str = "view_",
         name: str = VIEW,
+        writer: bool = True,
     ) -> None:
         self.log, self.database = event_log, database
         self.batch_size, self.prefix, self.name = batch_size, prefix, name
+        self.writer = writer
         self.lock = threading.RLock()
         self.state = AccessState()
         self.generation = 0
@@ -47,14 +49,33 @@ class AccessProjection:
         return self.state.position
 
     def load(self) -> None:
-        """Create the tables if needed and load the stored state."""
-        with self.database.transaction() as cursor:
-            if tables.drop_if_outdated(cursor):
-                log.info("view tables of another version dropped; replaying the log")
-            tables.create_tables(cursor, self.prefix)
-            state, generation = rows.load_state(cursor, self.prefix, self.name)
+        """Load the stored state; the writer first creates (or renews) the tables.
+
+        A follower (`writer` False) only reads: where the tables are missing or of another
+        version it starts from an empty state and replays the log in memory.
+        """
+        if self.writer:
+            with self.database.transaction() as cursor:
+                if tables.drop_if_outdated(cursor):
+                    log.info("view tables of another version dropped; replaying the log")
+                tables.create_tables(cursor, self.prefix)
+        try:
+            with self.database.transaction() as cursor:
+                state, generation = rows.load_state(cursor, self.prefix, self.name)
+                current = tables.is_current(cursor)
+        except Exception:
+            if self.writer:
+                raise
+            state, generation, current = AccessState(), 0, False
+        if not current and not self.writer:
+            state, generation = AccessState(), 0
         with self.lock:
             self.state, self.generation = state, generation
+
+    def lead(self) -> None:
+        """Become the writer: reload from the tables and write from now on."""
+        self.writer = True
+        self.load()
 
     def process_batch(self) -> int:
         """Apply the next batch of events; answer how many were applied."""
@@ -76,6 +97,8 @@ class AccessProjection:
         return len(events)
 
     def _commit(self, old: int, dirty: dict[str, set[object]], count: int) -> bool:
+        if not self.writer:
+            return True  # a follower keeps its state in memory only
         new = self.state.position
         try:
             with self.database.transaction() as cursor:

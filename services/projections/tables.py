@@ -107,6 +107,12 @@ def drop_if_outdated(cursor: Cursor) -> bool:
     return True
 
 
+def is_current(cursor: Cursor) -> bool:
+    """Whether the stored views were written by this view version."""
+    rows = cursor.execute("SELECT version FROM view_tracking").fetchall()
+    return bool(rows) and all(version == VERSION for (version,) in rows)
+
+
 def drop_tables(cursor: Cursor, prefix: str) -> None:
     if prefix == "view_":
         cursor.execute("DROP VIEW IF EXISTS view_portal_access")

@@ -607,10 +607,10 @@ def test_single_active_roles_run_a_standby_and_say_why(role: str) -> None:
     assert "PostgreSQL advisory lock" in path.read_text()
 
 
-def test_the_projections_rollout_does_not_wait_for_a_standby() -> None:
-    """A projections standby never becomes ready while the old leader holds the lock."""
+def test_every_projections_replica_serves_so_rollouts_keep_capacity() -> None:
+    """Followers answer queries (only the lock holder writes): a rollout never drops them all."""
     strategy = deployments()["projections"]["spec"]["strategy"]
-    assert strategy["rollingUpdate"]["maxUnavailable"] == "100%"
+    assert strategy["rollingUpdate"]["maxUnavailable"] == 0
 
 
 # --- settings named anywhere ------------------------------------------------------------------

@@ -14,14 +14,17 @@ from typing import Any
 
 import httpx
 
+from services.app import build_grants_application
 from services.leader import LeaderLock
+from services.projections import tables
+from services.projections.db import ViewDatabase
 from services.settings import Settings
 from tests.e2e.cli import TOEGANG, clean_env
 from tests.kafka.conftest import Sink
 from tests.kafka.test_notifications import cli_env, kafka_settings
 from tests.mailbox import token_in
 from tests.support import TOKENS, World, free_port, platform_settings, wait_until
-from tests.world import ADMIN, WRITER
+from tests.world import ADMIN, WRITER, build_world
 
 READER = {"Authorization": "Bearer reader-token"}
 
@@ -169,19 +172,54 @@ def test_advisory_lock_admits_one_leader(fresh_postgres_settings: Settings) -> N
     second.release()
 
 
-def test_second_projections_replica_stands_by_until_the_leader_dies(
+def test_a_second_projections_replica_follows_and_takes_over_writing(
     fresh_postgres_settings: Settings, tmp_path: Path
 ) -> None:
+    settings = fresh_postgres_settings
     env = {
         "TOEGANG_DATA_DIR": str(tmp_path),
         "TOEGANG_API_TOKENS": json.dumps(TOKENS),
-        "TOEGANG_DATABASE_URL": fresh_postgres_settings.database_url or "",
+        "TOEGANG_DATABASE_URL": settings.database_url or "",
     }
+    app = build_grants_application(settings)
+    world = build_world(app)
+    database = ViewDatabase(settings)
     with role("projections", env, tmp_path) as (leader, process):
         wait_until(lambda: _ready(leader) == 200, timeout=30)
-        with role("projections", env, tmp_path) as (standby, _):
-            answer = httpx.get(f"{standby}/readyz")
-            assert answer.status_code == 503
-            assert answer.json()["checks"]["views"]["standby"] is True
+        with role("projections", env, tmp_path) as (follower, _):
+            wait_until(lambda: _ready(follower) == 200, timeout=30)
+            grant = app.request_grant(
+                world.platform, world.employer, world.advisor, "view", world.employer_actor()
+            )
+            answer = check_as_employer(follower, world, grant["position"])
+            assert answer["allowed"] is True  # the follower answers from its own state
+            written = view_position(database)
             os.kill(process.pid, signal.SIGKILL)
-            wait_until(lambda: _ready(standby) == 200, timeout=30)
+            more = app.revoke_grant(grant["grant_id"], world.employer_actor(), "einde")
+            wait_until(lambda: view_position(database) >= more["position"] > written, timeout=30)
+            assert check_as_employer(follower, world, more["position"])["allowed"] is True
+    database.close()
+    app.close()
+
+
+def check_as_employer(url: str, world: World, position: int) -> dict[str, Any]:
+    answer = httpx.post(
+        f"{url}/v1/platforms/{world.platform}/access/check",
+        headers=READER,
+        json={
+            "actor": world.employer_actor(),
+            "organisation": world.employer,
+            "action": "view",
+            "min_position": position,
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def view_position(database: ViewDatabase) -> int:
+    with database.transaction() as cursor:
+        cursor.execute(tables.TRACKING)
+        return tables.tracking(cursor, "access")[0]
