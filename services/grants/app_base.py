@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
 
@@ -101,7 +101,7 @@ class StoreApplication(Application[UUID]):
 
 def as_plain(value: Any) -> Any:
     """Event data as JSON-ready plain values (datetimes as ISO 8601 strings)."""
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # datetimes too: datetime is a date
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): as_plain(v) for k, v in value.items()}

@@ -1,0 +1,1 @@
+"""Contract tests: the published schemas, the AsyncAPI document and the OpenAPI snapshot."""
