@@ -6,6 +6,7 @@ views and queries). The embedded default runs both in one process.
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
@@ -214,6 +215,8 @@ def create_app(
     app.state.clock = clock
     app.state.min_position_wait = settings.min_position_wait
     app.state.ready_max_lag = settings.ready_max_lag
+    uses_broker = {"relay", "notifications"} & set(roles)
+    app.state.broker = settings.kafka_bootstrap if uses_broker else None
     app.state.token_registry = TokenRegistry(tokens)
     app.state.metrics = Metrics()
     install_problem_handlers(app)
@@ -249,8 +252,20 @@ def readyz(request: Request) -> JSONResponse:
         lag = (head - state.projection.position) if head is not None else None
         ok = lag is not None and lag <= state.ready_max_lag
         checks["views"] = {"ok": ok, "access": {"position": state.projection.position, "lag": lag}}
+    if request.app.state.broker:
+        checks["broker"] = {"ok": broker_reachable(request.app.state.broker)}
     ready = all(check["ok"] for check in checks.values())
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+
+def broker_reachable(bootstrap: str) -> bool:
+    """Whether the first Kafka bootstrap server accepts a connection."""
+    host, _, port = bootstrap.split(",")[0].rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port or 9092)), timeout=1):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 def store_head(state: Any) -> int:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from fastapi import Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -21,6 +27,13 @@ class Metrics:
             ["method", "route", "status"],
             registry=self.registry,
             buckets=(0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5),
+        )
+
+        self.problems = Counter(
+            "toegang_problems_total",
+            "requests answered with a problem, by stable code",
+            ["code"],
+            registry=self.registry,
         )
 
     def watch_views(self, positions: Callable[[], dict[str, int]], head: Callable[[], int]) -> None:

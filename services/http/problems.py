@@ -103,6 +103,9 @@ def problem_response(
         "remedy": entry["remedy"],
         **extra,
     }
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.problems.labels(code).inc()
     headers = {"Content-Language": language}
     if code == "unauthenticated":
         headers["WWW-Authenticate"] = "Bearer"

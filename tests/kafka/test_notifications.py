@@ -272,9 +272,14 @@ def test_dead_letters_are_listed_and_retried(
 def test_metrics_show_relay_and_notifier_lag(kafka_stack: KafkaStack, smtp_sink: Sink) -> None:
     world, _ = request(kafka_stack)
     wait_until(lambda: smtp_sink.to(f"contact-{world.employer[4:]}@example.org"), timeout=30)
+    httpx.get(f"{kafka_stack.url}/v1/grants/x")  # no token: a problem
     metrics = httpx.get(f"{kafka_stack.url}/metrics").text
     assert "toegang_relay_lag_events 0.0" in metrics
     assert "toegang_notifier_lag_records" in metrics
+    assert "toegang_mails_sent 1.0" in metrics
+    assert 'toegang_problems_total{code="unauthenticated"} 1.0' in metrics
+    ready = httpx.get(f"{kafka_stack.url}/readyz").json()
+    assert ready["checks"]["broker"]["ok"] is True
 
 
 def test_sigkill_of_the_relay_process_loses_nothing_and_mails_once(
