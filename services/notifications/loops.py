@@ -18,7 +18,7 @@ from services.grants.domain.platform_user import PlatformUser
 from services.notifications.cloudevents import Message, event_id, event_type
 from services.notifications.kafka import Topics, publish
 from services.notifications.notifier import MAIL_TYPES, Notifier, Outcome
-from services.notifications.relay import TRACKING
+from services.notifications.tracking import TrackedPosition
 from services.projections.db import ViewDatabase
 from services.projections.log import EventLog
 
@@ -112,15 +112,12 @@ class LogLoop:
     def __init__(self, notifier: Notifier, event_log: EventLog, database: ViewDatabase) -> None:
         self.notifier, self.log, self.database = notifier, event_log, database
         self._wakeup = threading.Event()
-        with database.transaction() as cursor:
-            cursor.execute(TRACKING)
 
     def position(self) -> int:
-        with self.database.transaction() as cursor:
-            row = cursor.execute(
-                "SELECT position FROM relay_tracking WHERE name = :name", {"name": self.name}
-            ).fetchone()
-        return int(row[0]) if row else 0
+        return TrackedPosition(self.database, self.name).get()
+
+    def _advance(self, position: int) -> None:
+        TrackedPosition(self.database, self.name).set(position)
 
     def process_pending(self) -> int:
         """Notify everything recorded after the tracked position; answer how many events."""
@@ -139,14 +136,6 @@ class LogLoop:
                     handled += 1
             self._advance(notifications[-1].id)
         return handled
-
-    def _advance(self, position: int) -> None:
-        with self.database.transaction() as cursor:
-            cursor.execute(
-                "INSERT INTO relay_tracking VALUES (:name, :position) ON CONFLICT "
-                "(name) DO UPDATE SET position = excluded.position",
-                {"name": self.name, "position": position},
-            )
 
     def wake(self, *_: object) -> None:
         self._wakeup.set()

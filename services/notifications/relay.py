@@ -16,13 +16,11 @@ from kafka import KafkaProducer
 
 from services.notifications.cloudevents import Message, origin_of, to_message
 from services.notifications.kafka import publish
+from services.notifications.tracking import TrackedPosition
 from services.projections.db import ViewDatabase
 from services.projections.log import EventLog
 
 log = logging.getLogger("toegang.relay")
-TRACKING = (
-    "CREATE TABLE IF NOT EXISTS relay_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
-)
 
 
 class Relay:
@@ -42,15 +40,9 @@ class Relay:
         self.batch_size = batch_size
         self.origins: dict[UUID, dict[str, str]] = {}
         self._wakeup = threading.Event()
-        with database.transaction() as cursor:
-            cursor.execute(TRACKING)
 
     def position(self) -> int:
-        with self.database.transaction() as cursor:
-            row = cursor.execute(
-                "SELECT position FROM relay_tracking WHERE name = :name", {"name": self.name}
-            ).fetchone()
-        return int(row[0]) if row else 0
+        return TrackedPosition(self.database, self.name).get()
 
     def relay_batch(self) -> int:
         """Publish the next batch, then record its position; answer how many were published."""
@@ -60,7 +52,7 @@ class Relay:
             return 0
         messages = [self.message(self.log.decode(n), n.id) for n in notifications]
         publish(self.kafka, self.topic, messages)
-        self._advance(start, notifications[-1].id)
+        TrackedPosition(self.database, self.name).set(notifications[-1].id)
         return len(messages)
 
     def message(self, event: Any, position: int) -> Message:
@@ -71,20 +63,6 @@ class Relay:
             first = next(iter(self.log.events.get(event.originator_id, lte=1)))
             origin = self.origins[event.originator_id] = origin_of(first)
         return to_message(event, position, origin)
-
-    def _advance(self, old: int, new: int) -> None:
-        with self.database.transaction() as cursor:
-            if old == 0:
-                cursor.execute(
-                    "INSERT INTO relay_tracking VALUES (:name, :new) ON CONFLICT (name) "
-                    "DO UPDATE SET position = excluded.position",
-                    {"name": self.name, "new": new},
-                )
-            else:
-                cursor.execute(
-                    "UPDATE relay_tracking SET position = :new WHERE name = :name",
-                    {"name": self.name, "new": new},
-                )
 
     def wake(self, *_: object) -> None:
         self._wakeup.set()

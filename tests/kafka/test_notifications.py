@@ -24,7 +24,8 @@ from kafka import KafkaConsumer, TopicPartition
 from services.app import ALL_ROLES, build_grants_application, create_app
 from services.grants.application import GrantsApplication
 from services.notifications import kafka
-from services.notifications.relay import TRACKING, Relay
+from services.notifications.relay import Relay
+from services.notifications.tracking import TRACKING
 from services.projections.db import ViewDatabase
 from services.projections.log import open_event_log
 from services.settings import Settings
