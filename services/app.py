@@ -30,7 +30,6 @@ from services.http.middleware import RequestMiddleware
 from services.http.problems import install_problem_handlers
 from services.leader import LeaderLock
 from services.notifications import kafka
-from services.notifications.delivery import DeliveryLog
 from services.notifications.loops import LogLoop
 from services.notifications.wiring import start_notifier, start_relay
 from services.projections import api as access_api
@@ -166,14 +165,15 @@ def start_notifications(
     stack: ExitStack,
     wake_on_commands: bool,
 ) -> None:
-    source = start_notifier(settings, grants, stack, background)
+    source, deliveries = start_notifier(settings, grants, stack, background)
     app.state.notifier_source = source
     watch_consumer_lag(app, settings)
-    app.state.metrics.gauge(
-        "toegang_mails_sent",
-        "mails delivered (delivery log)",
-        lambda: DeliveryLog(ViewDatabase(settings)).counts().get("sent", 0),
-    )
+    for status in ("sent", "failed"):
+        app.state.metrics.gauge(
+            f"toegang_mails_{status}",
+            f"mails {status} (delivery log)",
+            lambda status=status: deliveries.counts().get(status, 0),
+        )
     if isinstance(source, LogLoop) and wake_on_commands:
         grants.listeners.append(source.wake)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from pathlib import Path
@@ -39,8 +38,3 @@ def api_tokens(settings: Settings) -> tuple[dict[str, list[str]], str | None]:
         return {token: list(scopes) for token, scopes in settings.api_tokens.items()}, None
     token, created = _read_or_create(settings.data_dir / "admin-token", secrets.token_urlsafe(32))
     return {token: list(ALL_SCOPES)}, token if created else None
-
-
-def describe_tokens(tokens: dict[str, list[str]]) -> str:
-    """Scopes per token, without the tokens themselves (safe to log)."""
-    return json.dumps(sorted(sorted(scopes) for scopes in tokens.values()))

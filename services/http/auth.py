@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -61,7 +61,3 @@ def requires(*scopes: str) -> Callable[[Request], Awaitable[Caller]]:
         return caller
 
     return dependency
-
-
-def scopes_text(scopes: Iterable[str]) -> str:
-    return ", ".join(sorted(scopes))

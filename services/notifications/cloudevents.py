@@ -27,7 +27,6 @@ PERSONAL_OR_SECRET = {
     "code_hash",
 }
 BOOKKEEPING = {"originator_id", "originator_version", "timestamp", "originator_topic"}
-KEY_FIELDS = ("grantor", "organisation", "holder", "ref", "platform", "slug")
 
 
 @dataclass(frozen=True)
@@ -37,9 +36,6 @@ class Message:
     key: bytes
     value: bytes
     headers: list[tuple[str, bytes]]
-
-    def header(self, name: str) -> str:
-        return next(value.decode() for key, value in self.headers if key == name)
 
 
 def event_id(aggregate_id: Any, version: int) -> str:

@@ -107,17 +107,16 @@ def consume(notifier: Notifier, kafka_consumer: KafkaConsumer, stop: threading.E
 class LogLoop:
     """Embedded mode without Kafka: the same notifier, fed from the log (tracked position)."""
 
-    name = "notifier"
-
     def __init__(self, notifier: Notifier, event_log: EventLog, database: ViewDatabase) -> None:
-        self.notifier, self.log, self.database = notifier, event_log, database
+        self.notifier, self.log = notifier, event_log
+        self.tracked = TrackedPosition(database, "notifier")
         self._wakeup = threading.Event()
 
     def position(self) -> int:
-        return TrackedPosition(self.database, self.name).get()
+        return self.tracked.get()
 
     def _advance(self, position: int) -> None:
-        TrackedPosition(self.database, self.name).set(position)
+        self.tracked.set(position)
 
     def process_pending(self) -> int:
         """Notify everything recorded after the tracked position; answer how many events."""

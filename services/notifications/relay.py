@@ -26,8 +26,6 @@ log = logging.getLogger("toegang.relay")
 class Relay:
     """Publishes every stored event, in log order, keyed by the organisation it is about."""
 
-    name = "events"
-
     def __init__(
         self,
         event_log: EventLog,
@@ -35,14 +33,16 @@ class Relay:
         kafka: KafkaProducer,
         topic: str,
         batch_size: int = 500,
+        name: str = "events",
     ) -> None:
         self.log, self.database, self.kafka, self.topic = event_log, database, kafka, topic
         self.batch_size = batch_size
+        self.tracked = TrackedPosition(database, name)
         self.origins: dict[UUID, dict[str, str]] = {}
         self._wakeup = threading.Event()
 
     def position(self) -> int:
-        return TrackedPosition(self.database, self.name).get()
+        return self.tracked.get()
 
     def relay_batch(self) -> int:
         """Publish the next batch, then record its position; answer how many were published."""
@@ -52,7 +52,7 @@ class Relay:
             return 0
         messages = [self.message(self.log.decode(n), n.id) for n in notifications]
         publish(self.kafka, self.topic, messages)
-        TrackedPosition(self.database, self.name).set(notifications[-1].id)
+        self.tracked.set(notifications[-1].id)
         return len(messages)
 
     def message(self, event: Any, position: int) -> Message:

@@ -46,10 +46,10 @@ def start_relay(settings: Settings, stack: ExitStack, background: Background) ->
 
 def start_notifier(
     settings: Settings, grants: GrantsApplication, stack: ExitStack, background: Background
-) -> LogLoop | KafkaConsumer:
+) -> tuple[LogLoop | KafkaConsumer, DeliveryLog]:
     """The notifier: from Kafka when a broker is configured, else from the log itself.
 
-    Answers its source: the consumer-group member, or the log loop.
+    Answers its source (the consumer-group member, or the log loop) and its delivery log.
     """
     database = ViewDatabase(settings)
     stack.callback(database.close)
@@ -60,10 +60,11 @@ def start_notifier(
         producer = kafka.producer(settings.kafka_bootstrap)
         stack.callback(producer.close)
         publish = KafkaOutcomes(producer, topics)
+    deliveries = DeliveryLog(database)
     notifier = Notifier(
         grants,
         sender_for(settings.smtp_url, settings.outbox_dir),
-        DeliveryLog(database),
+        deliveries,
         settings.mail_from,
         settings.confirm_link,
         publish,
@@ -75,9 +76,9 @@ def start_notifier(
         group = kafka.consumer(settings.kafka_bootstrap, settings.kafka_group, topics.events)
         stack.callback(group.close)
         stack.enter_context(background(lambda stop: consume(notifier, group, stop), "notifier"))  # type: ignore[arg-type]
-        return group
+        return group, deliveries
     event_log = open_event_log(settings)
     stack.callback(event_log.close)
     loop = LogLoop(notifier, event_log, database)
     stack.enter_context(background(loop.run, "notifier"))  # type: ignore[arg-type]
-    return loop
+    return loop, deliveries

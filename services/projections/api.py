@@ -19,6 +19,7 @@ from services.projections import schemas as s
 from services.projections.check import check_access
 from services.projections.evaluation import Reason, evaluate_login
 from services.projections.runner import AccessProjection
+from services.projections.state import AccessState
 
 router = APIRouter(prefix="/v1", tags=["access"])
 
@@ -68,6 +69,18 @@ def reasons_out(
         }
         for r in reasons
     ]
+
+
+async def listing(
+    request: Request,
+    projection: AccessProjection,
+    min_position: int | None,
+    query: Callable[[AccessState], dict[str, Any]],
+) -> dict[str, Any]:
+    """Answer a listing from the view once it has reached `min_position`, with its position."""
+    await caught_up(request, projection, min_position)
+    with projection.lock:
+        return {**query(projection.state), "position": projection.position}
 
 
 def locale_of(projection: AccessProjection, platform: str) -> str | None:
@@ -142,10 +155,12 @@ async def organisation_grants(
     min_position: MinPosition = None,
 ) -> dict[str, Any]:
     """The grants an organisation has given and received on a platform, with status."""
-    await caught_up(request, projection, min_position)
-    with projection.lock:
-        answer = queries.organisation_grants(projection.state, platform, organisation, now())
-        return {**answer, "position": projection.position}
+    return await listing(
+        request,
+        projection,
+        min_position,
+        lambda state: queries.organisation_grants(state, platform, organisation, now()),
+    )
 
 
 @router.get(
@@ -161,10 +176,12 @@ async def advisor_clients(
     min_position: MinPosition = None,
 ) -> dict[str, Any]:
     """The employers that gave this advisor access (active or awaiting confirmation)."""
-    await caught_up(request, projection, min_position)
-    with projection.lock:
-        answer = queries.advisor_clients(projection.state, platform, organisation, now())
-        return {**answer, "position": projection.position}
+    return await listing(
+        request,
+        projection,
+        min_position,
+        lambda state: queries.advisor_clients(state, platform, organisation, now()),
+    )
 
 
 UsersWriter = Annotated[Caller, Depends(requires("users:write"))]
@@ -186,7 +203,9 @@ async def organisation_users(
     min_position: MinPosition = None,
 ) -> dict[str, Any]:
     """The master user's list of users (`actor` is the master user's id)."""
-    await caught_up(request, projection, min_position)
-    with projection.lock:
-        answer = queries.organisation_users(projection.state, platform, organisation, actor, now())
-        return {**answer, "position": projection.position}
+    return await listing(
+        request,
+        projection,
+        min_position,
+        lambda state: queries.organisation_users(state, platform, organisation, actor, now()),
+    )

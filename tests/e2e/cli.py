@@ -34,20 +34,26 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[s
 
 
 @contextmanager
-def serving(cwd: Path, *args: str, **env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`toegang serve` on a free port until the block ends; yields its URL and process."""
+def serving(
+    cwd: Path, *args: str, env: dict[str, str] | None = None, capture: bool = True
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`toegang serve` on a free port until the block ends; yields its URL and process.
+
+    With `capture`, its output can be read from the process afterwards (short runs only: a
+    long-running server would fill the pipe)."""
     port = free_port()
     process = subprocess.Popen(
         [TOEGANG, "serve", *args, "--port", str(port)],
         cwd=cwd,
-        env=clean_env(**env),
-        stdout=subprocess.PIPE,
+        env=clean_env(**(env or {})),
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _answers(url) or process.poll() is not None, timeout=30)
+        wait_until(lambda: _answers(url) or process.poll() is not None, timeout=60)
+        assert process.poll() is None, f"toegang serve {' '.join(args)} exited"
         yield url, process
     finally:
         process.terminate()

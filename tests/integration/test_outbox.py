@@ -13,7 +13,6 @@ from services.grants.application import GrantsApplication
 from services.notifications.delivery import DeliveryLog
 from services.notifications.loops import LogLoop
 from services.notifications.notifier import Notifier
-from services.notifications.outbox import FileOutbox
 from services.notifications.sending import FileSender
 from services.projections.db import ViewDatabase
 from services.projections.log import open_event_log
@@ -87,10 +86,3 @@ def test_mail_in_platform_locale_and_only_to_contact_address(
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
     assert "consulter et encoder" in body.get_content()
-
-
-def test_file_outbox_position_survives_a_restart(tmp_path: Path) -> None:
-    outbox = FileOutbox(tmp_path)
-    assert outbox.position() == 0
-    outbox.advance(42)
-    assert FileOutbox(tmp_path).position() == 42

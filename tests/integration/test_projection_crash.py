@@ -98,7 +98,7 @@ def test_sigkill_during_live_processing_then_restart(
     )
     killed_at = kill_midway(process, fresh_settings, "access", head)
     assert 0 < tracked(fresh_settings, "access")[0] < head, killed_at
-    with serving(tmp_path, "projections", **env) as (url, _):
+    with serving(tmp_path, "projections", env=env, capture=False) as (url, _):
         wait_until(lambda: tracked(fresh_settings, "access")[0] == head, timeout=60)
         del url
     assert_views_equal_replay(fresh_settings, head)

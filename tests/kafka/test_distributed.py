@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -19,44 +17,19 @@ from services.leader import LeaderLock
 from services.projections import tables
 from services.projections.db import ViewDatabase
 from services.settings import Settings
-from tests.e2e.cli import TOEGANG, clean_env
+from tests.e2e.cli import serving
 from tests.kafka.conftest import Sink
 from tests.kafka.test_notifications import cli_env, kafka_settings
 from tests.mailbox import token_in
-from tests.support import TOKENS, World, free_port, platform_settings, wait_until
+from tests.support import TOKENS, World, platform_settings, wait_until
 from tests.world import ADMIN, WRITER, build_world
 
 READER = {"Authorization": "Bearer reader-token"}
 
 
-@contextmanager
-def role(name: str, env: dict[str, str], cwd: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def role(name: str, env: dict[str, str], cwd: Path) -> Any:
     """`toegang serve <name>` as its own process on a free port."""
-    port = free_port()
-    process = subprocess.Popen(
-        [TOEGANG, "serve", name, "--port", str(port)],
-        cwd=cwd,
-        env=clean_env(**env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: _alive(url) or process.poll() is not None, timeout=60)
-        assert process.poll() is None, f"{name} exited"
-        yield url, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=15)
-
-
-def _alive(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
+    return serving(cwd, name, env=env, capture=False)
 
 
 def _ready(url: str) -> int:

@@ -163,8 +163,9 @@ def test_relay_crash_between_publishing_and_tracking_mails_once(
     wait_until(lambda: smtp_sink.to(address), timeout=30)
     event_log, database = open_event_log(settings), ViewDatabase(settings)
     producer = kafka.producer(settings.kafka_bootstrap or "")
-    replay = Relay(event_log, database, producer, kafka_stack.topics.events)
-    replay.name = "crashed-before-tracking"
+    replay = Relay(
+        event_log, database, producer, kafka_stack.topics.events, name="crashed-before-tracking"
+    )
     assert replay.relay_batch() > 0
     records = read_topic(
         settings.kafka_bootstrap or "",
@@ -313,7 +314,7 @@ def test_sigkill_of_the_relay_process_loses_nothing_and_mails_once(
     os.kill(relay.pid, signal.SIGKILL)
     relay.wait(timeout=10)
     assert relay_position(database) < head
-    with serving(tmp_path, "relay", **env):
+    with serving(tmp_path, "relay", env=env, capture=False):
         wait_until(lambda: relay_position(database) == head, timeout=60)
     records = read_topic(
         kafka_bootstrap, kafka.Topics(settings.kafka_topic_prefix).events, at_least=head
