@@ -1,0 +1,1 @@
+"""Audit: the hash chain over the log, history, point-in-time access, reports, erasure."""

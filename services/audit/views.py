@@ -1,0 +1,131 @@
+"""Queries over the audit tables: who had which access when, and which events concern whom.
+
+Plain SQL over what `AuditProjection` stored, no in-memory state: any process may call these
+with its own `ViewDatabase`. Instants go in as aware datetimes and are compared as the
+fixed-width UTC text the tables hold.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from services.audit.timefmt import instant
+from services.projections.db import ViewDatabase
+
+ACCESS_COLUMNS = (
+    "kind",
+    "subject_id",
+    "holder",
+    "rights",
+    "scope",
+    "route",
+    "approved_by",
+    "since",
+    "valid_from",
+    "valid_to",
+)
+TIMELINE_COLUMNS = (
+    "interval_id",
+    "platform",
+    "organisation",
+    *ACCESS_COLUMNS,
+    "from_position",
+    "to_position",
+)
+
+
+def _interval(columns: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    row = dict(zip(columns, values, strict=True))
+    for name in ("scope", "approved_by"):
+        row[name] = json.loads(row[name]) if row[name] is not None else None
+    for name in ("from_position", "to_position"):
+        if row.get(name) is not None:
+            row[name] = int(row[name])
+    return row
+
+
+def access_at(
+    database: ViewDatabase, platform: str, organisation: str, at: datetime
+) -> list[dict[str, Any]]:
+    """Who had access to `organisation`'s data on `platform` at `at`, and through what.
+
+    Each answer: kind (`grant`/`user`), subject_id, holder (grantee or login), rights, scope
+    (a user's contracts), route, approved_by (the actor who opened the interval), since (when
+    the continuous access began), valid_from and valid_to of the interval; by kind and holder.
+    """
+    statement = (
+        f"SELECT {', '.join(ACCESS_COLUMNS)} FROM audit_intervals "  # noqa: S608
+        "WHERE platform = :platform AND organisation = :organisation "
+        "AND valid_from <= :at AND (valid_to IS NULL OR valid_to > :at) "
+        "ORDER BY kind, holder, subject_id"
+    )
+    params = {"platform": platform, "organisation": organisation, "at": instant(at)}
+    with database.transaction() as cursor:
+        rows = cursor.execute(statement, params).fetchall()
+    return [_interval(ACCESS_COLUMNS, row) for row in rows]
+
+
+def intervals_of(
+    database: ViewDatabase, platform: str | None, organisation: str
+) -> list[dict[str, Any]]:
+    """Every access interval (open and closed) to `organisation`'s data, on one platform or
+    all (`platform` None), by holder and start: the timeline of a report."""
+    where = "organisation = :organisation"
+    if platform is not None:
+        where += " AND platform = :platform"
+    statement = (
+        f"SELECT {', '.join(TIMELINE_COLUMNS)} FROM audit_intervals WHERE {where} "  # noqa: S608
+        "ORDER BY holder, valid_from, interval_id"
+    )
+    with database.transaction() as cursor:
+        rows = cursor.execute(
+            statement, {"organisation": organisation, "platform": platform}
+        ).fetchall()
+    return [_interval(TIMELINE_COLUMNS, row) for row in rows]
+
+
+def history_positions(
+    database: ViewDatabase,
+    *,
+    platform: str | None = None,
+    organisation: str | None = None,
+    grant_id: str | None = None,
+    user_id: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    after: int = 0,
+    limit: int = 100,
+) -> list[int]:
+    """Positions of the events matching every filter given, ascending, after `after`.
+
+    `platform` matches the platform the event's aggregate belongs to (organisation
+    registrations belong to none); `organisation` any organisation the event concerns (as
+    grantor, grantee, user organisation or subject); `start <= time < end`. Page with `after`
+    set to the last position of the previous page.
+    """
+    filters = {
+        "platform": ("e.platform = :platform", platform),
+        "grant_id": ("e.grant_id = :grant_id", grant_id),
+        "user_id": ("e.user_id = :user_id", user_id),
+        "start": ("e.time >= :start", instant(start) if start else None),
+        "end": ("e.time < :end", instant(end) if end else None),
+        "organisation": (
+            "e.position IN (SELECT p.position FROM audit_parties p "
+            "WHERE p.organisation = :organisation AND p.position > :after)",
+            organisation,
+        ),
+    }
+    params: dict[str, Any] = {"after": after, "limit": limit}
+    clauses = ["e.position > :after"]
+    for name, (clause, value) in filters.items():
+        if value is not None:
+            clauses.append(clause)
+            params[name] = value
+    statement = (
+        f"SELECT e.position FROM audit_events e WHERE {' AND '.join(clauses)} "  # noqa: S608
+        "ORDER BY e.position LIMIT :limit"
+    )
+    with database.transaction() as cursor:
+        return [int(row[0]) for row in cursor.execute(statement, params).fetchall()]
