@@ -284,6 +284,10 @@ DESCRIPTIONS: dict[str, str] = {
         "or the master user's reason."
     ),
     "PlatformUser.Expired": "A user's access ended because its last day passed.",
+    "PlatformUser.PersonalDataErased": (
+        "The person's name and e-mail address were erased on request (their key destroyed); "
+        "consumers drop any copy they hold of them."
+    ),
     "PlatformUser.CredentialsIssued": (
         "A one-time access code was mailed to the user's own address (code id and hash are "
         "not published)."

@@ -6,6 +6,7 @@ views and queries). The embedded default runs both in one process.
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -17,6 +18,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from services import keys
+from services.audit import api as audit_api
+from services.audit.wiring import start_audit
 from services.grants import api as grants_api
 from services.grants import confirm_page, users_api
 from services.grants.app_base import utc_now
@@ -38,6 +41,7 @@ from services.projections.log import listen_for_appends, open_event_log
 from services.projections.runner import AccessProjection
 from services.settings import Settings
 
+log = logging.getLogger("toegang")
 ROLES = ("grants", "projections", "notifications")
 ALL_ROLES = ("grants", "projections", "relay", "notifications")
 
@@ -94,12 +98,14 @@ def start_roles(
     """Open the stores and start the background processors the roles need."""
     if "projections" in roles:
         start_projections(app, settings, stack)
+        start_audit(app, settings, stack, background, app.state.projection)
     if "grants" in roles or "notifications" in roles:
         grants = build_grants_application(settings, clock)
         stack.callback(grants.close)
         app.state.grants = grants
     if "projections" in roles and "grants" in roles and app.state.projection is not None:
         grants.listeners.append(app.state.projection.wake)
+        grants.listeners.append(app.state.audit.projection.wake)
     if "relay" in roles:
         relay = start_relay(settings, stack, background)
         app.state.relay = relay
@@ -153,7 +159,10 @@ def _open_projection(
     projection = build_projection(settings, writer)
     stack.callback(projection.log.close)
     stack.callback(projection.database.close)
-    projection.catch_up()
+    try:
+        projection.catch_up()
+    except Exception:
+        log.exception("access views could not catch up at start; serving while retrying")
     app.state.projection = projection
     return projection
 
@@ -227,6 +236,7 @@ def create_app(
         app.include_router(confirm_page.router)
     if "projections" in roles:
         app.include_router(access_api.router)
+        app.include_router(audit_api.router)
     app.get("/healthz", tags=["health"])(healthz)
     app.get("/readyz", tags=["health"])(readyz)
     app.get("/metrics", tags=["health"], include_in_schema=False)(metrics)
@@ -255,7 +265,12 @@ def readyz(request: Request) -> JSONResponse:
     if request.app.state.broker:
         checks["broker"] = {"ok": broker_reachable(request.app.state.broker)}
     ready = all(check["ok"] for check in checks.values())
-    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+    answer = {"ready": ready, "checks": checks}
+    if hasattr(state, "audit"):
+        # Reported, not gating: every replica reads the same store, so failing readiness on
+        # an altered chain would turn the evidence into an outage.
+        answer["audit_chain"] = state.audit.chain_status()
+    return JSONResponse(answer, status_code=200 if ready else 503)
 
 
 def broker_reachable(bootstrap: str) -> bool:

@@ -8,6 +8,8 @@ import sys
 
 from services import demo, keys
 from services.app import embedded_roles
+from services.audit import cli as audit_cli
+from services.audit import forget as privacy_cli
 from services.logs import configure_logging
 from services.notifications import cli as notifications_cli
 from services.projections import cli as projections_cli
@@ -47,6 +49,8 @@ def parser() -> argparse.ArgumentParser:
     load.set_defaults(handler=demo_command)
     projections_cli.add_commands(commands)
     notifications_cli.add_commands(commands)
+    audit_cli.add_commands(commands)
+    privacy_cli.add_commands(commands)
     return root
 
 

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     sweep_interval: float = Field(
         60.0, gt=0, description="seconds between sweeps that record due expiries"
     )
+    audit_verify_interval: float = Field(
+        3600.0, gt=0, description="seconds between background checks of the log's hash chain"
+    )
     kafka_bootstrap: str | None = Field(
         None, description="host:port of the Kafka brokers; unset: no relay, mail from the log"
     )

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime
 from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError
 
 from services.grants.domain.base import DomainError
-from services.grants.store import register_transcodings
+from services.grants.store import ToegangStore
 
 log = logging.getLogger("toegang.commands")
 P = ParamSpec("P")
@@ -50,7 +50,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class StoreApplication(Application[UUID]):
+class StoreApplication(ToegangStore):
     """An eventsourcing application whose use cases answer the log position they reached."""
 
     def __init__(
@@ -59,10 +59,6 @@ class StoreApplication(Application[UUID]):
         super().__init__(env)
         self.clock = clock
         self.listeners: list[Callable[[int], None]] = []
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        register_transcodings(transcoder)
 
     def _find(self, aggregate_class: type[A], aggregate_id: UUID) -> A | None:
         try:

@@ -17,13 +17,14 @@ from services.grants.domain.grant import ConfirmationInvalid, Grant, grant_basis
 from services.grants.domain.organisation import Organisation, OrganisationUnknown
 from services.grants.history import event_type, history_data
 from services.grants.notices import NoticeQueries
+from services.grants.privacy import PrivacyUseCases
 from services.grants.reference import ReferenceData
 from services.grants.store import event_positions
 from services.grants.tokens import AccessCodes, ConfirmationTokens, grant_id_of, hash_token
 from services.grants.users import UsersUseCases
 
 
-class GrantsApplication(NoticeQueries, UsersUseCases, ReferenceData):
+class GrantsApplication(NoticeQueries, UsersUseCases, PrivacyUseCases, ReferenceData):
     """Employers grant, confirm, change and revoke access to their portal."""
 
     name = "toegang"

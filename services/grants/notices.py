@@ -123,6 +123,8 @@ class NoticeQueries(StoreApplication):
     def credentials_mail(self, user_id: UUID, version: int) -> list[Mail]:
         """The access code, to the user's own address only."""
         user: PlatformUser = self.repository.get(user_id, version=version)
+        if user.fiche["email"] is None:
+            return []  # the person was erased since
         platform = self._platform_of(user.platform)
         context = {
             "name": user.fiche["name"],

@@ -7,8 +7,11 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, JSONTranscoder, Transcoding
+from eventsourcing.application import Application
+from eventsourcing.persistence import ApplicationRecorder, JSONTranscoder, Mapper, Transcoding
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from services.audit.privacy import MemorySubjectKeys, PrivacyMapper, SubjectKeys
 from services.settings import Settings
 
 
@@ -20,6 +23,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(settings.sqlite_path),
             "SQLITE_LOCK_TIMEOUT": "10",
+            "APPLICATION_RECORDER_TOPIC": "services.audit.chain:ChainedSQLiteRecorder",
         }
     url = urlsplit(settings.database_url or "")
     return {
@@ -33,6 +37,8 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": str(settings.postgres_pool_size),
         "POSTGRES_CONNECT_TIMEOUT": "5",
         "POSTGRES_PRE_PING": "y",
+        "APPLICATION_RECORDER_TOPIC": "services.audit.chain:ChainedPostgresRecorder",
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "n",  # the chain seals inside the plain insert path
     }
 
 
@@ -41,7 +47,7 @@ def event_positions(recorder: ApplicationRecorder, originator_id: UUID) -> dict[
     # Both eventsourcing recorders have these; the table name comes from the library.
     datastore: Any = recorder.datastore  # type: ignore[attr-defined]
     table: str = recorder.events_table_name  # type: ignore[attr-defined]
-    if type(recorder).__module__.startswith("eventsourcing.sqlite"):
+    if isinstance(recorder, SQLiteApplicationRecorder):
         location, placeholder = table, "?"
         key: object = originator_id.hex
         position_column = "rowid"
@@ -75,3 +81,24 @@ class DateAsISO(Transcoding):
 def register_transcodings(transcoder: JSONTranscoder) -> None:
     """The transcodings toegang adds to eventsourcing's defaults."""
     transcoder.register(DateAsISO())
+
+
+class ToegangStore(Application[UUID]):
+    """The event store as every toegang process opens it: its transcodings, and personal
+    data sealed per data subject (see services.audit.privacy)."""
+
+    name = "toegang"
+    subject_keys: SubjectKeys
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        module = self.env.get("PERSISTENCE_MODULE", "")
+        if "postgres" in module or "sqlite" in module:
+            datastore = lambda: self.recorder.datastore  # type: ignore[attr-defined]  # noqa: E731
+            self.subject_keys = SubjectKeys(datastore, "postgres" in module)
+        else:
+            self.subject_keys = MemorySubjectKeys()
+        return PrivacyMapper(transcoder=self.construct_transcoder(), keys=self.subject_keys)

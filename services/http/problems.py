@@ -46,6 +46,7 @@ STATUS = {
     "not_master_user": 403,
     "user_revoked": 409,
     "user_expired": 409,
+    "subject_erased": 409,
     "access_code_invalid": 404,
     "access_code_expired": 410,
     "platform_mismatch": 422,

@@ -93,3 +93,10 @@ def user_credentials(state: AccessState, event: Any, position: int) -> None:
         row.code_issued_at, row.activated_at = iso(event), None
     else:
         row.activated_at = iso(event)
+
+
+@handles("PlatformUser.PersonalDataErased")
+def user_erased(state: AccessState, event: Any, position: int) -> None:
+    """The person was erased: the views drop their name and address too."""
+    row = _user(state, event, position)
+    row.name = row.email = None

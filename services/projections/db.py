@@ -62,6 +62,21 @@ class ViewDatabase:
                     raise
                 lite.execute("COMMIT")
 
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        """A read transaction: on SQLite a deferred one, so it never holds the write lock."""
+        if self.is_postgres:
+            with self.transaction() as cursor:
+                yield cursor
+            return
+        with self._lock:
+            lite = self._sqlite.cursor()
+            lite.execute("BEGIN")
+            try:
+                yield Cursor(self, lite)
+            finally:
+                lite.execute("ROLLBACK")
+
     def close(self) -> None:
         (self._pg if self.is_postgres else self._sqlite).close()
 

@@ -6,26 +6,20 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
-from uuid import UUID
 
 import psycopg
-from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Notification
+from eventsourcing.persistence import Notification
 
-from services.grants.store import eventsourcing_env, register_transcodings
+from services.grants.store import ToegangStore, eventsourcing_env
 from services.settings import Settings
 
 log = logging.getLogger("toegang.log")
 
 
-class EventLog(Application[UUID]):
+class EventLog(ToegangStore):
     """The toegang event store, opened to read notifications and decode them into events."""
 
-    name = "toegang"
-
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        register_transcodings(transcoder)
+    name = "toegang"  # eventsourcing names each subclass after itself; the table follows it
 
     def read(self, after: int, limit: int, topics: Sequence[str] = ()) -> Sequence[Notification]:
         """Up to `limit` notifications after position `after` (of `topics`, if given), in order."""

@@ -85,7 +85,7 @@ class AdvisorClientsOut(BaseModel):
 class UserSummary(BaseModel):
     user_id: str
     login: str
-    name: str
+    name: str | None = Field(description="null once the person was erased")
     is_master: bool
     rights: str
     contracts: list[str] | Literal["all"]

@@ -28,7 +28,7 @@ SCHEMA = {
     "PRIMARY KEY (platform, organisation)",
     "users": "user_id TEXT PRIMARY KEY, platform TEXT NOT NULL, organisation TEXT NOT NULL, "
     "login TEXT NOT NULL, agreement TEXT NOT NULL, is_master INTEGER NOT NULL, "
-    "name TEXT NOT NULL, email TEXT NOT NULL, rights TEXT NOT NULL, contracts TEXT NOT NULL, "
+    "name TEXT, email TEXT, rights TEXT NOT NULL, contracts TEXT NOT NULL, "
     "external INTEGER NOT NULL, assignment TEXT, valid_until TEXT, status TEXT NOT NULL, "
     "end_reason TEXT, since TEXT, ended_at TEXT, code_issued_at TEXT, activated_at TEXT, "
     "position BIGINT NOT NULL",
@@ -53,7 +53,7 @@ INDEXES = {
 }
 
 
-VERSION = "access-2"
+VERSION = "access-3"
 """Bump when the tables or the handlers change meaning: stored views of another version are
 dropped and replayed from the log on start."""
 TRACKING = (

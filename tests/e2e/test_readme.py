@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
 
-from tests.e2e.cli import clean_env, run, serving
+from PIL import Image
+
+from tests.audit.test_report import BLUE, ORANGE, chromium_screenshot, colour_bands
+from tests.e2e.cli import TOEGANG, clean_env, run, serving
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -79,3 +83,50 @@ def test_readme_credential_platform_walk_through(tmp_path: Path) -> None:
     ]
     counts = {line.split()[1]: int(line.split()[0]) for line in lines[-3:]}
     assert counts == {"access-code": 3, "announcement": 1, "document": 1}
+
+
+def test_readme_audit_walk_through_and_its_report_in_chromium(tmp_path: Path) -> None:
+    assert run(["demo"], tmp_path).returncode == 0
+    found = re.search(
+        r"<!-- walk-through-audit -->\n```sh\n(.*?)```", README.read_text(), re.DOTALL
+    )
+    assert found, "README has no audit walk-through"
+    path = f"{Path(TOEGANG).parent}:{os.environ.get('PATH', '')}"
+    with serving(tmp_path) as (url, _):
+        for block in (walk_through(), found.group(1)):
+            result = subprocess.run(
+                ["bash", "-c", "set -euo pipefail\n" + block],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env=clean_env(API=url, PATH=path),
+                check=False,
+            )
+            assert result.returncode == 0, result.stderr + result.stdout
+    lines = result.stdout.splitlines()
+    assert [step[1:] for step in json.loads(lines[0])] == [
+        ["GrantConfirmationIssued", "own"],
+        ["GrantConfirmed", "confirmation_link"],
+        ["GrantRightsChanged", "own"],
+        ["GrantRevoked", "own"],
+    ]
+    assert json.loads(lines[1]) == [["kvk:87654321", "view", "grant", "confirmation_link"]]
+    assert lines[2] == "1"
+    assert lines[3].startswith("hash chain intact: ")
+    exported = (tmp_path / "history.csv").read_text().splitlines()
+    assert exported[0].startswith("position,time,type")
+    offline = (tmp_path / "history.jsonl").read_text().splitlines()
+    assert [json.loads(line)["position"] for line in offline] == [
+        int(row.split(",")[0]) for row in exported[1:]
+    ]
+    html = tmp_path / "report.html"
+    assert html.read_text().count('data-rights="view"') >= 1
+    png = tmp_path / "report.png"
+    chromium_screenshot(html, png, tmp_path / "profile")
+    with Image.open(png) as shot:
+        image = shot.convert("RGB")
+    # The walk-through's grant lasts a fraction of a second: its bars are a few pixels wide,
+    # so count narrow runs; the legend's swatch is one band of each colour, the bars another.
+    view, edit = colour_bands(image, BLUE, min_run=2), colour_bands(image, ORANGE, min_run=2)
+    assert len(view) >= 2 and len(edit) >= 2, f"bars missing (screenshot {png}: {view}, {edit})"

@@ -414,6 +414,17 @@ class RevokeUser:
 
 
 @dataclass(frozen=True)
+class ForgetUser:
+    user: int
+
+    def __call__(self, h: Harness) -> object:
+        user_id = h.pick(h.users, self.user)
+        if user_id is None:
+            return None
+        return h.app.forget_data_subject(user_id, {"method": "service", "client": "privacy"})
+
+
+@dataclass(frozen=True)
 class ReissueCredentials:
     user: int
 

@@ -245,6 +245,7 @@ CREDENTIAL_STORY: list[c.Command] = [
     c.LetUsersExpire(10),
     c.CreateUser(0, c.Fiche("Bert", "bert@example.org", "view", False, False, None)),
     c.RevokeUser(2, "left the company"),
+    c.ForgetUser(2),
     c.SignAgreement(0, "EXT-1", "b@example.org", 0),
     c.SignAgreement(0, "EXT-2", "b@example.org", 1),
     c.Announce(("nl", "fr"), "Nieuws"),

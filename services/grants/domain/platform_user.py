@@ -76,6 +76,7 @@ class PlatformUser(Aggregate):
         self.agreement, self.is_master = agreement, is_master
         self.fiche = dict(fiche)
         self.status = "active"
+        self.erased = False
         self.code_hash: str | None = None
         self.code_id: str | None = None
         self.code_expires_at: datetime | None = None
@@ -107,6 +108,12 @@ class PlatformUser(Aggregate):
     def _record_expiry(self, valid_until: date, actor: Actor) -> None:
         self.status = "expired"
         self.code_hash = None
+
+    @event("PersonalDataErased")
+    def erase_personal_data(self, actor: Actor) -> None:
+        """Record that the person's name and address were erased (their key is destroyed)."""
+        self.fiche = {**self.fiche, "name": None, "email": None}
+        self.erased = True
 
     @event("CredentialsIssued")
     def issue_credentials(

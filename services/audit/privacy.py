@@ -1,0 +1,195 @@
+"""Crypto-shredding: personal data in events is sealed with a key per data subject.
+
+The mapper seals the fields listed in `PERSONAL` (a person's name and e-mail address on a
+platform user's fiche) with AES-GCM under the key of that user, before the event is stored.
+Reading an event opens them again; once the subject's key is destroyed (`forget`), they read
+as `None`, while the rest of the event, its stored bytes and so the hash chain stay as they
+were. Keys live in `subject_keys` beside the log; a destroyed key leaves a row with its
+erasure time, so nothing can be sealed for that subject again.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import os
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import get_topic
+
+from services.grants.domain.base import DomainError
+from services.grants.domain.platform_user import PlatformUser
+
+PERSONAL: dict[str, tuple[str, ...]] = {
+    f"{PlatformUser.__module__}:PlatformUser.{name}": ("fiche.name", "fiche.email")
+    for name in ("Granted", "ProfileReplaced")
+}
+"""Per event topic, the paths of personal data; the event's aggregate is the data subject."""
+SEALED = "sealed"
+
+
+class SubjectErased(DomainError):
+    code = "subject_erased"
+
+
+class SubjectKeys:
+    """The keys of data subjects, in the event store's database (SQLite or PostgreSQL)."""
+
+    def __init__(self, datastore: Callable[[], Any], postgres: bool) -> None:
+        self._datastore, self._postgres = datastore, postgres
+        self._erased_subjects: set[str] = set()  # a destroyed key never comes back
+        self._lock = threading.Lock()
+        self._created = False
+
+    def key_for_sealing(self, subject: str) -> bytes:
+        """The subject's key, created on first use; refused once the subject was forgotten."""
+        key = self.key(subject)
+        if key is None and self._erased(subject):
+            raise SubjectErased("this person's data was erased; nothing is recorded for them")
+        if key is None:
+            new = AESGCM.generate_key(bit_length=256).hex()
+            self._execute(
+                "INSERT INTO subject_keys (subject, key, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (subject) DO NOTHING",
+                (subject, new, _now()),
+            )
+            key = self.key(subject)
+        if key is None:
+            raise SubjectErased("this person's data was erased; nothing is recorded for them")
+        return key
+
+    def key(self, subject: str) -> bytes | None:
+        """The subject's key, or None when there is none (never created, or destroyed)."""
+        # Read every time (a primary-key lookup): another process may destroy it any moment.
+        if subject in self._erased_subjects:
+            return None
+        rows = self._execute("SELECT key FROM subject_keys WHERE subject = ?", (subject,))
+        if rows and rows[0][0] is None:
+            self._erased_subjects.add(subject)
+        return bytes.fromhex(rows[0][0]) if rows and rows[0][0] else None
+
+    def forget(self, subject: str) -> None:
+        """Destroy the subject's key for good (and refuse new data for them)."""
+        self._execute(
+            "INSERT INTO subject_keys (subject, key, created_at, erased_at) VALUES (?, NULL, ?, ?) "
+            "ON CONFLICT (subject) DO UPDATE SET key = NULL, erased_at = excluded.erased_at",
+            (subject, _now(), _now()),
+        )
+        self._erased_subjects.add(subject)
+
+    def _erased(self, subject: str) -> bool:
+        rows = self._execute("SELECT erased_at FROM subject_keys WHERE subject = ?", (subject,))
+        return bool(rows and rows[0][0])
+
+    def _execute(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        if not self._created:
+            self._create_table()
+        reading = statement.startswith("SELECT")
+        if self._postgres:
+            statement = statement.replace("?", "%s")
+        with self._datastore().transaction(commit=not reading) as cursor:
+            cursor.execute(statement, params)
+            rows = cursor.fetchall() if reading else []
+        return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows]
+
+    def _create_table(self) -> None:
+        with self._lock, self._datastore().transaction(commit=True) as cursor:
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS subject_keys (subject TEXT PRIMARY KEY, "
+                "key TEXT, created_at TEXT NOT NULL, erased_at TEXT)"
+            )
+            self._created = True
+
+
+class MemorySubjectKeys(SubjectKeys):
+    """Subject keys of an in-memory store (fast domain tests): a dict instead of a table."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda: None, postgres=False)
+        self._rows: dict[str, tuple[str | None, str | None]] = {}
+
+    def _execute(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        subject = params[0]
+        if statement.startswith("SELECT key"):
+            row = self._rows.get(subject)
+            return [(row[0],)] if row else []
+        if statement.startswith("SELECT erased_at"):
+            row = self._rows.get(subject)
+            return [(row[1],)] if row else []
+        if "DO NOTHING" in statement:
+            self._rows.setdefault(subject, (params[1], None))
+        else:
+            self._rows[subject] = (None, params[2])
+        return []
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class PrivacyMapper(Mapper[Any]):
+    """eventsourcing's mapper, sealing personal fields per data subject on the way in."""
+
+    def __init__(self, *args: Any, keys: SubjectKeys, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys = keys
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[Any]) -> StoredEvent:
+        topic = get_topic(type(domain_event))
+        paths = PERSONAL.get(topic)
+        if not paths:
+            return super().to_stored_event(domain_event)
+        state = dict(vars(domain_event))
+        subject = str(state["originator_id"])
+        key = self.keys.key_for_sealing(subject)
+        for path in paths:
+            _replace(state, path, functools.partial(_seal, key, subject, path))
+        sealed = object.__new__(type(domain_event))
+        object.__setattr__(sealed, "__dict__", state)
+        return super().to_stored_event(sealed)
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[Any]:
+        event = super().to_domain_event(stored_event)
+        paths = PERSONAL.get(stored_event.topic)
+        if paths:
+            subject = str(stored_event.originator_id)
+            key = self.keys.key(subject)
+            for path in paths:
+                _replace(vars(event), path, functools.partial(_open, key, subject, path))
+        return event
+
+
+def _replace(state: dict[str, Any], path: str, change: Callable[[Any], Any]) -> None:
+    """Replace the value at a dotted path, copying the dicts on the way (never in place)."""
+    head, _, rest = path.partition(".")
+    if head not in state:
+        return
+    if rest:
+        inner = dict(state[head])
+        _replace(inner, rest, change)
+        state[head] = inner
+    else:
+        state[head] = change(state[head])
+
+
+def _seal(key: bytes, subject: str, path: str, value: Any) -> dict[str, str] | None:
+    if value is None:
+        return None
+    nonce = os.urandom(12)
+    box = AESGCM(key).encrypt(nonce, str(value).encode(), f"{subject}/{path}".encode())
+    return {SEALED: base64.b64encode(nonce + box).decode()}
+
+
+def _open(key: bytes | None, subject: str, path: str, value: Any) -> Any:
+    if not (isinstance(value, dict) and SEALED in value):
+        return value  # written before sealing existed
+    if key is None:
+        return None
+    data = base64.b64decode(value[SEALED])
+    return AESGCM(key).decrypt(data[:12], data[12:], f"{subject}/{path}".encode()).decode()

@@ -1,0 +1,194 @@
+"""The HTML audit report: its markup, and what headless Chromium actually draws of it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from services.audit.report import render_report
+
+CHROMIUM = Path("/usr/bin/chromium")
+NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+INTACT = {"ok": True, "events": 3, "head": "ab" * 32, "problems": []}
+FILLS = {"view": "#1f77b4", "edit": "#e6550d"}  # fixed by the spec, not read from the module
+BLUE, ORANGE = (0x1F, 0x77, 0xB4), (0xE6, 0x55, 0x0D)
+
+
+def interval(
+    holder: str, rights: str, start: str, end: str | None, kind: str = "user"
+) -> dict[str, Any]:
+    """One access interval as the history query hands it to the report."""
+    return {
+        "kind": kind,
+        "holder": holder,
+        "rights": rights,
+        "route": "eherkenning" if kind == "grant" else "direct",
+        "since": f"{start}T09:00:00.000000Z",
+        "valid_from": f"{start}T09:00:00.000000Z",
+        "valid_to": f"{end}T09:00:00.000000Z" if end else None,
+        "subject_id": f"subject-{holder}",
+    }
+
+
+# Three holders, five intervals: three view, two edit, one of them still open.
+INTERVALS = [
+    interval("KVK-12345678", "view", "2026-01-05", "2026-03-01", kind="grant"),
+    interval("KVK-12345678", "edit", "2026-03-01", None, kind="grant"),
+    interval("alice@example.nl", "edit", "2026-02-01", "2026-04-15"),
+    interval("bob@example.nl", "view", "2026-01-15", "2026-02-20"),
+    interval("bob@example.nl", "view", "2026-05-01", "2026-06-10"),
+]
+ENTRIES = [
+    {
+        "position": n,
+        "time": f"2026-0{n}-01T09:00:00.000000Z",
+        "type": "AccessGranted",
+        "actor": {"route": "eherkenning", "label": "KVK-12345678 (Werkgever B.V.)"},
+        "facts": {"holder": "bob@example.nl", "rights": "view", "name": "[erased]"},
+    }
+    for n in range(1, 4)
+]
+
+
+def report(**overrides: Any) -> str:
+    """A rendered report over the sample data, with some arguments replaced."""
+    arguments: dict[str, Any] = {
+        "organisation": "KVK-87654321",
+        "platform": "pensioenportaal",
+        "generated_at": NOW,
+        "intervals": INTERVALS,
+        "entries": ENTRIES,
+        "chain": INTACT,
+    }
+    return render_report(**{**arguments, **overrides})
+
+
+def test_one_rect_per_interval_coloured_by_rights() -> None:
+    html = report()
+    bars = re.findall(r'<rect [^>]*data-rights="(\w+)"[^>]*>', html)
+    assert sorted(bars) == ["edit", "edit", "view", "view", "view"]
+    for tag in re.findall(r"<rect [^>]*data-rights[^>]*>", html):
+        rights = re.search(r'data-rights="(\w+)"', tag)
+        assert rights is not None
+        assert f'fill="{FILLS[rights.group(1)]}"' in tag
+    assert html.count('data-open="true"') == 1
+    assert "2026-07-01 12:00 UTC" in html
+
+
+def test_untrusted_holders_and_facts_are_escaped() -> None:
+    evil = "<script>alert(1)</script>"
+    entry = {**ENTRIES[0], "facts": {"note": evil}, "actor": {"route": evil, "label": evil}}
+    html = report(intervals=[interval(evil, "view", "2026-01-01", None)], entries=[entry])
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'data-holder="&lt;script&gt;' in html
+
+
+def test_self_contained() -> None:
+    html = report()
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.IGNORECASE)
+    assert not re.search(r"<(script|link|img|iframe)\b|@import|url\(", html, re.IGNORECASE)
+
+
+def test_erased_facts_are_shown_greyed() -> None:
+    assert '<span class="erased">[erased]</span>' in report()
+
+
+def test_chain_banner() -> None:
+    assert "Hash chain intact" in report()
+    altered = {
+        "ok": False,
+        "events": 3,
+        "head": None,
+        "problems": [
+            {"position": 17, "kind": "hash", "detail": "stored hash differs"},
+            {"position": 18, "kind": "link", "detail": "previous hash differs"},
+        ],
+    }
+    html = report(chain=altered)
+    assert "Hash chain altered at position 17" in html
+    assert "Hash chain intact" not in html
+
+
+def test_empty_instant_and_long_reports_render() -> None:
+    assert "No access recorded" in report(intervals=[])
+    instant = interval("carol", "edit", "2026-07-01", "2026-07-01")
+    html = report(intervals=[instant], generated_at=datetime(2026, 7, 1, 9, 0, tzinfo=UTC))
+    assert len(re.findall(r"<rect [^>]*data-rights", html)) == 1
+    many = [{**ENTRIES[0], "position": n} for n in range(500)]
+    assert report(entries=many).count("<tr>") == 501
+
+
+def colour_bands(
+    image: Image.Image, rgb: tuple[int, ...], min_run: int = 20
+) -> list[tuple[int, int, int]]:
+    """Bars of one colour as (top, bottom, bars side by side) per horizontal band.
+
+    A band is a run of rows holding at least 20 consecutive pixels of the colour (within a
+    tolerance for anti-aliasing); legend swatches are narrower and so do not count.
+    """
+    width, height = image.size
+    data = image.convert("RGB").tobytes()
+    runs: dict[int, int] = {}
+    for y in range(height):
+        row = data[y * width * 3 : (y + 1) * width * 3]
+        mask = "".join(
+            "x" if all(abs(row[x * 3 + c] - rgb[c]) <= 12 for c in range(3)) else "."
+            for x in range(width)
+        )
+        if count := len(re.findall(f"x{{{min_run},}}", mask)):
+            runs[y] = count
+    bands: list[tuple[int, int, int]] = []
+    for y in sorted(runs):
+        if bands and bands[-1][1] == y - 1:
+            top, _, count = bands[-1]
+            bands[-1] = (top, y, max(count, runs[y]))
+        else:
+            bands.append((y, y, runs[y]))
+    return bands
+
+
+def chromium_screenshot(html: Path, png: Path, profile: Path) -> None:
+    """Let headless Chromium draw `html` into `png`."""
+    command = [
+        str(CHROMIUM),
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        f"--user-data-dir={profile}",
+        "--window-size=1400,1000",
+        f"--screenshot={png}",
+        html.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and png.exists(), f"chromium failed: {done.stderr[-2000:]}"
+
+
+def test_chromium_draws_one_bar_per_interval_in_distinct_lanes(tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        if not os.environ.get("CI"):
+            pytest.skip(f"{CHROMIUM} is not installed (required when CI is set)")
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to draw the report")
+    html, png = tmp_path / "report.html", tmp_path / "report.png"
+    html.write_text(report(), encoding="utf-8")
+    chromium_screenshot(html, png, tmp_path / "profile")
+    with Image.open(png) as shot:
+        image = shot.convert("RGB")
+    blue, orange = colour_bands(image, BLUE), colour_bands(image, ORANGE)
+    where = f"(screenshot: {png}; blue bands {blue}, orange bands {orange})"
+    assert sum(count for *_, count in blue) >= 3, f"expected 3 view bars {where}"
+    assert sum(count for *_, count in orange) >= 2, f"expected 2 edit bars {where}"
+    assert len(blue) >= 2 and len(orange) >= 2, f"bars not in distinct lanes {where}"
+    assert max(count for *_, count in blue) >= 2, f"bob's two view bars share a lane {where}"
+    assert all(bottom - top >= 10 for top, bottom, _ in blue + orange), f"bars too thin {where}"
+    grantee = [o for o in orange if any(b[0] <= o[1] and o[0] <= b[1] for b in blue)]
+    assert len(grantee) == 1, f"the grantee's view and edit bars share one lane {where}"
