@@ -262,6 +262,9 @@ def readyz(request: Request) -> JSONResponse:
         lag = (head - state.projection.position) if head is not None else None
         ok = lag is not None and lag <= state.ready_max_lag
         checks["views"] = {"ok": ok, "access": {"position": state.projection.position, "lag": lag}}
+        if hasattr(state, "audit") and head is not None:
+            audit = state.audit.position  # reported, not gating: checks never read it
+            checks["views"]["audit"] = {"position": audit, "lag": head - audit}
     if request.app.state.broker:
         checks["broker"] = {"ok": broker_reachable(request.app.state.broker)}
     ready = all(check["ok"] for check in checks.values())

@@ -14,8 +14,9 @@ import pytest
 
 from tests.conftest import Stack
 from tests.integration.test_access_api import active_grant, requested, revoked, world_at
+from tests.integration.test_credential_platforms import add_user, fiche, new_site
 from tests.support import World
-from tests.world import build_world_http
+from tests.world import build_world_http, request_grant
 
 AUDITOR = {"Authorization": "Bearer auditor-token"}
 KVK = "kvk:12345678"
@@ -194,3 +195,25 @@ def test_the_audit_scope_reads_nothing_else_and_writes_nothing(
     url = f"/v1/platforms/{world.platform}/organisations/{world.employer}/grants"
     assert client.get(url, headers=AUDITOR).status_code == 403
     assert stack.app.position() == before == position
+
+
+def test_chain_and_master_user_routes(stack: Stack, client: httpx.Client) -> None:
+    world = build_world_http(client, chain="sufficient")
+    answer = request_grant(client, world, intermediary=world.advisor)
+    assert answer.status_code == 202, answer.text
+    caught_up(client, answer.json()["position"])
+    entries = history(client, grant=answer.json()["grant_id"])["entries"]
+    requested_by = next(e for e in entries if e["type"] == "GrantRequested")["actor"]
+    assert requested_by["route"] == "chain"
+    assert requested_by["intermediary"] == world.advisor
+    assert world.advisor in requested_by["label"] and world.employer in requested_by["label"]
+
+    site = new_site(client)
+    user = add_user(client, site, fiche())
+    caught_up(client, user["position"])
+    granted = next(
+        e for e in history(client, user=user["user_id"])["entries"]
+        if e["type"] == "PlatformUserGranted"
+    )  # fmt: skip
+    assert granted["actor"]["route"] == "master_user"
+    assert granted["actor"]["user_id"] == site.master_id
