@@ -14,7 +14,8 @@ import base64
 import functools
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +45,7 @@ class SubjectKeys:
     def __init__(self, datastore: Callable[[], Any], postgres: bool) -> None:
         self._datastore, self._postgres = datastore, postgres
         self._erased_subjects: set[str] = set()  # a destroyed key never comes back
+        self._local = threading.local()
         self._lock = threading.Lock()
         self._created = False
 
@@ -66,13 +68,36 @@ class SubjectKeys:
 
     def key(self, subject: str) -> bytes | None:
         """The subject's key, or None when there is none (never created, or destroyed)."""
-        # Read every time (a primary-key lookup): another process may destroy it any moment.
+        # Read every time (a primary-key lookup), or once per decoded batch: another process
+        # may destroy it any moment.
         if subject in self._erased_subjects:
             return None
+        batch: dict[str, bytes | None] | None = getattr(self._local, "batch", None)
+        if batch is not None and subject in batch:
+            return batch[subject]
         rows = self._execute("SELECT key FROM subject_keys WHERE subject = ?", (subject,))
         if rows and rows[0][0] is None:
             self._erased_subjects.add(subject)
         return bytes.fromhex(rows[0][0]) if rows and rows[0][0] else None
+
+    @contextmanager
+    def prefetched(self, subjects: set[str]) -> Iterator[None]:
+        """Read the keys of `subjects` in one query for the duration of the block (a batch
+        of events being decoded, in this thread)."""
+        if not subjects:
+            yield
+            return
+        marks = ", ".join("?" * len(subjects))
+        rows = self._execute(
+            f"SELECT subject, key FROM subject_keys WHERE subject IN ({marks})",  # noqa: S608
+            tuple(subjects),
+        )
+        found = {subject: bytes.fromhex(key) if key else None for subject, key in rows}
+        self._local.batch = {subject: found.get(subject) for subject in subjects}
+        try:
+            yield
+        finally:
+            self._local.batch = None
 
     def forget(self, subject: str) -> None:
         """Destroy the subject's key for good (and refuse new data for them)."""
@@ -115,6 +140,8 @@ class MemorySubjectKeys(SubjectKeys):
         self._rows: dict[str, tuple[str | None, str | None]] = {}
 
     def _execute(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        if statement.startswith("SELECT subject, key"):
+            return [(s, self._rows[s][0]) for s in params if s in self._rows]
         subject = params[0]
         if statement.startswith("SELECT key"):
             row = self._rows.get(subject)

@@ -147,7 +147,7 @@ class AuditProjection:
         notifications = self.log.read(self.index.position, self.batch_size)
         if not notifications:
             return 0
-        batch = self.index.prepare([(self.log.decode(n), n.id) for n in notifications])
+        batch = self.index.prepare(self.log.decode_all(notifications))
         with self.database.transaction() as cursor:
             stored = write_batch(cursor, self.index.position, batch)
         if not stored:

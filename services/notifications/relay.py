@@ -50,7 +50,9 @@ class Relay:
         notifications = self.log.read(start, self.batch_size)
         if not notifications:
             return 0
-        messages = [self.message(self.log.decode(n), n.id) for n in notifications]
+        messages = [
+            self.message(event, position) for event, position in self.log.decode_all(notifications)
+        ]
         publish(self.kafka, self.topic, messages)
         self.tracked.set(notifications[-1].id)
         return len(messages)

@@ -82,7 +82,7 @@ class AccessProjection:
         notifications = self.log.read(self.state.position, self.batch_size)
         if not notifications:
             return 0
-        events = [(self.log.decode(n), n.id) for n in notifications]
+        events = self.log.decode_all(notifications)
         old = self.state.position
         with self.lock:
             for event, position in events:
