@@ -70,7 +70,7 @@ def report_verify(head: int, repeats: int, rates: dict[str, float]) -> None:
         f"best of {repeats}, taking turns) vs raw psycopg read of the same rows"
     )
     print(f"  raw SELECT ... ORDER BY notification_id: {rates['raw']:>10,.0f} events/s")
-    print(f"  raw read + SHA-256 links (floor):        {rates['hashed']:>10,.0f} events/s")
+    print(f"  raw read + SHA-256 links in Python:     {rates['hashed']:>10,.0f} events/s")
     print(f"  ChainVerifier.verify():                  {rates['verify']:>10,.0f} events/s")
     print(f"  ratio verify / raw read:                 {rates['verify'] / rates['raw']:>10.2f}")
     print(f"  ratio verify / raw read + links:         {rates['verify'] / rates['hashed']:>10.2f}")
