@@ -11,7 +11,8 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, JSONTranscoder, Mapper, Transcoding
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from services.audit.privacy import MemorySubjectKeys, PrivacyMapper, SubjectKeys
+from services.audit.privacy import PrivacyMapper
+from services.audit.subject_keys import MemorySubjectKeys, SubjectKeys
 from services.settings import Settings
 
 
