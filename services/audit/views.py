@@ -100,13 +100,17 @@ def history_positions(
 ) -> list[int]:
     """Positions of the events matching every filter given, ascending, after `after`.
 
-    `platform` matches the platform the event's aggregate belongs to (organisation
-    registrations belong to none); `organisation` any organisation the event concerns (as
+    `platform` matches the platform the event's aggregate belongs to; with `organisation`
+    also given, that organisation's own events, which belong to no platform (registration,
+    new name or contact address), come along; `organisation` any organisation the event concerns (as
     grantor, grantee, user organisation or subject); `start <= time < end`. Page with `after`
     set to the last position of the previous page.
     """
+    on_platform = "e.platform = :platform"
+    if organisation is not None:
+        on_platform = "(e.platform = :platform OR e.platform IS NULL)"
     filters = {
-        "platform": ("e.platform = :platform", platform),
+        "platform": (on_platform, platform),
         "grant_id": ("e.grant_id = :grant_id", grant_id),
         "user_id": ("e.user_id = :user_id", user_id),
         "start": ("e.time >= :start", instant(start) if start else None),
