@@ -91,7 +91,7 @@ class AuditTrail:
             f"FROM {self.table} WHERE {self.column} IN ({', '.join(':' + n for n in names)}) "
             f"ORDER BY {self.column}"
         )
-        with self.database.transaction() as cursor:
+        with self.database.reading() as cursor:
             rows = cursor.execute(statement, names).fetchall()
         return [self._entry(row) for row in rows]
 

@@ -62,7 +62,7 @@ def access_at(
         "ORDER BY kind, holder, subject_id"
     )
     params = {"platform": platform, "organisation": organisation, "at": instant(at)}
-    with database.transaction() as cursor:
+    with database.reading() as cursor:
         rows = cursor.execute(statement, params).fetchall()
     return [_interval(ACCESS_COLUMNS, row) for row in rows]
 
@@ -79,7 +79,7 @@ def intervals_of(
         f"SELECT {', '.join(TIMELINE_COLUMNS)} FROM audit_intervals WHERE {where} "  # noqa: S608
         "ORDER BY holder, valid_from, interval_id"
     )
-    with database.transaction() as cursor:
+    with database.reading() as cursor:
         rows = cursor.execute(
             statement, {"organisation": organisation, "platform": platform}
         ).fetchall()
@@ -131,5 +131,5 @@ def history_positions(
         f"SELECT e.position FROM audit_events e WHERE {' AND '.join(clauses)} "  # noqa: S608
         "ORDER BY e.position LIMIT :limit"
     )
-    with database.transaction() as cursor:
+    with database.reading() as cursor:
         return [int(row[0]) for row in cursor.execute(statement, params).fetchall()]
