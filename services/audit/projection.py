@@ -8,14 +8,11 @@ The audit tables have their own tracking table and version, independent of the a
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
-import time
-from typing import Any
 
 from services.audit.index import AuditIndex, Batch, Context
 from services.projections.db import Cursor, ViewDatabase
+from services.projections.follower import LogFollower
 from services.projections.log import EventLog
 
 log = logging.getLogger("toegang.audit")
@@ -121,13 +118,15 @@ def write_batch(cursor: Cursor, old: int, batch: Batch) -> bool:
     return True
 
 
-class AuditProjection:
+class AuditProjection(LogFollower):
     """A tracked processor from the event log to the audit history and access intervals."""
+
+    label = "audit projection"
 
     def __init__(self, event_log: EventLog, database: ViewDatabase, batch_size: int = 1000) -> None:
         self.log, self.database, self.batch_size = event_log, database, batch_size
+        super().__init__()
         self.index = AuditIndex()
-        self._wakeup = threading.Event()
 
     @property
     def position(self) -> int:
@@ -156,44 +155,3 @@ class AuditProjection:
             return 0
         self.index.accept(batch)
         return batch.count
-
-    def catch_up(self) -> int:
-        """Process batches until the log has nothing more; answer how many events."""
-        total = 0
-        while applied := self.process_batch():
-            total += applied
-        return total
-
-    def wake(self, *_: Any) -> None:
-        """Ask the runner to look at the log now (after a local write or a NOTIFY)."""
-        self._wakeup.set()
-
-    def run(self, stop: threading.Event, poll_interval: float = 0.5) -> None:
-        """Follow the log until `stop` is set; a failure is logged, reloaded and retried."""
-        while not stop.is_set():
-            try:
-                self.catch_up()
-            except Exception:
-                log.exception("audit projection failed; reloading from the tables")
-                stop.wait(1.0)
-                self._reload_quietly()
-            self._wakeup.wait(poll_interval)
-            self._wakeup.clear()
-
-    def _reload_quietly(self) -> None:
-        try:
-            self.load()
-        except Exception:
-            log.exception("audit reload failed; will retry")
-
-    async def reached(self, position: int, timeout: float) -> bool:
-        """Wait (without blocking the event loop) until `position` is reached; False on timeout."""
-        if self.index.position >= position:
-            return True
-        self.wake()
-        deadline = time.monotonic() + timeout
-        while self.index.position < position:
-            if time.monotonic() >= deadline:
-                return False
-            await asyncio.sleep(0.002)
-        return True

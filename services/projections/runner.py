@@ -7,14 +7,13 @@ read, so a batch is never applied twice (a concurrent swap or second writer make
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
-import time
 from collections.abc import Callable
 
 from services.projections import rows, tables
 from services.projections.db import ViewDatabase
+from services.projections.follower import LogFollower
 from services.projections.log import EventLog
 from services.projections.state import AccessState
 
@@ -22,8 +21,10 @@ log = logging.getLogger("toegang.projections")
 VIEW = "access"
 
 
-class AccessProjection:
+class AccessProjection(LogFollower):
     """A tracked processor from the event log to the access views."""
+
+    label = "access projection"
 
     def __init__(
         self,
@@ -41,7 +42,7 @@ class AccessProjection:
         self.lock = threading.RLock()
         self.state = AccessState()
         self.generation = 0
-        self._wakeup = threading.Event()
+        super().__init__()
         self.on_batch: list[Callable[[int], None]] = []
 
     @property
@@ -109,64 +110,13 @@ class AccessProjection:
             return False
         return True
 
-    def catch_up(self) -> int:
-        """Process batches until the log has nothing more; answer how many events."""
-        total = 0
-        while applied := self.process_batch():
-            total += applied
-        return total
-
-    def wake(self, *_: object) -> None:
-        """Ask the runner to look at the log now (after a local write or a NOTIFY)."""
-        self._wakeup.set()
-
-    def run(self, stop: threading.Event, poll_interval: float = 0.5) -> None:
-        """Follow the log until `stop` is set; a failure is logged, reloaded and retried."""
-        while not stop.is_set():
-            try:
-                self._check_generation()
-                self.catch_up()
-            except Exception:
-                log.exception("access projection failed; reloading from the tables")
-                stop.wait(1.0)
-                self._reload_quietly()
-            self._wakeup.wait(poll_interval)
-            self._wakeup.clear()
-
-    def _check_generation(self) -> None:
+    def before_catch_up(self) -> None:
+        """Reload when a rebuild swapped other tables in (their generation moved)."""
         with self.database.transaction() as cursor:
             _, generation, _ = tables.tracking(cursor, self.name)
         if generation != self.generation:
             log.info("access views were swapped (generation %s); reloading", generation)
             self.load()
-
-    def _reload_quietly(self) -> None:
-        try:
-            self.load()
-        except Exception:
-            log.exception("reload failed; will retry")
-
-    def wait_for(self, position: int, timeout: float) -> bool:
-        """Block until the state has reached `position` (True) or `timeout` passes (False)."""
-        deadline = time.monotonic() + timeout
-        self.wake()
-        while self.state.position < position:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.002)
-        return True
-
-    async def reached(self, position: int, timeout: float) -> bool:
-        """`wait_for` for async routes: never blocks the event loop."""
-        if self.state.position >= position:
-            return True
-        self.wake()
-        deadline = time.monotonic() + timeout
-        while self.state.position < position:
-            if time.monotonic() >= deadline:
-                return False
-            await asyncio.sleep(0.002)
-        return True
 
 
 class _Conflict(Exception):
