@@ -55,13 +55,7 @@ def prepare_tables(cursor: Cursor) -> bool:
 
     Answers whether tables were dropped (the log is then replayed from the start).
     """
-    try:
-        cursor.execute("SAVEPOINT audit_probe")
-        versions = cursor.execute("SELECT version FROM audit_tracking").fetchall()
-        cursor.execute("RELEASE SAVEPOINT audit_probe")
-    except Exception:  # noqa: BLE001 - a missing table or column both mean "start afresh"
-        cursor.execute("ROLLBACK TO SAVEPOINT audit_probe")
-        versions = []
+    versions = cursor.fetch_if_present("SELECT version FROM audit_tracking") or []
     dropped = any(version != AUDIT_VERSION for (version,) in versions)
     if dropped or not versions:
         for table in SCHEMA:

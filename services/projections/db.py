@@ -126,6 +126,17 @@ class Cursor:
             f"ON CONFLICT ({', '.join(keys)}) {conflict}"
         )
 
+    def fetch_if_present(self, statement: str) -> list[tuple[Any, ...]] | None:
+        """The rows of `statement`, or None when a table or column it reads is missing."""
+        self.execute("SAVEPOINT probe")
+        try:
+            rows = self.execute(statement).fetchall()
+        except Exception:  # noqa: BLE001 - each driver names "no such table" its own way
+            self.execute("ROLLBACK TO SAVEPOINT probe")
+            return None
+        self.execute("RELEASE SAVEPOINT probe")
+        return rows
+
     def fetchall(self) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self._cursor.fetchall()]
 

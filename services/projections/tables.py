@@ -92,12 +92,8 @@ def _is_postgres(cursor: Cursor) -> bool:
 
 def drop_if_outdated(cursor: Cursor) -> bool:
     """Drop view tables written by another view version (or an older tracking layout)."""
-    try:
-        cursor.execute("SAVEPOINT probe")
-        rows = cursor.execute("SELECT name, version FROM view_tracking").fetchall()
-        cursor.execute("RELEASE SAVEPOINT probe")
-    except Exception:  # noqa: BLE001 - a missing table or column both mean "outdated"
-        cursor.execute("ROLLBACK TO SAVEPOINT probe")
+    rows = cursor.fetch_if_present("SELECT name, version FROM view_tracking")
+    if rows is None:  # a missing table or column both mean "outdated"
         rows = [("?", "?")]
     if all(version == VERSION for _, version in rows):
         return False
