@@ -73,15 +73,22 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         inserted = super()._insert_events(c, stored_events, **kwargs)  # takes the write lock
         positions = [int(p) for p in inserted or () if p is not None]
         if positions:
-            positions = self._beyond_sealed(c, positions)
-            self._seal(c, positions, stored_events)
+            last = self._last_seal(c)
+            positions = self._beyond(last[0], c, positions)
+            c.executemany(
+                f"INSERT INTO {self.chain_table} VALUES (?, ?, ?)",  # noqa: S608
+                chain_rows(last, positions, stored_events),
+            )
         return positions
 
-    def _beyond_sealed(self, c: SQLiteCursor, positions: list[int]) -> list[int]:
+    def _last_seal(self, c: SQLiteCursor) -> tuple[int, bytes]:
+        c.execute(f"SELECT position, digest FROM {self.chain_table} ORDER BY position DESC LIMIT 1")  # noqa: S608
+        row = c.fetchone()
+        return (int(row[0]), bytes.fromhex(row[1])) if row else (0, GENESIS)
+
+    def _beyond(self, sealed: int, c: SQLiteCursor, positions: list[int]) -> list[int]:
         """Move new rows past the last sealed position: SQLite hands out a deleted last rowid
         again, and a position the chain sealed must never hold another event."""
-        c.execute(f"SELECT MAX(position) FROM {self.chain_table}")  # noqa: S608
-        sealed = int(c.fetchone()[0] or 0)
         shift = sealed + 1 - positions[0]
         if shift <= 0:
             return positions
@@ -91,15 +98,6 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 (position + shift, position),
             )
         return [position + shift for position in positions]
-
-    def _seal(self, c: SQLiteCursor, positions: list[int], events: Sequence[StoredEvent]) -> None:
-        c.execute(f"SELECT position, digest FROM {self.chain_table} ORDER BY position DESC LIMIT 1")  # noqa: S608
-        row = c.fetchone()
-        last = (int(row[0]), bytes.fromhex(row[1])) if row else (0, GENESIS)
-        c.executemany(
-            f"INSERT INTO {self.chain_table} VALUES (?, ?, ?)",  # noqa: S608
-            chain_rows(last, positions, events),
-        )
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):

@@ -35,20 +35,13 @@ class SubjectKeys:
 
     def key_for_sealing(self, subject: str) -> bytes:
         """The subject's key, created on first use; refused once the subject was forgotten."""
-        key = self.key(subject)
-        if key is None and self._erased(subject):
+        row = self._read({subject}).get(subject)
+        if row is None:
+            self._insert(subject, AESGCM.generate_key(bit_length=256).hex())
+            row = self._read({subject}).get(subject)
+        if row is None or row[0] is None:
             raise SubjectErased("this person's data was erased; nothing is recorded for them")
-        if key is None:
-            new = AESGCM.generate_key(bit_length=256).hex()
-            self._execute(
-                "INSERT INTO subject_keys (subject, key, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (subject) DO NOTHING",
-                (subject, new, _now()),
-            )
-            key = self.key(subject)
-        if key is None:
-            raise SubjectErased("this person's data was erased; nothing is recorded for them")
-        return key
+        return bytes.fromhex(row[0])
 
     def key(self, subject: str) -> bytes | None:
         """The subject's key, or None when there is none (never created, or destroyed)."""
@@ -59,25 +52,13 @@ class SubjectKeys:
         batch: dict[str, bytes | None] | None = getattr(self._local, "batch", None)
         if batch is not None and subject in batch:
             return batch[subject]
-        rows = self._execute("SELECT key FROM subject_keys WHERE subject = ?", (subject,))
-        if rows and rows[0][0] is None:
-            self._erased_subjects.add(subject)
-        return bytes.fromhex(rows[0][0]) if rows and rows[0][0] else None
+        return self._keys({subject})[subject]
 
     @contextmanager
     def prefetched(self, subjects: set[str]) -> Iterator[None]:
         """Read the keys of `subjects` in one query for the duration of the block (a batch
         of events being decoded, in this thread)."""
-        if not subjects:
-            yield
-            return
-        marks = ", ".join("?" * len(subjects))
-        rows = self._execute(
-            f"SELECT subject, key FROM subject_keys WHERE subject IN ({marks})",  # noqa: S608
-            tuple(subjects),
-        )
-        found = {subject: bytes.fromhex(key) if key else None for subject, key in rows}
-        self._local.batch = {subject: found.get(subject) for subject in subjects}
+        self._local.batch = self._keys(subjects) if subjects else {}
         try:
             yield
         finally:
@@ -85,16 +66,38 @@ class SubjectKeys:
 
     def forget(self, subject: str) -> None:
         """Destroy the subject's key for good (and refuse new data for them)."""
+        self._erase(subject)
+        self._erased_subjects.add(subject)
+
+    def _keys(self, subjects: set[str]) -> dict[str, bytes | None]:
+        rows = self._read(subjects)
+        self._erased_subjects.update(s for s, (_, erased) in rows.items() if erased)
+        return {s: _key(rows.get(s)) for s in subjects}
+
+    # Storage: the `subject_keys` table (overridden by MemorySubjectKeys).
+
+    def _read(self, subjects: set[str]) -> dict[str, tuple[str | None, str | None]]:
+        """(key as hex or None, erased_at or None) of each subject that has a row."""
+        marks = ", ".join("?" * len(subjects))
+        rows = self._execute(
+            f"SELECT subject, key, erased_at FROM subject_keys WHERE subject IN ({marks})",  # noqa: S608
+            tuple(subjects),
+        )
+        return {subject: (key, erased) for subject, key, erased in rows}
+
+    def _insert(self, subject: str, key: str) -> None:
+        self._execute(
+            "INSERT INTO subject_keys (subject, key, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (subject) DO NOTHING",
+            (subject, key, _now()),
+        )
+
+    def _erase(self, subject: str) -> None:
         self._execute(
             "INSERT INTO subject_keys (subject, key, created_at, erased_at) VALUES (?, NULL, ?, ?) "
             "ON CONFLICT (subject) DO UPDATE SET key = NULL, erased_at = excluded.erased_at",
             (subject, _now(), _now()),
         )
-        self._erased_subjects.add(subject)
-
-    def _erased(self, subject: str) -> bool:
-        rows = self._execute("SELECT erased_at FROM subject_keys WHERE subject = ?", (subject,))
-        return bool(rows and rows[0][0])
 
     def _execute(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         if not self._created:
@@ -130,21 +133,18 @@ class MemorySubjectKeys(SubjectKeys):
         super().__init__(lambda: None, postgres=False)
         self._rows: dict[str, tuple[str | None, str | None]] = {}
 
-    def _execute(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        if statement.startswith("SELECT subject, key"):
-            return [(s, self._rows[s][0]) for s in params if s in self._rows]
-        subject = params[0]
-        if statement.startswith("SELECT key"):
-            row = self._rows.get(subject)
-            return [(row[0],)] if row else []
-        if statement.startswith("SELECT erased_at"):
-            row = self._rows.get(subject)
-            return [(row[1],)] if row else []
-        if "DO NOTHING" in statement:
-            self._rows.setdefault(subject, (params[1], None))
-        else:
-            self._rows[subject] = (None, params[2])
-        return []
+    def _read(self, subjects: set[str]) -> dict[str, tuple[str | None, str | None]]:
+        return {s: self._rows[s] for s in subjects if s in self._rows}
+
+    def _insert(self, subject: str, key: str) -> None:
+        self._rows.setdefault(subject, (key, None))
+
+    def _erase(self, subject: str) -> None:
+        self._rows[subject] = (None, _now())
+
+
+def _key(row: tuple[str | None, str | None] | None) -> bytes | None:
+    return bytes.fromhex(row[0]) if row and row[0] else None
 
 
 def _now() -> str:

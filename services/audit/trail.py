@@ -93,15 +93,20 @@ class AuditTrail:
         )
         with self.database.reading() as cursor:
             rows = cursor.execute(statement, names).fetchall()
-        return [self._entry(row) for row in rows]
+        notifications = [_notification(row) for row in rows]
+        decoded = self.log.decode_all(notifications)  # the subjects' keys read once
+        return [
+            entry(event, position, n.topic)
+            for (event, position), n in zip(decoded, notifications, strict=True)
+        ]
 
-    def _entry(self, row: tuple[Any, ...]) -> dict[str, Any]:
-        position, originator, version, topic, state = row
-        notification = Notification(
-            id=int(position),
-            originator_id=originator if isinstance(originator, UUID) else UUID(originator),
-            originator_version=int(version),
-            topic=topic,
-            state=bytes(state),
-        )
-        return entry(self.log.decode(notification), int(position), topic)
+
+def _notification(row: tuple[Any, ...]) -> Notification:
+    position, originator, version, topic, state = row
+    return Notification(
+        id=int(position),
+        originator_id=originator if isinstance(originator, UUID) else UUID(originator),
+        originator_version=int(version),
+        topic=topic,
+        state=bytes(state),
+    )

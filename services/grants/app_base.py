@@ -14,6 +14,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from services.grants.domain.base import DomainError
+from services.grants.domain.organisation import Organisation
+from services.grants.domain.platform import Platform
 from services.grants.store import ToegangStore
 
 log = logging.getLogger("toegang.commands")
@@ -89,6 +91,14 @@ class StoreApplication(ToegangStore):
         for listener in self.listeners:
             listener(max(positions))
         return max(positions)
+
+    def _platform(self, slug: str) -> Platform:
+        return self._get(Platform, Platform.create_id(slug), f"platform {slug[:64]}")
+
+    def _organisation_name(self, ref: str) -> str:
+        """The organisation's registered name (its number when it is not registered)."""
+        organisation = self._find(Organisation, Organisation.create_id(ref))
+        return organisation.name if organisation else ref
 
     def position(self) -> int:
         """The position of the last event in the log (0 when empty)."""

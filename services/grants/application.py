@@ -16,7 +16,7 @@ from services.grants.domain.coverage import Coverage
 from services.grants.domain.grant import ConfirmationInvalid, Grant, grant_basis
 from services.grants.domain.organisation import Organisation, OrganisationUnknown
 from services.grants.history import event_type, history_data
-from services.grants.notices import NoticeQueries
+from services.grants.notices import NoticeQueries, grant_facts
 from services.grants.privacy import PrivacyUseCases
 from services.grants.reference import ReferenceData
 from services.grants.store import event_positions
@@ -155,14 +155,7 @@ class GrantsApplication(NoticeQueries, UsersUseCases, PrivacyUseCases, Reference
         }
 
     def _summary(self, grant: Grant) -> dict[str, Any]:
-        return {
-            "grant_id": str(grant.id),
-            "platform": grant.platform,
-            "grantor": grant.grantor,
-            "grantee": grant.grantee,
-            "rights": grant.rights,
-            "status": grant.status_at(self.clock()),
-        }
+        return {**grant_facts(grant), "status": grant.status_at(self.clock())}
 
     def _grant(self, grant_id: str) -> Grant:
         try:
@@ -182,7 +175,3 @@ class GrantsApplication(NoticeQueries, UsersUseCases, PrivacyUseCases, Reference
         if grant is None:
             raise ConfirmationInvalid("this confirmation link is not valid")
         return grant
-
-    def _organisation_name(self, ref: str) -> str:
-        organisation = self._find(Organisation, Organisation.create_id(ref))
-        return organisation.name if organisation else ref

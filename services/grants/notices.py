@@ -12,7 +12,6 @@ from services.grants.domain.announcement import Announcement
 from services.grants.domain.document import DocumentNotice
 from services.grants.domain.grant import Grant
 from services.grants.domain.organisation import Organisation
-from services.grants.domain.platform import Platform
 from services.grants.domain.platform_user import PlatformUser
 from services.grants.domain.register import AgreementRegister
 from services.grants.tokens import AccessCodes, ConfirmationTokens
@@ -52,6 +51,17 @@ REASON_TEXT = {
 Mail = dict[str, Any]
 
 
+def grant_facts(grant: Grant) -> dict[str, Any]:
+    """Which grant: its id, platform, the two organisations and the rights."""
+    return {
+        "grant_id": str(grant.id),
+        "platform": grant.platform,
+        "grantor": grant.grantor,
+        "grantee": grant.grantee,
+        "rights": grant.rights,
+    }
+
+
 class NoticeQueries(StoreApplication):
     """Turn recorded events into mails (kind, locale, recipient, context, stable key)."""
 
@@ -76,17 +86,13 @@ class NoticeQueries(StoreApplication):
         grant: Grant = self.repository.get(grant_id, version=version)
         assert grant.confirmation_id is not None
         assert grant.sent_to is not None
-        platform = self._platform_of(grant.platform)
+        platform = self._platform(grant.platform)
         return {
-            "grant_id": str(grant.id),
-            "platform": grant.platform,
-            "grantor": grant.grantor,
-            "grantee": grant.grantee,
-            "rights": grant.rights,
+            **grant_facts(grant),
             "platform_name": platform.name,
             "locale": platform.locale,
-            "grantor_name": self._name(grant.grantor),
-            "grantee_name": self._name(grant.grantee),
+            "grantor_name": self._organisation_name(grant.grantor),
+            "grantee_name": self._organisation_name(grant.grantee),
             "rights_text": GRANT_RIGHTS_TEXT[platform.locale][grant.rights or "view"],
             "sent_to": grant.sent_to,
             "expires_at": readable(grant.expires_at),
@@ -99,12 +105,12 @@ class NoticeQueries(StoreApplication):
         organisation = self._find(Organisation, Organisation.create_id(grant.grantor))
         if organisation is None:
             return []
-        platform = self._platform_of(grant.platform)
+        platform = self._platform(grant.platform)
         reason = getattr(grant, "end_reason", None) or ""
         context = {
             "grantor_name": organisation.name,
             "grantor": grant.grantor,
-            "grantee_name": self._name(grant.grantee),
+            "grantee_name": self._organisation_name(grant.grantee),
             "grantee": grant.grantee,
             "platform_name": platform.name,
             "rights_text": GRANT_RIGHTS_TEXT[platform.locale][grant.rights or "view"],
@@ -125,13 +131,13 @@ class NoticeQueries(StoreApplication):
         user: PlatformUser = self.repository.get(user_id, version=version)
         if user.fiche["email"] is None:
             return []  # the person was erased since
-        platform = self._platform_of(user.platform)
+        platform = self._platform(user.platform)
         context = {
             "name": user.fiche["name"],
             "login": user.login,
             "code": self.codes.derive(user.code_id or ""),
             "platform_name": platform.name,
-            "organisation_name": self._name(user.organisation),
+            "organisation_name": self._organisation_name(user.organisation),
             "rights_text": RIGHTS_TEXT[platform.locale][user.fiche["rights"]],
             "expires_at": readable(user.code_expires_at),
             "is_master": user.is_master,
@@ -149,7 +155,7 @@ class NoticeQueries(StoreApplication):
     def announcement_mails(self, announcement_id: UUID) -> list[Mail]:
         """The news, to every current agreement address of the platform, in its language."""
         news: Announcement = self.repository.get(announcement_id)
-        platform = self._platform_of(news.platform)
+        platform = self._platform(news.platform)
         language = _pick(news.subject, platform.locale)
         register = self._find(AgreementRegister, AgreementRegister.create_id(news.platform))
         mails = []
@@ -161,7 +167,7 @@ class NoticeQueries(StoreApplication):
                 "subject": news.subject[language],
                 "body": news.body.get(language, ""),
                 "platform_name": platform.name,
-                "organisation_name": self._name(organisation),
+                "organisation_name": self._organisation_name(organisation),
             }
             mails.append(
                 {
@@ -177,7 +183,7 @@ class NoticeQueries(StoreApplication):
     def document_mails(self, notice_id: UUID) -> list[Mail]:
         """The notice, to the organisation's agreement address."""
         notice: DocumentNotice = self.repository.get(notice_id)
-        platform = self._platform_of(notice.platform)
+        platform = self._platform(notice.platform)
         agreement = self._find(Agreement, Agreement.create_id(notice.platform, notice.organisation))
         if agreement is None:
             return []
@@ -185,7 +191,7 @@ class NoticeQueries(StoreApplication):
             "kind_text": KIND_TEXT[platform.locale][notice.kind],
             "title": notice.title,
             "platform_name": platform.name,
-            "organisation_name": self._name(notice.organisation),
+            "organisation_name": self._organisation_name(notice.organisation),
         }
         return [
             {
@@ -196,13 +202,6 @@ class NoticeQueries(StoreApplication):
                 "key": f"document.{notice_id}",
             }
         ]
-
-    def _platform_of(self, slug: str) -> Platform:
-        return self._get(Platform, Platform.create_id(slug), f"platform {slug}")
-
-    def _name(self, ref: str) -> str:
-        organisation = self._find(Organisation, Organisation.create_id(ref))
-        return organisation.name if organisation else ref
 
 
 def _pick(texts: dict[str, str], preferred: str) -> str:

@@ -153,9 +153,6 @@ class ReferenceData(StoreApplication):
             changed.append(coverage)
         return changed
 
-    def _platform(self, slug: str) -> Platform:
-        return self._get(Platform, Platform.create_id(slug), f"platform {slug[:64]}")
-
     def _registered_organisation(self, ref: str) -> Organisation:
         ref = identifiers.organisation_ref(ref)
         return self._get(Organisation, Organisation.create_id(ref), f"organisation {ref}")

@@ -94,12 +94,7 @@ def consume(notifier: Notifier, kafka_consumer: KafkaConsumer, stop: threading.E
             for record in records:
                 headers = headers_of(record)
                 if headers.get("ce_type") in MAIL_TYPES:
-                    notifier.handle(
-                        headers["ce_type"],
-                        headers["ce_id"],
-                        UUID(headers["ce_subject"]),
-                        int(headers["ce_aggregateversion"]),
-                    )
+                    handle_record(notifier, headers)
         if batches:
             kafka_consumer.commit()
 
