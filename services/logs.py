@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+import threading
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -46,3 +49,29 @@ def configure_logging(style: str = "json", level: int = logging.INFO) -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # its lines carry query strings
+    sys.excepthook = log_uncaught
+    threading.excepthook = log_uncaught_in_thread
+
+
+def log_uncaught(
+    kind: type[BaseException],
+    error: BaseException,
+    trace: TracebackType | None,
+    thread: threading.Thread | None = None,
+) -> None:
+    """Log an exception nothing caught as one record of the `toegang` logger."""
+    name = (thread or threading.current_thread()).name
+    logging.getLogger("toegang").critical(
+        "uncaught %s in thread %s",
+        kind.__name__,
+        name,
+        exc_info=(kind, error, trace),
+        extra={"thread_name": name, "exception_class": f"{kind.__module__}.{kind.__qualname__}"},
+    )
+
+
+def log_uncaught_in_thread(hook: threading.ExceptHookArgs) -> None:
+    """`threading.excepthook`: like the default, a thread ending by SystemExit is quiet."""
+    if hook.exc_value is None or issubclass(hook.exc_type, SystemExit):
+        return
+    log_uncaught(hook.exc_type, hook.exc_value, hook.exc_traceback, hook.thread)

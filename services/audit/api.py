@@ -17,10 +17,10 @@ from services.audit import export
 from services.audit import schemas as s
 from services.audit.service import AuditService, HistoryFilter
 from services.grants import identifiers
-from services.http.auth import Caller, requires
+from services.http.auth import Caller, ScopedRoute, requires
 from services.http.problems import Problem
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/v1/audit", tags=["audit"], route_class=ScopedRoute)
 
 
 async def audit_service(request: Request) -> AuditService:

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from services.grants import schemas as s
 from services.grants.application import GrantsApplication
-from services.http.auth import Caller, requires
+from services.http.auth import Caller, ScopedRoute, requires
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=ScopedRoute)
 
 
 async def grants_app(request: Request) -> GrantsApplication:

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Depends
 
 from services.grants import user_schemas as s
 from services.grants.api import Admin, App
-from services.http.auth import Caller, requires
+from services.http.auth import Caller, ScopedRoute, requires
 
-router = APIRouter(prefix="/v1/platforms/{platform}", tags=["credential platforms"])
+router = APIRouter(
+    prefix="/v1/platforms/{platform}", tags=["credential platforms"], route_class=ScopedRoute
+)
 UsersWriter = Annotated[Caller, Depends(requires("users:write"))]
 FICHE = {"name", "email", "rights", "contracts", "external", "assignment", "valid_until"}
 

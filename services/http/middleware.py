@@ -10,12 +10,36 @@ import time
 import uuid
 
 from prometheus_client import Histogram
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.logs import request_id as current_request
 
 MAX_BODY_BYTES = 64 * 1024
 access = logging.getLogger("toegang.access")
+
+
+class BodyTooLarge(HTTPException):
+    """The body received so far is over the limit; FastAPI passes HTTP errors through."""
+
+    def __init__(self) -> None:
+        super().__init__(413)
+
+
+def limited(receive: Receive, limit: int = MAX_BODY_BYTES) -> Receive:
+    """`receive`, counting body bytes and raising BodyTooLarge once they pass `limit`."""
+    received = 0
+
+    async def receive_limited() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge
+        return message
+
+    return receive_limited
 
 
 class RequestMiddleware:
@@ -36,7 +60,7 @@ class RequestMiddleware:
         request_id = headers.get(b"x-request-id", b"")[:64] or uuid.uuid4().hex.encode()
         token = current_request.set(request_id.decode(errors="replace"))
         started = time.perf_counter()
-        status = 500
+        status = 0
 
         async def send_tagged(message: Message) -> None:
             nonlocal status
@@ -46,19 +70,25 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_tagged)
+            await self.app(scope, limited(receive), send_tagged)
+        except BodyTooLarge:
+            if status:
+                raise  # the answer has begun: nothing left to say but to drop the connection
+            await self._too_large(scope, receive, send_tagged)
         finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            elapsed = time.perf_counter() - started
-            self.latency.labels(scope["method"], route, str(status)).observe(elapsed)
-            access.info(
-                "%s %s %s",
-                scope["method"],
-                route,
-                status,
-                extra={"status": status, "duration_ms": round(elapsed * 1000, 2)},
-            )
+            self._record(scope, status or 500, time.perf_counter() - started)
             current_request.reset(token)
+
+    def _record(self, scope: Scope, status: int, elapsed: float) -> None:
+        route = getattr(scope.get("route"), "path", "unmatched")
+        self.latency.labels(scope["method"], route, str(status)).observe(elapsed)
+        access.info(
+            "%s %s %s",
+            scope["method"],
+            route,
+            status,
+            extra={"status": status, "duration_ms": round(elapsed * 1000, 2)},
+        )
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         from starlette.requests import Request

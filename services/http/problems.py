@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import OperationalError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,6 +17,7 @@ from services.grants.domain.base import DomainError
 from services.messages import negotiate, texts
 
 log = logging.getLogger("toegang.http")
+Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
 
 STATUS = {
     "invalid_request": 422,
@@ -54,6 +57,13 @@ STATUS = {
     "master_user_protected": 409,
     "view_not_caught_up": 503,
     "login_method_not_accepted": 403,
+}
+EXTRA_HEADERS = {
+    "unauthenticated": {"WWW-Authenticate": "Bearer"},
+    "store_unavailable": {"Retry-After": "1"},
+    "view_not_caught_up": {"Retry-After": "1"},
+    # the rest of the body stays unread, so the connection cannot carry another request
+    "payload_too_large": {"Connection": "close"},
 }
 HTTP_CODES = {
     401: "unauthenticated",
@@ -108,50 +118,69 @@ def problem_response(
     if metrics is not None:
         metrics.problems.labels(code).inc()
     headers = {"Content-Language": language}
-    if code == "unauthenticated":
-        headers["WWW-Authenticate"] = "Bearer"
+    headers.update(EXTRA_HEADERS.get(code, {}))
     return JSONResponse(
         body, status_code=body["status"], headers=headers, media_type="application/problem+json"
     )
 
 
+async def _problem(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Problem)
+    return problem_response(
+        request,
+        error.code,
+        error.detail,
+        status=error.status,
+        text_key=error.text_key,
+        **error.extra,
+    )
+
+
+async def _domain(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DomainError)
+    return problem_response(request, error.code, error.detail)
+
+
+async def _invalid(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = [{"location": [str(p) for p in e["loc"]], "message": e["msg"]} for e in error.errors()]
+    kinds = {e["type"] for e in error.errors()}
+    code = "invalid_identifier" if kinds == {"invalid_identifier"} else "invalid_request"
+    return problem_response(request, code, "", errors=errors)
+
+
+async def _http(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    return problem_response(request, HTTP_CODES.get(error.status_code, "invalid_request"))
+
+
+async def _store(request: Request, error: Exception) -> JSONResponse:
+    log.warning("event store unavailable: %s", type(error).__name__)
+    return problem_response(request, "store_unavailable")
+
+
+async def _view_store(request: Request, error: Exception) -> JSONResponse:
+    log.warning("view database unavailable: %s", type(error).__name__)
+    return problem_response(request, "store_unavailable")
+
+
+async def _persistence(request: Request, error: Exception) -> JSONResponse:
+    log.error("event store error: %s", type(error).__name__)
+    return problem_response(request, "store_unavailable")
+
+
+HANDLERS: list[tuple[type[Exception], Handler]] = [
+    (Problem, _problem),
+    (DomainError, _domain),
+    (RequestValidationError, _invalid),
+    (HTTPException, _http),
+    (OperationalError, _store),
+    (psycopg.OperationalError, _view_store),  # a lost view-database connection
+    (PersistenceError, _persistence),
+]
+
+
 def install_problem_handlers(app: FastAPI) -> None:
-    """Map every failure to a problem: domain errors, validation, HTTP errors, the rest."""
-
-    @app.exception_handler(Problem)
-    async def _problem(request: Request, error: Problem) -> JSONResponse:
-        return problem_response(
-            request,
-            error.code,
-            error.detail,
-            status=error.status,
-            text_key=error.text_key,
-            **error.extra,
-        )
-
-    @app.exception_handler(DomainError)
-    async def _domain(request: Request, error: DomainError) -> JSONResponse:
-        return problem_response(request, error.code, error.detail)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"location": [str(p) for p in e["loc"]], "message": e["msg"]} for e in error.errors()
-        ]
-        kinds = {e["type"] for e in error.errors()}
-        code = "invalid_identifier" if kinds == {"invalid_identifier"} else "invalid_request"
-        return problem_response(request, code, "", errors=errors)
-
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, error: HTTPException) -> JSONResponse:
-        return problem_response(request, HTTP_CODES.get(error.status_code, "invalid_request"))
-
-    @app.exception_handler(OperationalError)
-    async def _store(request: Request, error: OperationalError) -> JSONResponse:
-        log.warning("event store unavailable: %s", type(error).__name__)
-        return problem_response(request, "store_unavailable")
-
-    @app.exception_handler(PersistenceError)
-    async def _persistence(request: Request, error: PersistenceError) -> JSONResponse:
-        log.error("event store error: %s", type(error).__name__)
-        return problem_response(request, "store_unavailable")
+    """Map every failure to a problem: domain errors, validation, HTTP errors, lost stores."""
+    for kind, handler in HANDLERS:
+        app.add_exception_handler(kind, handler)

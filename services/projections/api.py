@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.http.auth import Caller, requires
+from services.http.auth import Caller, ScopedRoute, requires
 from services.http.problems import Problem
 from services.messages import negotiate, texts
 from services.projections import queries
@@ -21,7 +21,7 @@ from services.projections.evaluation import Reason, evaluate_login
 from services.projections.runner import AccessProjection
 from services.projections.state import AccessState
 
-router = APIRouter(prefix="/v1", tags=["access"])
+router = APIRouter(prefix="/v1", tags=["access"], route_class=ScopedRoute)
 
 
 async def access_projection(request: Request) -> AccessProjection:
