@@ -59,13 +59,14 @@ def relay_ratio(bootstrap: str, events: int) -> tuple[float, float]:
         app.save(*batch)
     app.close()
     topics = kafka.Topics(f"bench{time.time_ns()}.")
-    kafka.ensure_topics(bootstrap, topics, 3)
+    kafka.ensure_topics(bootstrap, topics.all, 3)
     log, database, producer = (
         open_event_log(settings),
         ViewDatabase(settings),
         kafka.producer(bootstrap),
     )
-    relay = Relay(log, database, producer, topics.events, batch_size=1000)
+    relay = Relay(log, database, bootstrap, topics, batch_size=1000)
+    relay.open()
     records = [relay.message(log.decode(n), n.id) for n in log.read(0, 10**9)]
     started = time.perf_counter()
     for start in range(0, len(records), 1000):
@@ -73,9 +74,10 @@ def relay_ratio(bootstrap: str, events: int) -> tuple[float, float]:
     raw = len(records) / (time.perf_counter() - started)
     relay.origins.clear()
     started = time.perf_counter()
-    while relay.relay_batch():
+    while relay.process_batch():
         pass
-    relayed = relay.position() / (time.perf_counter() - started)
+    relayed = relay.position / (time.perf_counter() - started)
+    relay.close()
     producer.close()
     log.close()
     database.close()

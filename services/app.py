@@ -20,6 +20,9 @@ from fastapi.responses import JSONResponse
 from services import keys
 from services.audit import api as audit_api
 from services.audit.wiring import start_audit
+from services.eventlog.follower import Backoff, LogFollower
+from services.eventlog.metrics import ProcessorCollector
+from services.eventlog.status import reports
 from services.grants import api as grants_api
 from services.grants import confirm_page, users_api
 from services.grants.app_base import utc_now
@@ -33,7 +36,6 @@ from services.http.middleware import RequestMiddleware
 from services.http.problems import install_problem_handlers
 from services.leader import LeaderLock
 from services.notifications import kafka
-from services.notifications.loops import LogLoop
 from services.notifications.wiring import start_notifier, start_relay
 from services.projections import api as access_api
 from services.projections.db import ViewDatabase
@@ -63,18 +65,6 @@ def embedded_roles(settings: Settings) -> tuple[str, ...]:
     return ALL_ROLES if settings.kafka_bootstrap else ROLES
 
 
-def build_projection(settings: Settings, writer: bool = True) -> AccessProjection:
-    """The access projection on the configured store, loaded from its tables (this connects)."""
-    projection = AccessProjection(
-        open_event_log(settings),
-        ViewDatabase(settings),
-        settings.projection_batch_size,
-        writer=writer,
-    )
-    projection.load()
-    return projection
-
-
 @contextmanager
 def background(target: Callable[[threading.Event], None], name: str) -> Iterator[None]:
     """Run `target(stop)` in a daemon thread for the duration of the block."""
@@ -96,6 +86,7 @@ def start_roles(
     clock: Callable[[], datetime],
 ) -> None:
     """Open the stores and start the background processors the roles need."""
+    app.state.processors = []
     if "projections" in roles:
         start_projections(app, settings, stack)
         start_audit(app, settings, stack, background, app.state.projection)
@@ -107,23 +98,29 @@ def start_roles(
         grants.listeners.append(app.state.projection.wake)
         grants.listeners.append(app.state.audit.projection.wake)
     if "relay" in roles:
-        relay = start_relay(settings, stack, background)
+        follower, relay = start_relay(settings, stack, background)
         app.state.relay = relay
+        app.state.processors.append(follower)
         app.state.metrics.gauge(
             "toegang_relay_lag_events",
             "events not yet on Kafka",
-            lambda: relay.log.head() - relay.position(),
+            lambda: relay.log.head() - relay.position,
         )
         if "grants" in roles:
             grants.listeners.append(relay.wake)
     if "notifications" in roles:
         start_notifications(app, settings, grants, stack, wake_on_commands="grants" in roles)
     if "grants" in roles:
-        sweeper = ExpirySweeper(grants, ViewDatabase(settings))
+        sweeper = ExpirySweeper(grants, ViewDatabase(settings, "sweeper"))
         stack.callback(sweeper.database.close)
         stack.enter_context(
             background(lambda stop: sweeper.run(stop, settings.sweep_interval), "expiry-sweeper")
         )
+    app.state.metrics.registry.register(
+        ProcessorCollector(
+            app.state.processors, lambda: store_head(app.state), settings.ready_stall_after
+        )
+    )
 
 
 def start_projections(app: FastAPI, settings: Settings, stack: ExitStack) -> None:
@@ -132,39 +129,30 @@ def start_projections(app: FastAPI, settings: Settings, stack: ExitStack) -> Non
     log in memory and take over the writing when the leader goes."""
     lock = LeaderLock(settings, "projections")
     stack.callback(lock.release)
-    leading = lock.try_acquire()
-    projection = _open_projection(app, settings, stack, writer=leading)
+    projection = AccessProjection(
+        open_event_log(settings),
+        ViewDatabase(settings, "access"),
+        settings.projection_batch_size,
+        writer=False,  # until the follower finds it holds the lock
+    )
+    stack.callback(projection.log.close)
+    stack.callback(projection.database.close)
+    app.state.projection = projection
     app.state.metrics.watch_views(lambda: {"access": projection.position}, projection.log.head)
+    follower = LogFollower(
+        projection,
+        lock=lock,
+        follows_in_standby=True,
+        backoff=Backoff(cap=settings.retry_backoff_max),
+    )
+    app.state.processors.append(follower)
+    follower.prime()  # answer queries from a current state from the first request on
 
     def serve(stop: threading.Event) -> None:
         listen_for_appends(settings, projection.log, projection.wake, stop)
-        if not leading:
-            following = threading.Event()
-            follow = threading.Thread(target=projection.run, args=(following,), daemon=True)
-            follow.start()
-            led = lock.wait(stop)
-            following.set()
-            follow.join()
-            if not led:
-                return
-            projection.lead()
-        projection.run(stop)
+        follower.run(stop)
 
     stack.enter_context(background(serve, "access-projection"))
-
-
-def _open_projection(
-    app: FastAPI, settings: Settings, stack: ExitStack, writer: bool
-) -> AccessProjection:
-    projection = build_projection(settings, writer)
-    stack.callback(projection.log.close)
-    stack.callback(projection.database.close)
-    try:
-        projection.catch_up()
-    except Exception:
-        log.exception("access views could not catch up at start; serving while retrying")
-    app.state.projection = projection
-    return projection
 
 
 def start_notifications(
@@ -174,8 +162,9 @@ def start_notifications(
     stack: ExitStack,
     wake_on_commands: bool,
 ) -> None:
-    source, deliveries = start_notifier(settings, grants, stack, background)
-    app.state.notifier_source = source
+    follower, deliveries = start_notifier(settings, grants, stack, background)
+    app.state.notifier = follower
+    app.state.processors.append(follower)
     watch_consumer_lag(app, settings)
     for status in ("sent", "failed"):
         app.state.metrics.gauge(
@@ -183,8 +172,8 @@ def start_notifications(
             f"mails {status} (delivery log)",
             lambda status=status: deliveries.counts().get(status, 0),
         )
-    if isinstance(source, LogLoop) and wake_on_commands:
-        grants.listeners.append(source.wake)
+    if wake_on_commands:
+        grants.listeners.append(follower.processor.wake)
 
 
 def watch_consumer_lag(app: FastAPI, settings: Settings) -> None:
@@ -224,6 +213,8 @@ def create_app(
     app.state.clock = clock
     app.state.min_position_wait = settings.min_position_wait
     app.state.ready_max_lag = settings.ready_max_lag
+    app.state.ready_stall_after = settings.ready_stall_after
+    app.state.processors = []
     uses_broker = {"relay", "notifications"} & set(roles)
     app.state.broker = settings.kafka_bootstrap if uses_broker else None
     app.state.token_registry = TokenRegistry(tokens)
@@ -249,7 +240,8 @@ def healthz() -> dict[str, str]:
 
 
 def readyz(request: Request) -> JSONResponse:
-    """Readiness: the event store answers and no view is far behind the log."""
+    """Readiness: the event store answers, no view is far behind the log, and no processor of
+    this process is failing or stalled (each named, with its position, lag and last error)."""
     checks: dict[str, Any] = {}
     state = request.app.state
     try:
@@ -265,6 +257,9 @@ def readyz(request: Request) -> JSONResponse:
         if hasattr(state, "audit") and head is not None:
             audit = state.audit.position  # reported, not gating: checks never read it
             checks["views"]["audit"] = {"position": audit, "lag": head - audit}
+    if state.processors:
+        entries = reports(state.processors, head, state.ready_stall_after)
+        checks["processors"] = {"ok": all(e["ok"] for e in entries.values()), **entries}
     if request.app.state.broker:
         checks["broker"] = {"ok": broker_reachable(request.app.state.broker)}
     ready = all(check["ok"] for check in checks.values())
@@ -292,6 +287,9 @@ def store_head(state: Any) -> int:
         holder = getattr(state, name, None)
         if holder is not None:
             return int(holder.position() if name == "grants" else holder.log.head())
+    notifier = getattr(state, "notifier", None)
+    if notifier is not None and hasattr(notifier.processor, "log"):
+        return int(notifier.processor.log.head())
     return 0
 
 

@@ -2,17 +2,23 @@
 
 A second replica of the projections or the relay waits for the lock instead of processing
 the same log twice; when the leader dies its session ends, the lock is released and a waiting
-replica takes over. On SQLite there is one process, so it always leads.
+replica takes over. The lock lives as long as its session: the leader pings that session
+before every batch, so a lost session (a database restart, a terminated backend) makes it
+step down at once, and it takes the lock back when it is free again. On SQLite there is one
+process, so it always leads.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import zlib
+from typing import Any
 
 import psycopg
 
+from services.eventlog import postgres
 from services.settings import Settings
 
 log = logging.getLogger("toegang.leader")
@@ -24,37 +30,64 @@ class LeaderLock:
     def __init__(self, settings: Settings, name: str) -> None:
         self.settings, self.name = settings, name
         self.key = zlib.crc32(f"toegang:{name}".encode())
-        self._connection: psycopg.Connection[tuple[object, ...]] | None = None
+        self._connection: psycopg.Connection[Any] | None = None
+        self._held = False
 
     @property
     def leading(self) -> bool:
-        return self._connection is not None or not self.settings.uses_postgres
+        return self._held or not self.settings.uses_postgres
+
+    def check(self) -> bool:
+        """Whether this instance leads now: pings a held lock's session, or tries to take it.
+
+        A lost session steps down (`leading` is False) before the error is raised.
+        """
+        if not self.settings.uses_postgres:
+            return True
+        try:
+            connection = self._connect()
+            if self._held:
+                connection.execute("SELECT 1")
+            else:
+                row = connection.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+                self._held = bool(row and row[0])
+                if self._held:
+                    log.info("leading %s", self.name)
+        except psycopg.Error:
+            if self._held:
+                log.warning("lost the %s lock's session; stepping down", self.name)
+            self.release()
+            raise
+        return self._held
 
     def try_acquire(self) -> bool:
         """Take the lock if it is free; answer whether this instance now leads."""
-        if self.leading:
-            return True
-        connection = psycopg.connect(self.settings.database_url or "", autocommit=True)
-        row = connection.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
-        if row and row[0]:
-            self._connection = connection
-            log.info("leading %s", self.name)
-            return True
-        connection.close()
-        return False
+        return self.check()
 
     def wait(self, stop: threading.Event, interval: float = 1.0) -> bool:
         """Wait until this instance leads (True) or `stop` is set (False)."""
         while not stop.is_set():
             try:
-                if self.try_acquire():
+                if self.check():
                     return True
             except psycopg.Error as error:
                 log.warning("leader election for %s failed (%s)", self.name, type(error).__name__)
             stop.wait(interval)
         return False
 
+    def _connect(self) -> psycopg.Connection[Any]:
+        if not postgres.is_usable(self._connection):
+            self.release()
+            self._connection = postgres.connect(
+                self.settings.database_url or "", f"leader:{self.name}", autocommit=True
+            )
+        assert self._connection is not None
+        return self._connection
+
     def release(self) -> None:
+        """Give the lock up (closing its session releases it)."""
+        self._held = False
         if self._connection is not None:
-            self._connection.close()
+            with contextlib.suppress(psycopg.Error):
+                self._connection.close()
             self._connection = None

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         2.0, ge=0, le=60, description="seconds a query waits for its min_position"
     )
     ready_max_lag: int = Field(1000, ge=0, description="events a view may lag before /readyz fails")
+    ready_stall_after: float = Field(
+        30.0, gt=0, le=3600, description="seconds a processor may make no progress while behind"
+    )
+    retry_backoff_max: float = Field(
+        2.0, gt=0, le=60, description="longest wait before a failed processor reconnects"
+    )
     projection_batch_size: int = Field(
         1000, ge=1, le=100_000, description="events a projection applies per transaction"
     )

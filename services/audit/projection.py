@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 
 from services.audit.index import AuditIndex, Batch, Context
+from services.eventlog.follower import TrackedProcessor
 from services.projections.db import Cursor, ViewDatabase
-from services.projections.follower import LogFollower
 from services.projections.log import EventLog
 
 log = logging.getLogger("toegang.audit")
@@ -112,10 +112,10 @@ def write_batch(cursor: Cursor, old: int, batch: Batch) -> bool:
     return True
 
 
-class AuditProjection(LogFollower):
+class AuditProjection(TrackedProcessor):
     """A tracked processor from the event log to the audit history and access intervals."""
 
-    label = "audit projection"
+    name = NAME
 
     def __init__(self, event_log: EventLog, database: ViewDatabase, batch_size: int = 1000) -> None:
         self.log, self.database, self.batch_size = event_log, database, batch_size
@@ -134,6 +134,9 @@ class AuditProjection(LogFollower):
                 log.info("audit tables of another version dropped; replaying the log")
         with self.database.transaction() as cursor:
             self.index = load_index(cursor)
+
+    def close(self) -> None:
+        self.database.reset()
 
     def process_batch(self) -> int:
         """Apply the next batch of events; answer how many were applied."""

@@ -153,8 +153,15 @@ def open_audit(
     the audit tables up to the log's head (the commands do, the server's runner does too).
     A process that has the log open already passes it (one connection pool less)."""
     event_log = event_log or open_event_log(settings)
-    projection = AuditProjection(event_log, ViewDatabase(settings), settings.projection_batch_size)
+    projection = AuditProjection(
+        event_log, ViewDatabase(settings, "audit"), settings.projection_batch_size
+    )
     projection.load()
     if catch_up:
         projection.catch_up()
-    return AuditService(event_log, projection, ViewDatabase(settings), ViewDatabase(settings))
+    return AuditService(
+        event_log,
+        projection,
+        ViewDatabase(settings, "audit-queries"),
+        ViewDatabase(settings, "audit-verify"),
+    )

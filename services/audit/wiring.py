@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, ExitStack
 from fastapi import FastAPI
 
 from services.audit.service import AuditService, open_audit
+from services.eventlog.follower import Backoff, LogFollower
 from services.leader import LeaderLock
 from services.projections.runner import AccessProjection
 from services.settings import Settings
@@ -32,13 +33,11 @@ def start_audit(
     lock = LeaderLock(settings, "audit")
     stack.callback(lock.release)
     access.on_batch.append(audit.projection.wake)
-
-    def follow_log(stop: threading.Event) -> None:
-        if lock.try_acquire() or lock.wait(stop):
-            audit.projection.load()
-            audit.projection.run(stop)
-
-    stack.enter_context(background(follow_log, "audit-projection"))
+    follower = LogFollower(
+        audit.projection, lock=lock, backoff=Backoff(cap=settings.retry_backoff_max)
+    )
+    app.state.processors.append(follower)
+    stack.enter_context(background(follower.run, "audit-projection"))
     stack.enter_context(
         background(
             lambda stop: audit.watch_chain(stop, settings.audit_verify_interval), "chain-watch"

@@ -39,11 +39,13 @@ def forget_recipient(database: ViewDatabase, address: str | None) -> int:
     """
     if not address:
         return 0
-    DeliveryLog(database)  # creates the table if this store never sent mail
+    DeliveryLog(database)  # creates the tables if this store never sent mail
+    key = {"recipient": recipient_key(address)}
     with database.transaction() as cursor:
+        cursor.execute("DELETE FROM notification_outcomes WHERE recipient = :recipient", key)
         cursor.execute(
             "UPDATE notification_deliveries SET recipient = 'erased:' || event_id "
             "WHERE recipient = :recipient",
-            {"recipient": recipient_key(address)},
+            key,
         )
         return cursor.rowcount

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
@@ -38,33 +38,61 @@ class Topics:
     def all(self) -> tuple[str, str, str]:
         return (self.events, self.outcomes, self.dlq)
 
+    @property
+    def published_by_notifier(self) -> tuple[str, str]:
+        return (self.outcomes, self.dlq)
 
-def ensure_topics(bootstrap: str, topics: Topics, partitions: int, replication: int = 1) -> None:
-    """Create the three topics if they do not exist yet."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="toegang-admin")
+
+def ensure_topics(
+    bootstrap: str, names: Iterable[str], partitions: int, replication: int = 1
+) -> set[str]:
+    """Create the topics that do not exist yet; answer which ones this call created."""
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap, client_id="toegang-admin", request_timeout_ms=10_000
+    )
     try:
-        missing = set(topics.all) - set(admin.list_topics())
+        missing = set(names) - set(admin.list_topics())
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics([NewTopic(t, partitions, replication) for t in missing])
+        return missing
     finally:
         admin.close()
 
 
+def is_empty(bootstrap: str, topic: str) -> bool:
+    """Whether no record was ever written to `topic` (every partition ends at offset 0).
+
+    A topic that was deleted and created again reads as empty; one whose old records were
+    removed by retention does not (its end offsets stay)."""
+    reader = KafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, request_timeout_ms=10_000
+    )
+    try:
+        partitions = [TopicPartition(topic, p) for p in reader.partitions_for_topic(topic) or []]
+        return bool(partitions) and not any(reader.end_offsets(partitions).values())
+    finally:
+        reader.close()
+
+
 def producer(bootstrap: str) -> KafkaProducer:
-    """An idempotent producer that waits for all in-sync replicas."""
+    """An idempotent producer that waits for all in-sync replicas; it gives up within seconds
+    when the broker is away (the caller builds a new one and retries)."""
     return KafkaProducer(
         bootstrap_servers=bootstrap,
         acks="all",
         enable_idempotence=True,
         linger_ms=5,
         retries=5,
+        max_block_ms=10_000,
+        request_timeout_ms=10_000,
+        delivery_timeout_ms=15_000,
         client_id="toegang",
     )
 
 
 def publish(
-    kafka: KafkaProducer, topic: str, messages: Sequence[Message], timeout: float = 30
+    kafka: KafkaProducer, topic: str, messages: Sequence[Message], timeout: float = 20
 ) -> None:
     """Send and wait until the broker acknowledged every message (raises otherwise)."""
     futures = [kafka.send(topic, key=m.key, value=m.value, headers=m.headers) for m in messages]
@@ -85,6 +113,7 @@ def consumer(bootstrap: str, group: str, *topics: str) -> KafkaConsumer:
         heartbeat_interval_ms=1000,
         max_poll_interval_ms=60000,
         max_poll_records=200,
+        allow_auto_create_topics=False,
         client_id=f"toegang-{group}",
     )
 

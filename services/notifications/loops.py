@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import threading
 from dataclasses import asdict
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from kafka import KafkaConsumer, KafkaProducer
 
+from services.eventlog.follower import TrackedProcessor
 from services.grants.domain.announcement import Announcement
 from services.grants.domain.document import DocumentNotice
 from services.grants.domain.grant import Grant
 from services.grants.domain.platform_user import PlatformUser
 from services.notifications.cloudevents import Message, event_id, event_type
-from services.notifications.kafka import Topics, publish
+from services.notifications.kafka import Topics, consumer, ensure_topics, producer, publish
 from services.notifications.notifier import MAIL_TYPES, Notifier, Outcome
 from services.notifications.tracking import TrackedPosition
 from services.projections.db import ViewDatabase
 from services.projections.log import EventLog
+from services.settings import Settings
 
 log = logging.getLogger("toegang.notifier")
 MAIL_TOPICS = [
@@ -86,59 +88,115 @@ def handle_record(notifier: Notifier, headers: dict[str, str]) -> None:
         log.warning("event %s is not in this store; skipped", headers.get("ce_id"))
 
 
-def consume(notifier: Notifier, kafka_consumer: KafkaConsumer, stop: threading.Event) -> None:
-    """Handle records as the group assigns them; commit offsets after the work is done."""
-    while not stop.is_set():
-        batches = kafka_consumer.poll(timeout_ms=500)
+class KafkaLoop(TrackedProcessor):
+    """The notifier as a member of the consumer group on `toegang.events.v1`.
+
+    Offsets are committed after the work is done; a broker error makes the follower build a
+    new consumer and producer from scratch (the group hands the partitions out again)."""
+
+    name = "notifier"
+
+    def __init__(self, notifier: Notifier, settings: Settings) -> None:
+        super().__init__()
+        self.notifier, self.settings = notifier, settings
+        self.topics = Topics(settings.kafka_topic_prefix)
+        self.group: KafkaConsumer | None = None
+        self.producer: KafkaProducer | None = None
+        self.handled = 0
+
+    @property
+    def position(self) -> int | None:
+        return None  # a group member has offsets per partition, not a log position
+
+    def open(self) -> None:
+        bootstrap = self.settings.kafka_bootstrap or ""
+        # The notifier creates only the topics it writes; the relay creates the events topic,
+        # so it can tell a recreated, empty topic from one it has filled.
+        ensure_topics(bootstrap, self.topics.published_by_notifier, self.settings.kafka_partitions)
+        self.producer = producer(bootstrap)
+        self.notifier.publish = KafkaOutcomes(self.producer, self.topics)
+        self.group = consumer(bootstrap, self.settings.kafka_group, self.topics.events)
+
+    def close(self) -> None:
+        for client in (self.group, self.producer):
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    client.close(**({"timeout": 1} if client is self.producer else {}))
+        self.group = self.producer = None
+        self.notifier.deliveries.database.reset()
+
+    def process_batch(self) -> int:
+        """Publish waiting outcomes, then handle what one poll brings and commit it."""
+        assert self.group is not None
+        self.notifier.publish_outcomes()
+        batches = self.group.poll(timeout_ms=500)
+        count = 0
         for records in batches.values():
             for record in records:
                 headers = headers_of(record)
                 if headers.get("ce_type") in MAIL_TYPES:
-                    handle_record(notifier, headers)
+                    handle_record(self.notifier, headers)
+                count += 1
         if batches:
-            kafka_consumer.commit()
+            self.group.commit()
+        self.handled += count
+        return count
 
 
-class LogLoop:
+class LogLoop(TrackedProcessor):
     """Embedded mode without Kafka: the same notifier, fed from the log (tracked position)."""
 
-    def __init__(self, notifier: Notifier, event_log: EventLog, database: ViewDatabase) -> None:
-        self.notifier, self.log = notifier, event_log
-        self.tracked = TrackedPosition(database, "notifier")
-        self._wakeup = threading.Event()
+    name = "notifier"
 
+    def __init__(
+        self, notifier: Notifier, event_log: EventLog, database: ViewDatabase, batch: int = 200
+    ) -> None:
+        super().__init__()
+        self.notifier, self.log, self.batch = notifier, event_log, batch
+        self.tracked = TrackedPosition(database, "notifier")
+        self._position = 0
+
+    @property
     def position(self) -> int:
-        return self.tracked.get()
+        return self._position
+
+    def load(self) -> None:
+        self._position = self.tracked.get()
+
+    def close(self) -> None:
+        self.tracked.database.reset()
 
     def _advance(self, position: int) -> None:
         self.tracked.set(position)
+        self._position = position
+
+    def process_batch(self) -> int:
+        """Notify about the next mail events up to the log's head; answer how many events.
+
+        Reading up to a head read first lets the position move past events that need no mail
+        (every position up to the head is committed: the store appends in order)."""
+        head = self.log.head()
+        if head <= self._position:
+            return 0
+        notifications = self.log.read(self._position, self.batch, MAIL_TOPICS, stop=head)
+        if not notifications:
+            self._advance(head)
+            return 0
+        for notification in notifications:
+            event = self.log.decode(notification)
+            kind = event_type(event)
+            if kind in MAIL_TYPES:
+                self.notifier.handle(
+                    kind,
+                    event_id(event.originator_id, event.originator_version),
+                    event.originator_id,
+                    event.originator_version,
+                )
+        full = len(notifications) == self.batch
+        self._advance(notifications[-1].id if full else head)
+        return len(notifications)
 
     def process_pending(self) -> int:
         """Notify everything recorded after the tracked position; answer how many events."""
-        handled = 0
-        while notifications := self.log.read(self.position(), 200, MAIL_TOPICS):
-            for notification in notifications:
-                event = self.log.decode(notification)
-                kind = event_type(event)
-                if kind in MAIL_TYPES:
-                    self.notifier.handle(
-                        kind,
-                        event_id(event.originator_id, event.originator_version),
-                        event.originator_id,
-                        event.originator_version,
-                    )
-                    handled += 1
-            self._advance(notifications[-1].id)
-        return handled
-
-    def wake(self, *_: object) -> None:
-        self._wakeup.set()
-
-    def run(self, stop: threading.Event, interval: float = 0.5) -> None:
-        while not stop.is_set():
-            try:
-                self.process_pending()
-            except Exception:
-                log.exception("notifier failed; retrying")
-            self._wakeup.wait(interval)
-            self._wakeup.clear()
+        self.load()
+        return self.catch_up()

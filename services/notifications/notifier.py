@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from services.grants.application import GrantsApplication
-from services.notifications.delivery import DeliveryLog, recipient_key
+from services.notifications.delivery import Claim, DeliveryLog, recipient_key
 from services.notifications.mail import render_mail
 from services.notifications.sending import PermanentFailure, Sender, TemporaryFailure
 
@@ -50,7 +50,12 @@ class Outcome:
 
 
 class Notifier:
-    """Delivers the mails of one event, deduplicated by the delivery log."""
+    """Delivers the mails of one event, deduplicated by the delivery log.
+
+    `publish` sends an outcome to the outcomes topic; outcomes wait in the delivery log until
+    it succeeded, so a broker outage delays them and loses none. Without it (the embedded
+    mode without Kafka) outcomes are only recorded.
+    """
 
     def __init__(
         self,
@@ -59,7 +64,7 @@ class Notifier:
         deliveries: DeliveryLog,
         mail_from: str,
         link: Callable[[str], str],
-        publish: Callable[[Outcome], None],
+        publish: Callable[[Outcome], None] | None,
         max_attempts: int = 6,
         backoff: float = 1.0,
         reply_to: str | None = None,
@@ -80,23 +85,45 @@ class Notifier:
         builder = MAIL_TYPES.get(event_type)
         if builder is None:
             return []
+        if not self.app.recorder.select_events(aggregate_id, lte=1, limit=1):
+            # Only an altered log has an event without its aggregate's opening one: no mail
+            # can be written, and retrying would stop every mail after it.
+            log.error("event %s has no opening event in the log; no mail sent", event_id)
+            return []
         outcomes = []
         for mail in builder(self.app, aggregate_id, version):
             recipient = recipient_key(mail["to"])
-            if (only and recipient != only) or self.deliveries.was_sent(event_id, recipient):
+            if (only and recipient != only) or not self._claim(event_id, recipient, mail):
                 continue
-            outcome = self._deliver(
-                mail,
-                Outcome(
-                    event_id, event_type, str(aggregate_id), version, mail["kind"], recipient, "", 0
-                ),
+            outcome = Outcome(
+                event_id, event_type, str(aggregate_id), version, mail["kind"], recipient, "", 0
             )
-            self.deliveries.record(
-                event_id, recipient, mail["kind"], outcome.status, outcome.attempts
-            )
-            self.publish(outcome)
-            outcomes.append(outcome)
+            outcomes.append(self._deliver(mail, outcome))
+        self.publish_outcomes()
         return outcomes
+
+    def _claim(self, event_id: str, recipient: str, mail: dict[str, Any]) -> bool:
+        """Write the intent to send; wait out an attempt that may still be running."""
+        for _ in range(2):
+            claim = self.deliveries.claim(event_id, recipient, mail["kind"], self.sender.timeout)
+            if claim is not Claim.IN_FLIGHT:
+                return claim is Claim.CLAIMED
+            log.warning(
+                "mail %s of event %s has an attempt under way or cut off by a crash; it goes "
+                "out once that attempt has surely ended (same Message-ID)",
+                mail["kind"],
+                event_id,
+            )
+            time.sleep(self.sender.timeout)
+        return False
+
+    def publish_outcomes(self) -> None:
+        """Publish the outcomes the broker has not acknowledged yet (oldest first)."""
+        if self.publish is None:
+            return
+        for pending in self.deliveries.unpublished():
+            self.publish(Outcome(**pending))
+            self.deliveries.published(pending["event_id"], pending["recipient"])
 
     def _deliver(self, mail: dict[str, Any], outcome: Outcome) -> Outcome:
         message = self._render(mail)
@@ -104,8 +131,7 @@ class Notifier:
         for attempt in range(1, self.max_attempts + 1):
             outcome.attempts = attempt
             try:
-                self.sender.send(message, name)
-                outcome.status = "sent"
+                self.sender.send(message, name, lambda: self._record(outcome, "sent"))
                 return outcome
             except PermanentFailure as error:
                 outcome.error = f"permanent: {error}"
@@ -114,7 +140,7 @@ class Notifier:
                 outcome.error = f"temporary: {error}"
                 if attempt < self.max_attempts:
                     time.sleep(self.backoff * 2 ** (attempt - 1))
-        outcome.status = "failed"
+        self._record(outcome, "failed")
         log.warning(
             "mail %s for event %s failed after %s attempts (%s)",
             mail["kind"],
@@ -123,6 +149,18 @@ class Notifier:
             outcome.error,
         )
         return outcome
+
+    def _record(self, outcome: Outcome, status: str) -> None:
+        outcome.status = status
+        published = asdict(outcome) if self.publish is not None else None
+        self.deliveries.record(
+            outcome.event_id,
+            outcome.recipient,
+            outcome.kind,
+            status,
+            outcome.attempts,
+            published,
+        )
 
     def _render(self, mail: dict[str, Any]) -> Any:
         context = dict(mail["context"])

@@ -2,20 +2,24 @@
 
 The tracking position advances only after the broker acknowledged the whole batch (idempotent
 producer, acks=all): a crash between publishing and tracking republishes the batch, and
-consumers deduplicate on `ce_id` (at-least-once).
+consumers deduplicate on `ce_id` (at-least-once). Every (re)start builds a new producer and
+creates missing topics; finding its topic empty although it had published (a broker that lost
+its data, a topic deleted and created again) it republishes the log from the start, so the
+topic again holds every event.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import threading
 from typing import Any
 from uuid import UUID
 
 from kafka import KafkaProducer
 
+from services.eventlog.follower import TrackedProcessor
+from services.notifications import kafka
 from services.notifications.cloudevents import Message, origin_of, to_message
-from services.notifications.kafka import publish
 from services.notifications.tracking import TrackedPosition
 from services.projections.db import ViewDatabase
 from services.projections.log import EventLog
@@ -23,38 +27,71 @@ from services.projections.log import EventLog
 log = logging.getLogger("toegang.relay")
 
 
-class Relay:
+class Relay(TrackedProcessor):
     """Publishes every stored event, in log order, keyed by the organisation it is about."""
+
+    name = "relay"
 
     def __init__(
         self,
         event_log: EventLog,
         database: ViewDatabase,
-        kafka: KafkaProducer,
-        topic: str,
+        bootstrap: str,
+        topics: kafka.Topics,
+        *,
+        partitions: int = 3,
         batch_size: int = 500,
-        name: str = "events",
+        tracking: str = "events",
     ) -> None:
-        self.log, self.database, self.kafka, self.topic = event_log, database, kafka, topic
+        super().__init__()
+        self.log, self.database, self.bootstrap = event_log, database, bootstrap
+        self.topics, self.topic, self.partitions = topics, topics.events, partitions
         self.batch_size = batch_size
-        self.tracked = TrackedPosition(database, name)
+        self.tracked = TrackedPosition(database, tracking)
         self.origins: dict[UUID, dict[str, str]] = {}
-        self._wakeup = threading.Event()
+        self.kafka: KafkaProducer | None = None
+        self._position = 0
 
+    @property
     def position(self) -> int:
-        return self.tracked.get()
+        return self._position
 
-    def relay_batch(self) -> int:
+    def open(self) -> None:
+        """A new producer, the topics there, the position from the tracking table."""
+        kafka.ensure_topics(self.bootstrap, self.topics.all, self.partitions)
+        self._position = self.tracked.get()
+        if self._position and kafka.is_empty(self.bootstrap, self.topic):
+            log.warning(
+                "%s is empty although %s events were published; republishing the log",
+                self.topic,
+                self._position,
+                extra={"processor": self.name, "position": self._position},
+            )
+            self._advance(0)
+        self.kafka = kafka.producer(self.bootstrap)
+
+    def close(self) -> None:
+        if self.kafka is not None:
+            with contextlib.suppress(Exception):
+                self.kafka.close(timeout=1)
+            self.kafka = None
+        self.database.reset()
+
+    def _advance(self, position: int) -> None:
+        self.tracked.set(position)
+        self._position = position
+
+    def process_batch(self) -> int:
         """Publish the next batch, then record its position; answer how many were published."""
-        start = self.position()
-        notifications = self.log.read(start, self.batch_size)
+        assert self.kafka is not None, "open() first"
+        notifications = self.log.read(self._position, self.batch_size)
         if not notifications:
             return 0
         messages = [
             self.message(event, position) for event, position in self.log.decode_all(notifications)
         ]
-        publish(self.kafka, self.topic, messages)
-        self.tracked.set(notifications[-1].id)
+        kafka.publish(self.kafka, self.topic, messages)
+        self._advance(notifications[-1].id)
         return len(messages)
 
     def message(self, event: Any, position: int) -> Message:
@@ -65,18 +102,3 @@ class Relay:
             first = next(iter(self.log.events.get(event.originator_id, lte=1)))
             origin = self.origins[event.originator_id] = origin_of(first)
         return to_message(event, position, origin)
-
-    def wake(self, *_: object) -> None:
-        self._wakeup.set()
-
-    def run(self, stop: threading.Event, poll_interval: float = 0.5) -> None:
-        """Relay until `stop` is set; a failed batch is retried, never skipped."""
-        while not stop.is_set():
-            try:
-                while not stop.is_set() and self.relay_batch():
-                    pass
-            except Exception:
-                log.exception("relay batch failed; retrying")
-                stop.wait(1.0)
-            self._wakeup.wait(poll_interval)
-            self._wakeup.clear()

@@ -3,8 +3,10 @@ file outbox; failures are classified as temporary (retry) or permanent (dead let
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
@@ -21,18 +23,28 @@ class PermanentFailure(Exception):
     """Delivery will not succeed (5xx refusal)."""
 
 
+Accepted = Callable[[], None]
+
+
 class Sender(Protocol):
-    def send(self, message: EmailMessage, name: str) -> None: ...
+    timeout: float
+    """Seconds after which an attempt has surely ended, accepted or not."""
+
+    def send(self, message: EmailMessage, name: str, accepted: Accepted) -> None:
+        """Deliver; call `accepted` the moment the mail is handed over, before anything else."""
 
 
 class FileSender:
     """Writes mail to the file outbox (no SMTP configured)."""
 
+    timeout = 10.0
+
     def __init__(self, directory: Path) -> None:
         self.outbox = FileOutbox(directory)
 
-    def send(self, message: EmailMessage, name: str) -> None:
+    def send(self, message: EmailMessage, name: str, accepted: Accepted) -> None:
         self.outbox.deliver(message, name)
+        accepted()
 
 
 class SmtpSender:
@@ -48,12 +60,25 @@ class SmtpSender:
         self.starttls = parse_qs(parts.query).get("starttls", ["0"])[0] in ("1", "true")
         self.timeout = timeout
 
-    def send(self, message: EmailMessage, name: str) -> None:
+    def send(self, message: EmailMessage, name: str, accepted: Accepted) -> None:
+        smtp = self._hand_over(message)
         try:
-            with self._connect() as smtp:
+            accepted()  # recorded before QUIT: the duplicate window is this call only
+        finally:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()  # a failed QUIT after acceptance changes nothing
+
+    def _hand_over(self, message: EmailMessage) -> smtplib.SMTP:
+        """Connect and transmit until the server accepted the mail; classify refusals."""
+        try:
+            smtp = self._connect()
+            try:
                 if self.user:
                     smtp.login(self.user, self.password or "")
                 smtp.send_message(message)
+            except BaseException:
+                smtp.close()
+                raise
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             raise (PermanentFailure if min(codes) >= 500 else TemporaryFailure)(
@@ -64,6 +89,7 @@ class SmtpSender:
             raise failure(f"{error.smtp_code}") from None
         except (smtplib.SMTPException, OSError) as error:
             raise TemporaryFailure(type(error).__name__) from None
+        return smtp
 
     def _connect(self) -> smtplib.SMTP:
         if self.secure:

@@ -5,42 +5,68 @@ SQL is written once with `:name` parameters; for PostgreSQL they become `%(name)
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 import psycopg
 
+from services.eventlog import postgres
 from services.settings import Settings
 
 NAMED = re.compile(r"(?<!:):([a-z_]+)")
 
 
 class ViewDatabase:
-    """One connection for the view tables, used by one writer at a time."""
+    """One connection for the view tables, used by one writer at a time.
 
-    def __init__(self, settings: Settings) -> None:
+    On PostgreSQL the connection heals: one found broken (the server restarted, the network
+    dropped it) is closed and a new one opened on next use; after a quiet second it is
+    pinged first, so a restart between two uses costs no failed statement.
+    """
+
+    IDLE_PING = 1.0
+
+    def __init__(self, settings: Settings, name: str = "views") -> None:
         self.is_postgres = settings.uses_postgres
+        self.name = name
         self._lock = threading.RLock()
-        if self.is_postgres:
-            url = urlsplit(settings.database_url or "")
-            self._pg = psycopg.connect(
-                host=url.hostname or "127.0.0.1",
-                port=url.port or 5432,
-                user=url.username or "postgres",
-                password=url.password or None,
-                dbname=url.path.lstrip("/") or "postgres",
-                connect_timeout=5,
-            )
-        else:
+        self._url = settings.database_url or ""
+        self._pg: psycopg.Connection[Any] | None = None
+        self._used_at = 0.0
+        if not self.is_postgres:  # PostgreSQL connects on first use
             self._sqlite = sqlite3.connect(
                 settings.sqlite_path, isolation_level=None, check_same_thread=False, timeout=30
             )
             self._sqlite.execute("PRAGMA journal_mode=WAL")
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        """The PostgreSQL connection, reopened when it was lost (caller holds the lock)."""
+        if postgres.is_usable(self._pg) and time.monotonic() - self._used_at > self.IDLE_PING:
+            try:
+                assert self._pg is not None
+                self._pg.execute("SELECT 1")
+            except psycopg.OperationalError:
+                self.reset()
+        if not postgres.is_usable(self._pg):
+            self.reset()
+            self._pg = postgres.connect(self._url, self.name, autocommit=True)
+        self._used_at = time.monotonic()
+        assert self._pg is not None
+        return self._pg
+
+    def reset(self) -> None:
+        """Drop the PostgreSQL connection; the next transaction opens a new one."""
+        with self._lock:
+            if self._pg is not None:
+                with contextlib.suppress(psycopg.Error):
+                    self._pg.close()
+                self._pg = None
 
     def sql(self, statement: str) -> str:
         return NAMED.sub(r"%(\1)s", statement) if self.is_postgres else statement
@@ -50,8 +76,13 @@ class ViewDatabase:
         """A write transaction: committed when the block ends, rolled back on error."""
         with self._lock:
             if self.is_postgres:
-                with self._pg.transaction(), self._pg.cursor() as cursor:
-                    yield Cursor(self, cursor)
+                connection = self._connection()
+                try:
+                    with connection.transaction(), connection.cursor() as cursor:
+                        yield Cursor(self, cursor)
+                except psycopg.OperationalError:
+                    self.reset()
+                    raise
             else:
                 lite = self._sqlite.cursor()
                 lite.execute("BEGIN IMMEDIATE")
@@ -78,7 +109,10 @@ class ViewDatabase:
                 lite.execute("ROLLBACK")
 
     def close(self) -> None:
-        (self._pg if self.is_postgres else self._sqlite).close()
+        if self.is_postgres:
+            self.reset()
+        else:
+            self._sqlite.close()
 
 
 class Cursor:

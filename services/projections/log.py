@@ -11,6 +11,7 @@ import psycopg
 from eventsourcing.persistence import Notification
 
 from services.audit.privacy import PERSONAL
+from services.eventlog import postgres
 from services.grants.store import ToegangStore, eventsourcing_env
 from services.settings import Settings
 
@@ -22,10 +23,13 @@ class EventLog(ToegangStore):
 
     name = "toegang"  # eventsourcing names each subclass after itself; the table follows it
 
-    def read(self, after: int, limit: int, topics: Sequence[str] = ()) -> Sequence[Notification]:
-        """Up to `limit` notifications after position `after` (of `topics`, if given), in order."""
+    def read(
+        self, after: int, limit: int, topics: Sequence[str] = (), stop: int | None = None
+    ) -> Sequence[Notification]:
+        """Up to `limit` notifications after position `after` and up to `stop` (of `topics`,
+        if given), in order."""
         return self.recorder.select_notifications(
-            start=after, limit=limit, topics=topics, inclusive_of_start=False
+            start=after, limit=limit, stop=stop, topics=topics, inclusive_of_start=False
         )
 
     def decode(self, notification: Notification) -> Any:
@@ -65,8 +69,9 @@ def _listen(
 ) -> None:
     while not stop.is_set():
         try:
-            with psycopg.connect(settings.database_url or "", autocommit=True) as conn:
+            with postgres.connect(settings.database_url or "", "listen", autocommit=True) as conn:
                 conn.execute(psycopg.sql.SQL("LISTEN {}").format(psycopg.sql.Identifier(channel)))
+                wake()  # appends made while this connection was away were not announced
                 while not stop.is_set():
                     for _ in conn.notifies(timeout=0.5, stop_after=1):
                         wake()

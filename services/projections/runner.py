@@ -11,9 +11,11 @@ import logging
 import threading
 from collections.abc import Callable
 
+import psycopg
+
+from services.eventlog.follower import TrackedProcessor
 from services.projections import rows, tables
 from services.projections.db import ViewDatabase
-from services.projections.follower import LogFollower
 from services.projections.log import EventLog
 from services.projections.state import AccessState
 
@@ -21,10 +23,8 @@ log = logging.getLogger("toegang.projections")
 VIEW = "access"
 
 
-class AccessProjection(LogFollower):
+class AccessProjection(TrackedProcessor):
     """A tracked processor from the event log to the access views."""
-
-    label = "access projection"
 
     def __init__(
         self,
@@ -64,6 +64,8 @@ class AccessProjection(LogFollower):
             with self.database.transaction() as cursor:
                 state, generation = rows.load_state(cursor, self.prefix, self.name)
                 current = tables.is_current(cursor)
+        except (psycopg.OperationalError, psycopg.InterfaceError):
+            raise  # the database is away: keep the state this replica has, retry later
         except Exception:
             if self.writer:
                 raise
@@ -74,12 +76,19 @@ class AccessProjection(LogFollower):
             self.state, self.generation = state, generation
 
     def lead(self) -> None:
-        """Become the writer: reload from the tables and write from now on."""
+        """Become the writer (the follower reloads the state from the tables next)."""
         self.writer = True
-        self.load()
+
+    def stand_by(self) -> None:
+        """Stop writing the tables at once; keep following the log in memory."""
+        self.writer = False
+
+    def close(self) -> None:
+        self.database.reset()
 
     def process_batch(self) -> int:
         """Apply the next batch of events; answer how many were applied."""
+        self.reload_if_swapped()
         notifications = self.log.read(self.state.position, self.batch_size)
         if not notifications:
             return 0
@@ -110,8 +119,10 @@ class AccessProjection(LogFollower):
             return False
         return True
 
-    def before_catch_up(self) -> None:
+    def reload_if_swapped(self) -> None:
         """Reload when a rebuild swapped other tables in (their generation moved)."""
+        if not self.writer:
+            return
         with self.database.transaction() as cursor:
             _, generation, _ = tables.tracking(cursor, self.name)
         if generation != self.generation:

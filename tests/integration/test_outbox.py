@@ -3,14 +3,17 @@ between steps never loses a mail, and the delivery log never lets it go out twic
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
 from services.app import build_grants_application
 from services.grants.application import GrantsApplication
-from services.notifications.delivery import DeliveryLog
+from services.notifications import cloudevents
+from services.notifications.delivery import Claim, DeliveryLog, recipient_key
 from services.notifications.loops import LogLoop
 from services.notifications.notifier import Notifier
 from services.notifications.sending import FileSender
@@ -86,3 +89,29 @@ def test_mail_in_platform_locale_and_only_to_contact_address(
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
     assert "consulter et encoder" in body.get_content()
+
+
+def test_an_intent_left_by_a_crash_is_waited_out_then_sent_once(
+    own_app: GrantsApplication, fresh_settings: Settings, tmp_path: Path
+) -> None:
+    loop = notifier_loop(own_app, fresh_settings, tmp_path)
+    loop.notifier.sender.timeout = 0.5  # how long an attempt can last
+    world = build_world(own_app)
+    grant_id = own_app.request_grant(
+        world.platform, world.employer, world.advisor, "edit", world.employer_actor()
+    )["grant_id"]
+    issued = own_app.repository.get(UUID(grant_id)).version  # ConfirmationIssued, the last
+    event_id = cloudevents.event_id(UUID(grant_id), issued)
+    recipient = recipient_key(f"contact-{world.employer[4:]}@example.org")
+    deliveries = loop.notifier.deliveries
+    # A notifier wrote its intent and died before recording an outcome.
+    assert deliveries.claim(event_id, recipient, "grant_confirmation", 0.5) is Claim.CLAIMED
+    assert deliveries.claim(event_id, recipient, "grant_confirmation", 0.5) is Claim.IN_FLIGHT
+    started = time.monotonic()
+    assert loop.process_pending() == 1
+    assert time.monotonic() - started >= 0.5  # it did not race the attempt that may run
+    assert len(list(tmp_path.glob("*.eml"))) == 1
+    assert deliveries.claim(event_id, recipient, "grant_confirmation", 0.5) is Claim.SENT
+    loop._advance(0)
+    assert loop.process_pending() == 1
+    assert len(list(tmp_path.glob("*.eml"))) == 1

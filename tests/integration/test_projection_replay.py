@@ -131,7 +131,7 @@ def test_rebuild_swaps_in_equal_views_and_the_live_projection_reloads(
     swapped = AccessProjection(log, database)
     swapped.load()
     assert snapshot(swapped.state) == before
-    live.before_catch_up()
+    live.reload_if_swapped()
     assert live.generation == swapped.generation > 0
     stack.app.revoke_grant(
         str(Grant.create_id(world.platform, world.employer, world.advisor)),

@@ -162,11 +162,15 @@ def test_relay_crash_between_publishing_and_tracking_mails_once(
     address = f"contact-{world.employer[4:]}@example.org"
     wait_until(lambda: smtp_sink.to(address), timeout=30)
     event_log, database = open_event_log(settings), ViewDatabase(settings)
-    producer = kafka.producer(settings.kafka_bootstrap or "")
     replay = Relay(
-        event_log, database, producer, kafka_stack.topics.events, name="crashed-before-tracking"
+        event_log,
+        database,
+        settings.kafka_bootstrap or "",
+        kafka_stack.topics,
+        tracking="crashed-before-tracking",
     )
-    assert replay.relay_batch() > 0
+    replay.open()
+    assert replay.process_batch() > 0
     records = read_topic(
         settings.kafka_bootstrap or "",
         kafka_stack.topics.events,
@@ -176,7 +180,7 @@ def test_relay_crash_between_publishing_and_tracking_mails_once(
     assert len(ids) > len(set(ids))  # the same events went out twice ...
     wait_until(lambda: _outcomes(kafka_stack) >= 1, timeout=30)
     assert len(smtp_sink.to(address)) == 1  # ... and the mail once
-    producer.close()
+    replay.close()
     event_log.close()
     database.close()
 
@@ -217,10 +221,10 @@ def test_two_notifiers_in_one_group_split_the_work_without_duplicates(
 ) -> None:
     second = create_app(kafka_stack.settings, TOKENS, roles=("notifications",))
     with ServerThread(second):
-        first_member = kafka_stack_source(kafka_stack)
-        second_member = second.state.notifier_source
-        wait_until(lambda: first_member.assignment() and second_member.assignment(), timeout=30)
-        assert not first_member.assignment() & second_member.assignment()
+        wait_until(
+            lambda: assignment(kafka_stack.app_state) and assignment(second.state), timeout=30
+        )
+        assert not assignment(kafka_stack.app_state) & assignment(second.state)
         addresses = []
         for _ in range(8):
             world, _ = request(kafka_stack)
@@ -233,8 +237,10 @@ def test_two_notifiers_in_one_group_split_the_work_without_duplicates(
     assert len(ids) == len(set(ids))
 
 
-def kafka_stack_source(stack: KafkaStack) -> Any:
-    return stack.app_state.notifier_source
+def assignment(state: Any) -> set[Any]:
+    """The partitions the group gave this process's notifier (none before it joined)."""
+    group = state.notifier.processor.group
+    return set(group.assignment()) if group is not None else set()
 
 
 def cli_env(settings: Settings) -> dict[str, str]:
