@@ -46,6 +46,7 @@ from services.settings import Settings
 log = logging.getLogger("toegang")
 ROLES = ("grants", "projections", "notifications")
 ALL_ROLES = ("grants", "projections", "relay", "notifications")
+READINESS_TIMEOUT = 1.0  # seconds /readyz and /metrics wait for the store before saying so
 
 
 def build_grants_application(
@@ -104,7 +105,7 @@ def start_roles(
         app.state.metrics.gauge(
             "toegang_relay_lag_events",
             "events not yet on Kafka",
-            lambda: relay.log.head() - relay.position,
+            lambda: relay.log.head_within(READINESS_TIMEOUT) - relay.position,
         )
         if "grants" in roles:
             grants.listeners.append(relay.wake)
@@ -138,7 +139,10 @@ def start_projections(app: FastAPI, settings: Settings, stack: ExitStack) -> Non
     stack.callback(projection.log.close)
     stack.callback(projection.database.close)
     app.state.projection = projection
-    app.state.metrics.watch_views(lambda: {"access": projection.position}, projection.log.head)
+    app.state.metrics.watch_views(
+        lambda: {"access": projection.position},
+        lambda: projection.log.head_within(READINESS_TIMEOUT),
+    )
     follower = LogFollower(
         projection,
         lock=lock,
@@ -286,10 +290,11 @@ def store_head(state: Any) -> int:
     for name in ("grants", "projection", "relay"):
         holder = getattr(state, name, None)
         if holder is not None:
-            return int(holder.position() if name == "grants" else holder.log.head())
+            store = holder if name == "grants" else holder.log
+            return int(store.head_within(READINESS_TIMEOUT))
     notifier = getattr(state, "notifier", None)
     if notifier is not None and hasattr(notifier.processor, "log"):
-        return int(notifier.processor.log.head())
+        return int(notifier.processor.log.head_within(READINESS_TIMEOUT))
     return 0
 
 

@@ -49,6 +49,9 @@ def configure_logging(style: str = "json", level: int = logging.INFO) -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # its lines carry query strings
+    # One line per failed reconnect and pooled connection while the database is away: the
+    # processors' own lines and /readyz say it once.
+    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     sys.excepthook = log_uncaught
     threading.excepthook = log_uncaught_in_thread
 

@@ -38,7 +38,11 @@ class ProcessorCollector(Collector):
             for key, text in FAMILIES.items()
         }
         by_name = {f.name: f for f in self.followers}
-        for name, entry in reports(self.followers, self.head(), self.stall_after).items():
+        try:
+            head = self.head()
+        except Exception:  # noqa: BLE001 - the store is away; positions are still worth reading
+            head = None
+        for name, entry in reports(self.followers, head, self.stall_after).items():
             failed_at = by_name[name].status.last_error_at
             values = {
                 "position": entry["position"],

@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import psycopg
+import psycopg_pool.pool
+from psycopg_pool.base import AttemptWithBackoff
 
 KEEPALIVES = {
     "keepalives": 1,
@@ -48,3 +50,42 @@ def connect(url: str, name: str, *, autocommit: bool = False) -> psycopg.Connect
 def is_usable(connection: psycopg.Connection[Any] | None) -> bool:
     """Whether a connection is open and not known to be broken (no round trip)."""
     return connection is not None and not connection.closed and not connection.broken
+
+
+class _CappedAttempt(AttemptWithBackoff):
+    """psycopg_pool's reconnect back-off, capped: it doubles without bound (1, 2, 4, 8 s …),
+    so after a ten-second outage a pool would first try again up to five seconds after the
+    database is back."""
+
+    MAX_DELAY = 0.5
+
+    def update_delay(self, now: float) -> None:
+        super().update_delay(now)
+        self.delay = min(self.delay, self.MAX_DELAY)
+
+
+def cap_pool_reconnect_delay() -> None:
+    """Make the event store's connection pool (psycopg_pool, inside eventsourcing) retry a
+    lost database at least every half second. Idempotent; called when a store opens."""
+    psycopg_pool.pool.AttemptWithBackoff = _CappedAttempt  # type: ignore[attr-defined]
+
+
+def purge_on_failed_check(pool: psycopg_pool.ConnectionPool[Any]) -> None:
+    """When a pooled connection fails its pre-use check, check every idle one at once.
+
+    After a database restart all of them are broken; psycopg_pool would otherwise find that
+    out one connection per back-off wait (ten connections: five seconds before a command
+    gets through)."""
+    check = pool._check  # the pre-ping eventsourcing asked for
+    if check is None or getattr(check, "purges", False):
+        return
+
+    def checked(connection: Any) -> None:
+        try:
+            check(connection)
+        except Exception:
+            pool.check()  # discards the broken idle connections, opens new ones
+            raise
+
+    checked.purges = True  # type: ignore[attr-defined]
+    pool._check = checked

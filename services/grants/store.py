@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -9,10 +10,12 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, JSONTranscoder, Mapper, Transcoding
+from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from services.audit.privacy import PrivacyMapper
 from services.audit.subject_keys import MemorySubjectKeys, SubjectKeys
+from services.eventlog import postgres
 from services.settings import Settings
 
 
@@ -90,6 +93,24 @@ class ToegangStore(Application[UUID]):
 
     name = "toegang"
     subject_keys: SubjectKeys
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        postgres.cap_pool_reconnect_delay()
+        super().__init__(env)
+        datastore = getattr(self.recorder, "datastore", None)
+        if isinstance(datastore, PostgresDatastore):
+            postgres.purge_on_failed_check(datastore.pool)
+
+    def head_within(self, timeout: float = 1.0) -> int:
+        """The log's last position, giving up after `timeout` seconds when the database is
+        away (readiness and metrics must answer quickly, whatever the store does)."""
+        datastore: Any = getattr(self.recorder, "datastore", None)
+        if not isinstance(datastore, PostgresDatastore):
+            return self.recorder.max_notification_id() or 0
+        table = f'"{datastore.schema}"."{self.recorder.events_table_name}"'  # type: ignore[attr-defined]
+        with datastore.pool.connection(timeout=timeout) as connection:
+            row = connection.execute(f"SELECT max(notification_id) FROM {table}").fetchone()  # noqa: S608
+        return int(next(iter(row.values())) or 0) if row else 0
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

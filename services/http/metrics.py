@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from fastapi import Response
 from prometheus_client import (
@@ -14,6 +16,9 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+log = logging.getLogger("toegang.metrics")
+T = TypeVar("T")
 
 
 class Metrics:
@@ -53,7 +58,9 @@ class _ViewCollector(Collector):
         self.positions, self.head = positions, head
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        head = self.head()
+        head = reading(self.head)
+        if head is None:
+            return  # the store is away: /readyz tells, the scrape still answers
         yield GaugeMetricFamily(
             "toegang_log_head_position", "last position in the event log", value=head
         )
@@ -75,4 +82,16 @@ class _Reading(Collector):
         self.name, self.documentation, self.read = name, documentation, read
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        yield GaugeMetricFamily(self.name, self.documentation, value=self.read())
+        value = reading(self.read)
+        if value is not None:
+            yield GaugeMetricFamily(self.name, self.documentation, value=value)
+
+
+def reading(read: Callable[[], T]) -> T | None:
+    """What `read` answers, or None when the store or broker it asks is away (the other
+    metrics are still scraped; the failure shows on /readyz)."""
+    try:
+        return read()
+    except Exception as error:  # noqa: BLE001 - a metric must never fail the scrape
+        log.debug("metric unavailable: %s", type(error).__name__)
+        return None

@@ -120,8 +120,12 @@ def consumer(bootstrap: str, group: str, *topics: str) -> KafkaConsumer:
 
 def consumer_lag(bootstrap: str, group: str, topic: str) -> int:
     """Records on `topic` the group has not committed yet (all partitions)."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="toegang-lag")
-    reader = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap, client_id="toegang-lag", request_timeout_ms=3000
+    )
+    reader = KafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, request_timeout_ms=3000
+    )
     try:
         list_offsets = getattr(admin, "list_group_offsets", None) or (
             admin.list_consumer_group_offsets
