@@ -138,6 +138,15 @@ class AuditProjection(TrackedProcessor):
     def close(self) -> None:
         self.database.reset()
 
+    def observe(self) -> None:
+        """The leader's position, so a standby replica reports a true lag (the tables it
+        queries are the leader's; a replica that takes over reloads everything)."""
+        with self.database.reading() as cursor:
+            row = cursor.execute(
+                "SELECT position FROM audit_tracking WHERE name = :name", {"name": NAME}
+            ).fetchone()
+        self.index.position = int(row[0]) if row else self.index.position
+
     def process_batch(self) -> int:
         """Apply the next batch of events; answer how many were applied."""
         notifications = self.log.read(self.index.position, self.batch_size)

@@ -47,6 +47,9 @@ class TrackedProcessor:
     def close(self) -> None:
         """Drop every connection, so the next `open` starts from scratch."""
 
+    def observe(self) -> None:
+        """In standby: read where the leader has got to (nothing by default)."""
+
     def process_batch(self) -> int:
         """Apply the next batch with its tracking position; answer how many it applied."""
         raise NotImplementedError
@@ -167,6 +170,7 @@ class LogFollower:
                 self.status.idle()
             else:
                 self.status.standby()
+                self.processor.observe()
             self.backoff.reset()
             self.processor.wakeup.wait(self.poll_interval)
             self.processor.wakeup.clear()

@@ -67,8 +67,10 @@ class ProcessorStatus:
 class Followed(Protocol):
     """What readiness and metrics read of a follower."""
 
-    name: str
     status: ProcessorStatus
+
+    @property
+    def name(self) -> str: ...
 
     @property
     def position(self) -> int | None: ...

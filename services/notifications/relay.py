@@ -77,6 +77,10 @@ class Relay(TrackedProcessor):
             self.kafka = None
         self.database.reset()
 
+    def observe(self) -> None:
+        """The leading replica's position, so a standby replica reports a true lag."""
+        self._position = self.tracked.get()
+
     def _advance(self, position: int) -> None:
         self.tracked.set(position)
         self._position = position

@@ -100,7 +100,7 @@ def test_an_intent_left_by_a_crash_is_waited_out_then_sent_once(
     grant_id = own_app.request_grant(
         world.platform, world.employer, world.advisor, "edit", world.employer_actor()
     )["grant_id"]
-    issued = own_app.repository.get(UUID(grant_id)).version  # ConfirmationIssued, the last
+    issued: int = own_app.repository.get(UUID(grant_id)).version  # ConfirmationIssued, last
     event_id = cloudevents.event_id(UUID(grant_id), issued)
     recipient = recipient_key(f"contact-{world.employer[4:]}@example.org")
     deliveries = loop.notifier.deliveries
