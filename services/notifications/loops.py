@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 from dataclasses import asdict
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 
 from services.eventlog.follower import TrackedProcessor
 from services.grants.domain.announcement import Announcement
@@ -17,12 +16,11 @@ from services.grants.domain.document import DocumentNotice
 from services.grants.domain.grant import Grant
 from services.grants.domain.platform_user import PlatformUser
 from services.notifications.cloudevents import Message, event_id, event_type
-from services.notifications.kafka import Topics, consumer, ensure_topics, producer, publish
+from services.notifications.kafka import Topics, publish
 from services.notifications.notifier import MAIL_TYPES, Notifier, Outcome
 from services.notifications.tracking import TrackedPosition
 from services.projections.db import ViewDatabase
 from services.projections.log import EventLog
-from services.settings import Settings
 
 log = logging.getLogger("toegang.notifier")
 MAIL_TOPICS = [
@@ -86,61 +84,6 @@ def handle_record(notifier: Notifier, headers: dict[str, str]) -> None:
         )
     except AggregateNotFoundError:
         log.warning("event %s is not in this store; skipped", headers.get("ce_id"))
-
-
-class KafkaLoop(TrackedProcessor):
-    """The notifier as a member of the consumer group on `toegang.events.v1`.
-
-    Offsets are committed after the work is done; a broker error makes the follower build a
-    new consumer and producer from scratch (the group hands the partitions out again)."""
-
-    name = "notifier"
-
-    def __init__(self, notifier: Notifier, settings: Settings) -> None:
-        super().__init__()
-        self.notifier, self.settings = notifier, settings
-        self.topics = Topics(settings.kafka_topic_prefix)
-        self.group: KafkaConsumer | None = None
-        self.producer: KafkaProducer | None = None
-        self.handled = 0
-
-    @property
-    def position(self) -> int | None:
-        return None  # a group member has offsets per partition, not a log position
-
-    def open(self) -> None:
-        bootstrap = self.settings.kafka_bootstrap or ""
-        # The notifier creates only the topics it writes; the relay creates the events topic,
-        # so it can tell a recreated, empty topic from one it has filled.
-        ensure_topics(bootstrap, self.topics.published_by_notifier, self.settings.kafka_partitions)
-        self.producer = producer(bootstrap)
-        self.notifier.publish = KafkaOutcomes(self.producer, self.topics)
-        self.group = consumer(bootstrap, self.settings.kafka_group, self.topics.events)
-
-    def close(self) -> None:
-        for client in (self.group, self.producer):
-            if client is not None:
-                with contextlib.suppress(Exception):
-                    client.close(**({"timeout": 1} if client is self.producer else {}))
-        self.group = self.producer = None
-        self.notifier.deliveries.database.reset()
-
-    def process_batch(self) -> int:
-        """Publish waiting outcomes, then handle what one poll brings and commit it."""
-        assert self.group is not None
-        self.notifier.publish_outcomes()
-        batches = self.group.poll(timeout_ms=500)
-        count = 0
-        for records in batches.values():
-            for record in records:
-                headers = headers_of(record)
-                if headers.get("ce_type") in MAIL_TYPES:
-                    handle_record(self.notifier, headers)
-                count += 1
-        if batches:
-            self.group.commit()
-        self.handled += count
-        return count
 
 
 class LogLoop(TrackedProcessor):

@@ -11,7 +11,8 @@ from services.grants.application import GrantsApplication
 from services.leader import LeaderLock
 from services.notifications import kafka
 from services.notifications.delivery import DeliveryLog
-from services.notifications.loops import KafkaLoop, LogLoop
+from services.notifications.group import KafkaLoop
+from services.notifications.loops import LogLoop
 from services.notifications.notifier import Notifier
 from services.notifications.relay import Relay
 from services.notifications.sending import sender_for
