@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import time
 
 from kafka import KafkaConsumer, KafkaProducer
 
@@ -12,12 +14,20 @@ from services.notifications.loops import KafkaOutcomes, handle_record, headers_o
 from services.notifications.notifier import MAIL_TYPES, Notifier
 from services.settings import Settings
 
+log = logging.getLogger("toegang.notifier")
+
 
 class KafkaLoop(TrackedProcessor):
     """The notifier as a member of the consumer group on `toegang.events.v1`.
 
     Offsets are committed after the work is done; a broker error makes the follower build a
-    new consumer and producer from scratch (the group hands the partitions out again)."""
+    new consumer and producer from scratch (the group hands the partitions out again). A
+    broker that lost its state (replaced by an empty one) forgets the group's offsets while
+    this member still reads on from its old positions, past what the relay republishes: a
+    quiet poll checks for that every few seconds and reads those partitions from the start
+    (the delivery log keeps each mail single)."""
+
+    CHECK_EVERY = 5.0
 
     name = "notifier"
 
@@ -28,6 +38,7 @@ class KafkaLoop(TrackedProcessor):
         self.group: KafkaConsumer | None = None
         self.producer: KafkaProducer | None = None
         self.handled = 0
+        self._checked_at = 0.0
 
     @property
     def position(self) -> int | None:
@@ -66,5 +77,21 @@ class KafkaLoop(TrackedProcessor):
                 count += 1
         if batches:
             self.group.commit()
+        elif time.monotonic() - self._checked_at > self.CHECK_EVERY:
+            self._reread_forgotten_partitions(self.group)
         self.handled += count
         return count
+
+    def _reread_forgotten_partitions(self, group: KafkaConsumer) -> None:
+        self._checked_at = time.monotonic()
+        forgotten = [
+            partition
+            for partition in group.assignment()
+            if group.committed(partition) is None and group.position(partition)
+        ]
+        if forgotten:
+            log.warning(
+                "the broker forgot the offsets of %s partitions; reading them from the start",
+                len(forgotten),
+            )
+            group.seek_to_beginning(*forgotten)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.faults.postgres import PrivatePostgres, fresh_database, private_postgres_cluster
-from tests.kafka.conftest import Sink
+from tests.kafka.conftest import smtp_sink  # noqa: F401 - the same sink fixture here
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +26,3 @@ def private_database_url(private_postgres: PrivatePostgres) -> Iterator[str]:
     private_postgres.ensure_running()
     with fresh_database(private_postgres) as url:
         yield url
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[Sink]:
-    """An aiosmtpd sink on a free loopback port that keeps every message it accepts."""
-    sink = Sink()
-    sink.start()
-    yield sink
-    sink.stop()
