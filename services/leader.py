@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 import zlib
 from typing import Any
 
@@ -32,10 +31,6 @@ class LeaderLock:
         self.key = zlib.crc32(f"toegang:{name}".encode())
         self._connection: psycopg.Connection[Any] | None = None
         self._held = False
-
-    @property
-    def leading(self) -> bool:
-        return self._held or not self.settings.uses_postgres
 
     def check(self) -> bool:
         """Whether this instance leads now: pings a held lock's session, or tries to take it.
@@ -59,21 +54,6 @@ class LeaderLock:
             self.release()
             raise
         return self._held
-
-    def try_acquire(self) -> bool:
-        """Take the lock if it is free; answer whether this instance now leads."""
-        return self.check()
-
-    def wait(self, stop: threading.Event, interval: float = 1.0) -> bool:
-        """Wait until this instance leads (True) or `stop` is set (False)."""
-        while not stop.is_set():
-            try:
-                if self.check():
-                    return True
-            except psycopg.Error as error:
-                log.warning("leader election for %s failed (%s)", self.name, type(error).__name__)
-            stop.wait(interval)
-        return False
 
     def _connect(self) -> psycopg.Connection[Any]:
         if not postgres.is_usable(self._connection):

@@ -79,15 +79,6 @@ class DeliveryLog:
             ).fetchone()
         return Claim.SENT if row is not None and row[0] == "sent" else Claim.IN_FLIGHT
 
-    def was_sent(self, event_id: str, recipient: str) -> bool:
-        with self.database.transaction() as cursor:
-            row = cursor.execute(
-                "SELECT status FROM notification_deliveries WHERE event_id = :event "
-                "AND recipient = :recipient",
-                {"event": event_id, "recipient": recipient},
-            ).fetchone()
-        return row is not None and row[0] == "sent"
-
     def record(
         self,
         event_id: str,

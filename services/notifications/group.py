@@ -37,7 +37,6 @@ class KafkaLoop(TrackedProcessor):
         self.topics = Topics(settings.kafka_topic_prefix)
         self.group: KafkaConsumer | None = None
         self.producer: KafkaProducer | None = None
-        self.handled = 0
         self._checked_at = 0.0
 
     @property
@@ -79,7 +78,6 @@ class KafkaLoop(TrackedProcessor):
             self.group.commit()
         elif time.monotonic() - self._checked_at > self.CHECK_EVERY:
             self._reread_forgotten_partitions(self.group)
-        self.handled += count
         return count
 
     def _reread_forgotten_partitions(self, group: KafkaConsumer) -> None:

@@ -137,11 +137,11 @@ def test_grant_lifecycle_through_four_separate_processes(
 def test_advisory_lock_admits_one_leader(fresh_postgres_settings: Settings) -> None:
     first = LeaderLock(fresh_postgres_settings, "projections")
     second = LeaderLock(fresh_postgres_settings, "projections")
-    assert first.try_acquire()
-    assert not second.try_acquire()
-    assert LeaderLock(fresh_postgres_settings, "relay").try_acquire()
+    assert first.check()
+    assert not second.check()
+    assert LeaderLock(fresh_postgres_settings, "relay").check()
     first.release()
-    assert second.try_acquire()
+    assert second.check()
     second.release()
 
 
