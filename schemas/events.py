@@ -233,9 +233,13 @@ DESCRIPTIONS: dict[str, str] = {
     "Advisor.LicenceRegistered": "An advisor's licence was changed or reinstated.",
     "Advisor.LicenceWithdrawn": (
         "An advisor's licence on the platform was withdrawn; the advisor grants resting on "
-        "it are revoked by their own Grant.Revoked events."
+        "it are denied by checks from this event on and revoked by their own Grant.Revoked "
+        "events, which the sweeper records just after."
     ),
-    "Advisor.ClientLinked": "A grant to the advisor was recorded, so a withdrawal can end it.",
+    "Advisor.ClientLinked": (
+        "A grant to the advisor was recorded on the advisor's stream. Only in logs written "
+        "by earlier versions: the stream grew with every client, so it is no longer written."
+    ),
     "Grant.Opened": (
         "The stream of one (platform, grantor, grantee) pair was opened; a Requested event "
         "follows in the same transaction."

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from services.grants.application import GrantsApplication
-from tests.support import World, platform_settings
+from services.grants.sweeper import ExpirySweeper
+from services.projections.db import ViewDatabase
+from services.settings import Settings
+from tests.support import World, platform_settings, wait_until
 
 ADMIN = {"Authorization": "Bearer admin-token"}
 WRITER = {"Authorization": "Bearer writer-token"}
@@ -74,3 +78,13 @@ def request_grant(
         },
         headers=WRITER,
     )
+
+
+def sweep_until(app: GrantsApplication, settings: Settings, done: Callable[[], bool]) -> None:
+    """Run the sweeper (as the service does) until `done`: it reads the view tables, which
+    follow the log a moment later."""
+    database = ViewDatabase(settings)
+    try:
+        wait_until(lambda: ExpirySweeper(app, database).sweep() >= 0 and done())
+    finally:
+        database.close()

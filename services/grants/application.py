@@ -10,7 +10,7 @@ from uuid import UUID
 from services.grants import identifiers
 from services.grants.app_base import NotFound, as_plain, retry_on_conflict, utc_now
 from services.grants.domain.actor import EHerkenningActor, service_actor
-from services.grants.domain.advisor import Advisor
+from services.grants.domain.advisor import Advisor, rests_on_withdrawn_licence
 from services.grants.domain.base import Actor
 from services.grants.domain.coverage import Coverage
 from services.grants.domain.grant import ConfirmationInvalid, Grant, grant_basis
@@ -65,9 +65,9 @@ class GrantsApplication(NoticeQueries, UsersUseCases, PrivacyUseCases, Reference
         record = person.as_record()
         grant = self._open_grant(platform, grantor, grantee, record)
         self._request(grant, rights, basis, record, contact.contact_email)
-        if advisor is not None and str(grant.id) not in advisor.client_grants:
-            advisor.link_client(grantor=grantor, grant_id=str(grant.id), actor=record)
-        position = self._save(grant, advisor if basis == "advisor" else None)
+        # Only the grant's own stream is written: requests for different employers to one
+        # advisor never conflict, and cost the same at any number of clients.
+        position = self._save(grant)
         return {"grant_id": str(grant.id), "status": "pending_confirmation", "position": position}
 
     def _open_grant(self, platform: str, grantor: str, grantee: str, actor: Actor) -> Grant:
@@ -116,6 +116,19 @@ class GrantsApplication(NoticeQueries, UsersUseCases, PrivacyUseCases, Reference
         grant.revoke(actor=record, reason=reason, now=self.clock())
         position = self._save(grant)
         return {**self._summary(grant), "position": position}
+
+    @retry_on_conflict
+    def revoke_after_licence_withdrawal(self, grant_id: str) -> dict[str, Any]:
+        """Revoke an open grant resting on an advisor licence that is withdrawn now (nothing
+        otherwise): the sweeper records, event by event, what a withdrawal ended."""
+        grant = self._grant(grant_id)
+        advisor = self._find(Advisor, Advisor.create_id(grant.platform, grant.grantee))
+        now = self.clock()
+        if rests_on_withdrawn_licence(grant, advisor, now):
+            grant.revoke(
+                actor=service_actor("toegang"), reason="advisor_licence_withdrawn", now=now
+            )
+        return {**self._summary(grant), "position": self._save(grant)}
 
     @retry_on_conflict
     def expire_grant_request(self, grant_id: str) -> dict[str, Any]:

@@ -4,7 +4,6 @@ contracts and advisor registrations."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from services.grants import identifiers
 from services.grants.app_base import StoreApplication, retry_on_conflict
@@ -13,7 +12,6 @@ from services.grants.domain.advisor import Advisor
 from services.grants.domain.base import Actor
 from services.grants.domain.contract import Contract, coverage_list
 from services.grants.domain.coverage import Coverage
-from services.grants.domain.grant import Grant
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform, check_platform_settings
 
@@ -73,31 +71,13 @@ class ReferenceData(StoreApplication):
 
     @retry_on_conflict
     def withdraw_licence(self, platform: str, ref: str, client: str) -> dict[str, Any]:
-        """Withdraw an advisor's licence and revoke, event by event, the grants resting on it."""
+        """Withdraw an advisor's licence. Checks deny its grants from this position on; the
+        sweeper then revokes them one by one (`advisor_licence_withdrawn`)."""
         ref = identifiers.organisation_ref(ref)
         registration = self._get(Advisor, Advisor.create_id(platform, ref), "advisor")
-        actor = service_actor(client)
-        revoked: list[Grant] = []
         if registration.licensed:
-            registration.withdraw_licence(actor=actor)
-            revoked = self._revoke_advisor_grants(registration, actor)
-        position = self._save(registration, *revoked)
-        return {
-            "platform": platform,
-            "organisation": ref,
-            "revoked": [str(grant.id) for grant in revoked],
-            "position": position,
-        }
-
-    def _revoke_advisor_grants(self, registration: Advisor, actor: Actor) -> list[Grant]:
-        now = self.clock()
-        revoked = []
-        for grant_id in registration.client_grants:
-            grant = self._find(Grant, UUID(grant_id))
-            if grant is not None and grant.basis == "advisor" and grant.is_open(now):
-                grant.revoke(actor=actor, reason="advisor_licence_withdrawn", now=now)
-                revoked.append(grant)
-        return revoked
+            registration.withdraw_licence(actor=service_actor(client))
+        return {"platform": platform, "organisation": ref, "position": self._save(registration)}
 
     @retry_on_conflict
     def register_contract(

@@ -114,7 +114,7 @@ class AdvisorOut(Position):
 
 
 class LicenceWithdrawnOut(AdvisorOut):
-    revoked: list[str]
+    """The withdrawal's position: checks deny the advisor's grants from there on."""
 
 
 class ContractOut(Position):

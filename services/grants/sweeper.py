@@ -1,7 +1,10 @@
-"""Records expiries as explicit events: pending grant requests and user fiches past their date.
+"""Records what has become due as explicit events: pending grant requests and user fiches
+past their date, and the revocation of open grants whose advisor's licence was withdrawn.
 
-Candidates come from the view tables (pending grants by expiry, users by valid_until); each is
-re-checked on its aggregate by the use case, so a stale view can never expire too much.
+Candidates come from the view tables (pending grants by expiry, users by valid_until, open
+advisor grants of unlicensed advisors); each is re-checked on its aggregates by the use case,
+so a stale view can never expire or revoke too much. Checks do not wait for the sweeper: they
+deny from the withdrawal's (or the expiry's) moment on.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ log = logging.getLogger("toegang.sweeper")
 
 
 class ExpirySweeper:
-    """Periodically append GrantRequestExpired and PlatformUserExpired where they are due."""
+    """Periodically append GrantRequestExpired, PlatformUserExpired and the GrantRevoked of
+    withdrawn licences where they are due."""
 
     def __init__(self, app: GrantsApplication, database: ViewDatabase) -> None:
         self.app, self.database = app, database
@@ -33,11 +37,19 @@ class ExpirySweeper:
                 "SELECT user_id FROM view_users WHERE status = 'active' AND valid_until < :today",
                 {"today": now.date().isoformat()},
             ).fetchall()
+            withdrawn = cursor.execute(
+                "SELECT g.grant_id FROM view_grants g JOIN view_advisors a"
+                " ON a.platform = g.platform AND a.organisation = g.grantee"
+                " WHERE a.licensed = 0 AND g.basis = 'advisor'"
+                " AND g.status IN ('pending', 'active')"
+            ).fetchall()
         for (grant_id,) in grants:
             self.app.expire_grant_request(grant_id)
         for (user_id,) in users:
             self.app.expire_user(user_id)
-        return len(grants) + len(users)
+        for (grant_id,) in withdrawn:
+            self.app.revoke_after_licence_withdrawal(grant_id)
+        return len(grants) + len(users) + len(withdrawn)
 
     def run(self, stop: threading.Event, interval: float = 60.0) -> None:
         """Sweep every `interval` seconds until `stop` is set; failures are logged."""

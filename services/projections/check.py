@@ -7,7 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from services.grants.domain.base import rights_cover
-from services.projections.evaluation import Login, Portal, Reason, evaluate_login, grant_reasons
+from services.projections.evaluation import (
+    Login,
+    Portal,
+    Reason,
+    advisor_licensed,
+    evaluate_login,
+    grant_reasons,
+)
 from services.projections.state import AccessState
 
 
@@ -50,28 +57,25 @@ def _in_scope(state: AccessState, platform: str, portal: Portal, contract: str) 
 def _why_not(
     state: AccessState, platform: str, login: Login, organisation: str, now: datetime
 ) -> list[Reason]:
+    """The most specific reasons about the organisation asked, from lookups about the pair
+    and that organisation only: constant time, whatever the actor holds elsewhere."""
     person = login.actor
     if person is None and not login.refused:
         return [Reason("organisation_mismatch")]  # a user fiche opens its own organisation only
     if person is None or any(r.code in _LOGIN_FAILURES for r in login.refused):
         return login.refused
-    reasons: list[Reason] = []
     if person.intermediary is not None:
         return login.refused if organisation == person.legal_subject else [Reason("no_grant")]
+    covered = state.is_covered(platform, organisation)
     if organisation == person.legal_subject:
-        covered = state.is_covered(platform, organisation)
-        reasons.append(
-            Reason("rights_insufficient", "advisor") if covered else Reason("organisation_unknown")
-        )
-    else:
-        grantee = person.legal_subject
-        reasons.extend(grant_reasons(state.pair(platform, organisation, grantee), now))
-    for reason in login.refused:
-        if reason not in reasons:
-            reasons.append(reason)
-    return reasons
+        return [Reason("rights_insufficient", "advisor") if covered else _UNKNOWN]
+    grantee = person.legal_subject
+    licensed = advisor_licensed(state, platform, grantee)
+    reasons = grant_reasons(state.pair(platform, organisation, grantee), now, licensed)
+    return reasons if covered else [*reasons, _UNKNOWN]
 
 
+_UNKNOWN = Reason("organisation_unknown")
 _LOGIN_FAILURES = {
     "login_method_not_accepted",
     "loa_too_low",

@@ -60,8 +60,8 @@ def evaluate_login(
 ) -> Login:
     """The portals a login opens on a platform, per DESIGN §1 steps 1–4.
 
-    With `only`, just that organisation's portal is looked up (one dictionary lookup instead
-    of a walk over every grant the actor holds); the rest is looked at only to refuse.
+    With `only`, just that organisation's portal is looked up: a few dictionary lookups,
+    whatever the number of grants the actor holds (the check). Without, every portal.
     """
     settings = state.platforms.get(platform)
     if settings is None:
@@ -96,12 +96,11 @@ def _own_login(
         grants = [row] if row is not None else []
     else:
         grants = [state.grants[g] for g in state.by_grantee.get((platform, subject), ())]
+    licensed = advisor_licensed(state, platform, subject)
     for row in grants:
-        if row.status_at(now) == "active" and row.rights:
-            login.portals[row.grantor] = Portal(row.grantor, row.rights, "grant")
-    if not login.portals and (
-        only is None or not _any_portal(state, platform, person, capability, now)
-    ):
+        if grant_opens(row, licensed, now):
+            login.portals[row.grantor] = Portal(row.grantor, row.rights or "", "grant")
+    if not login.portals and only is None:
         advisor_on_own = own_rights is None and state.is_covered(platform, subject)
         login.refused = [
             Reason("rights_insufficient", "advisor")
@@ -111,10 +110,17 @@ def _own_login(
     return login
 
 
-def _any_portal(
-    state: AccessState, platform: str, person: EHerkenningActor, capability: str, now: datetime
-) -> bool:
-    return bool(_own_login(state, platform, person, capability, now, None).portals)
+def advisor_licensed(state: AccessState, platform: str, organisation: str) -> bool:
+    """False once the organisation's advisor licence on the platform is withdrawn."""
+    registration = state.advisors.get((platform, organisation))
+    return registration is None or bool(registration["licensed"])
+
+
+def grant_opens(row: GrantRow, advisor_licensed: bool, now: datetime) -> bool:
+    """An active grant opens the portal, unless it rests on a licence withdrawn since."""
+    if row.status_at(now) != "active" or not row.rights:
+        return False
+    return advisor_licensed or row.basis != "advisor"
 
 
 def _chain_login(
@@ -147,11 +153,14 @@ def _chain_login(
     return login
 
 
-def grant_reasons(grant: GrantRow | None, now: datetime) -> list[Reason]:
+def grant_reasons(grant: GrantRow | None, now: datetime, licensed: bool = True) -> list[Reason]:
     """Why a pair's grant gives no access now (empty when it is active)."""
     status = grant.status_at(now) if grant else "none"
-    if status == "revoked" and grant and grant.end_reason == "advisor_licence_withdrawn":
+    withdrawn = grant is not None and grant.end_reason == "advisor_licence_withdrawn"
+    if status == "revoked" and withdrawn:
         return [Reason("advisor_licence_withdrawn")]
+    if status in ("active", "pending") and not licensed and grant and grant.basis == "advisor":
+        return [Reason("advisor_licence_withdrawn")]  # before the sweeper records the revocation
     return {
         "revoked": [Reason("grant_revoked")],
         "pending": [Reason("grant_pending_confirmation")],

@@ -58,7 +58,12 @@ def advisor_clients(
     """The employers whose grants to this advisor are active or awaiting confirmation."""
     _known(state, platform)
     registration = state.advisors.get((platform, advisor))
-    rows = _rows(state, state.by_grantee, (platform, advisor))
+    licensed = registration is None or bool(registration["licensed"])
+    rows = [
+        row
+        for row in _rows(state, state.by_grantee, (platform, advisor))
+        if licensed or row.basis != "advisor"  # ended by the withdrawal, before the sweeper
+    ]
     return {
         "advisor": advisor,
         "name": state.organisations.get(advisor),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from services.grants.app_base import NotFound
 from services.grants.application import GrantsApplication
 from services.grants.domain.actor import ActorNotAuthorised, LoaTooLow, ServiceNotLinked
-from services.grants.domain.advisor import AdvisorNotLicensed, AdvisorUnknown
+from services.grants.domain.advisor import Advisor, AdvisorNotLicensed, AdvisorUnknown
 from services.grants.domain.base import DomainError
 from services.grants.domain.grant import (
     ConfirmationExpired,
@@ -23,7 +24,7 @@ from services.grants.identifiers import InvalidIdentifier
 from tests.conftest import Stack
 from tests.mailbox import mailed_token
 from tests.support import LOA2, VIEW_SERVICE, World, actor, random_kvk
-from tests.world import build_world
+from tests.world import build_world, sweep_until
 
 
 def history_types(app: GrantsApplication, grant_id: str) -> list[str]:
@@ -175,8 +176,9 @@ def test_withdrawn_licence_revokes_the_advisors_grants_explicitly(stack: Stack) 
     other = build_world(app)
     app.register_advisor(world.platform, other.advisor, "AFM-2", "test")
     untouched = request(app, world, grantee=other.advisor)
-    answer = app.withdraw_licence(world.platform, world.advisor, "staff")
-    assert answer["revoked"] == [active]
+    app.withdraw_licence(world.platform, world.advisor, "staff")
+    assert app.get_grant(active)["status"] == "active"  # the sweeper revokes it, next
+    sweep_until(app, stack.settings, lambda: app.get_grant(active)["status"] == "revoked")
     grant = app.get_grant(active)
     assert grant["status"] == "revoked"
     assert grant["history"][-1]["data"]["reason"] == "advisor_licence_withdrawn"
@@ -197,3 +199,24 @@ def test_change_and_revoke_need_an_open_grant_and_the_grantor(stack: Stack) -> N
         app.change_rights(grant_id, "edit", world.employer_actor())
     with pytest.raises(NotFound):
         app.get_grant("not-a-grant-id")
+
+
+def test_concurrent_requests_to_one_advisor_write_only_their_own_grants(stack: Stack) -> None:
+    app, world = stack.app, build_world(stack.app)
+    employers = [random_kvk() for _ in range(32)]
+    for employer in employers:
+        app.register_organisation(employer, "Werkgever", "hr@example.nl", "test")
+    app.register_contract(world.platform, f"{world.contract}-B", employers[0], employers, "B", "t")
+    advisor_id = Advisor.create_id(world.platform, world.advisor)
+    version = app.repository.get(advisor_id).version
+
+    def ask(employer: str) -> str:
+        answer = app.request_grant(world.platform, employer, world.advisor, "view", actor(employer))
+        status: str = answer["status"]
+        return status
+
+    with ThreadPoolExecutor(16) as pool:
+        assert list(pool.map(ask, employers)) == ["pending_confirmation"] * len(employers)
+    # The advisor's stream is read, never written: no request waits for or conflicts with
+    # another, whatever the number of the advisor's clients.
+    assert app.repository.get(advisor_id).version == version

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -45,10 +47,27 @@ class Advisor(Aggregate):
 
     @event("ClientLinked")
     def link_client(self, grantor: str, grant_id: str, actor: Actor) -> None:
-        """Remember a grant to this advisor so a withdrawal can revoke it."""
+        """Kept to replay older logs: requests no longer write the advisor's stream (it grew
+        with every client); the sweeper finds the grants a withdrawal ends."""
         self.client_grants.append(grant_id)
 
     def update_licence(self, licence: str, actor: Actor) -> None:
         """Record the licence unless it is already the current, valid one."""
         if not self.licensed or licence != self.licence:
             self.register_licence(licence=licence, actor=actor)
+
+
+class AdvisorGrant(Protocol):
+    basis: str | None
+
+    def is_open(self, now: datetime) -> bool: ...
+
+
+def rests_on_withdrawn_licence(grant: AdvisorGrant, advisor: Advisor | None, now: datetime) -> bool:
+    """Whether an open grant was given to an advisor as an advisor and its licence is gone."""
+    return (
+        grant.basis == "advisor"
+        and advisor is not None
+        and not advisor.licensed
+        and grant.is_open(now)
+    )
