@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from services.logs import request_id as current_request
 
 MAX_BODY_BYTES = 64 * 1024
+BATCH_BODY_BYTES = 1024 * 1024  # 1,000 checks of about 300 bytes each
 access = logging.getLogger("toegang.access")
 
 
@@ -42,6 +43,11 @@ def limited(receive: Receive, limit: int = MAX_BODY_BYTES) -> Receive:
     return receive_limited
 
 
+def body_limit(path: str) -> int:
+    """The most body bytes a request may carry: more for a batch of checks."""
+    return BATCH_BODY_BYTES if path.endswith("/access/check/batch") else MAX_BODY_BYTES
+
+
 class RequestMiddleware:
     """Refuse oversize bodies before parsing, tag answers with X-Request-ID, time requests."""
 
@@ -54,7 +60,8 @@ class RequestMiddleware:
             return
         headers = dict(scope["headers"])
         length = headers.get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+        limit = body_limit(scope["path"])
+        if not length.isdigit() or int(length) > limit:
             await self._too_large(scope, receive, send)
             return
         request_id = headers.get(b"x-request-id", b"")[:64] or uuid.uuid4().hex.encode()
@@ -70,7 +77,7 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, limited(receive), send_tagged)
+            await self.app(scope, limited(receive, limit), send_tagged)
         except BodyTooLarge:
             if status:
                 raise  # the answer has begun: nothing left to say but to drop the connection

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import psycopg
@@ -101,6 +101,24 @@ def problem_response(
     **extra: Any,
 ) -> JSONResponse:
     """A problem+json answer in the caller's language (specific detail for English)."""
+    body, language = problem_body(request, code, detail, status=status, text_key=text_key, **extra)
+    headers = {"Content-Language": language}
+    headers.update(EXTRA_HEADERS.get(code, {}))
+    return JSONResponse(
+        body, status_code=body["status"], headers=headers, media_type="application/problem+json"
+    )
+
+
+def problem_body(
+    request: Request,
+    code: str,
+    detail: str = "",
+    *,
+    status: int | None = None,
+    text_key: str = "",
+    **extra: Any,
+) -> tuple[dict[str, Any], str]:
+    """The problem document (counted in the metrics) and its language."""
     language = negotiate(
         request.headers.get("accept-language"), getattr(request.app.state, "locale", "nl")
     )
@@ -117,11 +135,7 @@ def problem_response(
     metrics = getattr(request.app.state, "metrics", None)
     if metrics is not None:
         metrics.problems.labels(code).inc()
-    headers = {"Content-Language": language}
-    headers.update(EXTRA_HEADERS.get(code, {}))
-    return JSONResponse(
-        body, status_code=body["status"], headers=headers, media_type="application/problem+json"
-    )
+    return body, language
 
 
 async def _problem(request: Request, error: Exception) -> JSONResponse:
@@ -143,10 +157,15 @@ async def _domain(request: Request, error: Exception) -> JSONResponse:
 
 async def _invalid(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    errors = [{"location": [str(p) for p in e["loc"]], "message": e["msg"]} for e in error.errors()]
-    kinds = {e["type"] for e in error.errors()}
-    code = "invalid_identifier" if kinds == {"invalid_identifier"} else "invalid_request"
+    code, errors = validation_problem(error.errors())
     return problem_response(request, code, "", errors=errors)
+
+
+def validation_problem(found: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The stable code and the listed errors for pydantic's validation errors."""
+    errors = [{"location": [str(p) for p in e["loc"]], "message": e["msg"]} for e in found]
+    kinds = {e["type"] for e in found}
+    return "invalid_identifier" if kinds == {"invalid_identifier"} else "invalid_request", errors
 
 
 async def _http(request: Request, error: Exception) -> JSONResponse:

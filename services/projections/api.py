@@ -12,12 +12,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from services.http.auth import Caller, ScopedRoute, requires
-from services.http.problems import Problem
+from services.http.problems import Problem, problem_body
 from services.messages import negotiate, texts
 from services.projections import queries
 from services.projections import schemas as s
-from services.projections.check import check_access
-from services.projections.evaluation import Reason, evaluate_login
+from services.projections.batch import BadItem, decide, question
+from services.projections.check import Decision, check_access
+from services.projections.evaluation import PlatformUnknown, Reason, evaluate_login
 from services.projections.runner import AccessProjection
 from services.projections.state import AccessState
 
@@ -132,13 +133,55 @@ async def check(
             now(),
         )
         position = projection.position
+    return {**answer(request, decision, locale_of(projection, platform)), "position": position}
+
+
+@router.post("/platforms/{platform}/access/check/batch", response_model=s.BatchCheckOut)
+async def check_batch(
+    platform: str,
+    body: s.BatchCheckIn,
+    request: Request,
+    projection: Projection,
+    now: Clock,
+    _: Reader,
+) -> dict[str, Any]:
+    """Up to 1,000 checks answered at one view position, in order, each as the single check
+    answers it. A bad question answers in place with its `problem`; the batch never fails
+    for one item (an unknown platform or a view behind `min_position` fails it whole)."""
+    await caught_up(request, projection, body.min_position)
+    questions = [question(raw) for raw in body.checks]
+    moment = now()
+    with projection.lock:
+        if platform not in projection.state.platforms:
+            raise PlatformUnknown(f"platform {platform[:64]} not found")
+        decisions = [decide(projection.state, platform, q, moment) for q in questions]
+        position = projection.position
+    locale = locale_of(projection, platform)
+    return {
+        "results": [
+            _bad_item(request, d) if isinstance(d, BadItem) else answer(request, d, locale)
+            for d in decisions
+        ],
+        "position": position,
+    }
+
+
+def answer(request: Request, decision: Decision, locale: str | None) -> dict[str, Any]:
+    """A decision as the check answers it (without the position)."""
     return {
         "allowed": decision.allowed,
         "rights": decision.rights,
         "via": decision.via,
-        "reasons": reasons_out(request, decision.reasons, locale_of(projection, platform)),
-        "position": position,
+        "reasons": reasons_out(request, decision.reasons, locale),
     }
+
+
+def _bad_item(request: Request, item: BadItem) -> dict[str, Any]:
+    if item.errors is None:
+        problem, _ = problem_body(request, item.code, item.detail)
+    else:
+        problem, _ = problem_body(request, item.code, item.detail, errors=item.errors)
+    return {"allowed": False, "rights": None, "via": None, "reasons": [], "problem": problem}
 
 
 @router.get(

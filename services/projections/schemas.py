@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,25 @@ class CheckIn(Strict):
     organisation: OrgRef
     action: Literal["view", "edit"]
     contract: Ref | None = None
+    min_position: MinPosition | None = None
+
+
+class CheckItem(Strict):
+    """One question of a batch: a check without its own min_position."""
+
+    actor: Actor
+    organisation: OrgRef
+    action: Literal["view", "edit"]
+    contract: Ref | None = None
+
+
+BATCH_LIMIT = 1000
+
+
+class BatchCheckIn(Strict):
+    """Up to 1,000 checks, each validated on its own: a bad one answers in place."""
+
+    checks: Annotated[list[Any], Field(min_length=1, max_length=BATCH_LIMIT)]
     min_position: MinPosition | None = None
 
 
@@ -47,6 +66,31 @@ class CheckOut(BaseModel):
     rights: str | None
     via: str | None
     reasons: list[ReasonOut]
+    position: int
+
+
+class ItemProblemOut(BaseModel):
+    type: str
+    code: str
+    status: int
+    title: str
+    detail: str
+    remedy: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class CheckResultOut(BaseModel):
+    """A single check's answer; a bad question has `problem` set and is not allowed."""
+
+    allowed: bool
+    rights: str | None
+    via: str | None
+    reasons: list[ReasonOut]
+    problem: ItemProblemOut | None = None
+
+
+class BatchCheckOut(BaseModel):
+    results: list[CheckResultOut]
     position: int
 
 

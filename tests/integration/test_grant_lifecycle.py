@@ -208,7 +208,7 @@ def test_concurrent_requests_to_one_advisor_write_only_their_own_grants(stack: S
         app.register_organisation(employer, "Werkgever", "hr@example.nl", "test")
     app.register_contract(world.platform, f"{world.contract}-B", employers[0], employers, "B", "t")
     advisor_id = Advisor.create_id(world.platform, world.advisor)
-    version = app.repository.get(advisor_id).version
+    version: int = app.repository.get(advisor_id).version
 
     def ask(employer: str) -> str:
         answer = app.request_grant(world.platform, employer, world.advisor, "view", actor(employer))
