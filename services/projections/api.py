@@ -217,13 +217,16 @@ async def advisor_clients(
     now: Clock,
     _: Reader,
     min_position: MinPosition = None,
+    after: Annotated[str | None, Query(max_length=20, pattern=r"^(kvk|kbo):[0-9.]+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
 ) -> dict[str, Any]:
-    """The employers that gave this advisor access (active or awaiting confirmation)."""
+    """The employers that gave this advisor access (active or awaiting confirmation), by
+    organisation number, a page of `limit` after `after`; `next_after` starts the next."""
     return await listing(
         request,
         projection,
         min_position,
-        lambda state: queries.advisor_clients(state, platform, organisation, now()),
+        lambda state: queries.advisor_clients(state, platform, organisation, now(), after, limit),
     )
 
 

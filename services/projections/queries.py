@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from datetime import datetime
 from typing import Any
 
@@ -53,9 +54,15 @@ def organisation_grants(
 
 
 def advisor_clients(
-    state: AccessState, platform: str, advisor: str, now: datetime
+    state: AccessState,
+    platform: str,
+    advisor: str,
+    now: datetime,
+    after: str | None = None,
+    limit: int = 1000,
 ) -> dict[str, Any]:
-    """The employers whose grants to this advisor are active or awaiting confirmation."""
+    """The employers whose grants to this advisor are active or awaiting confirmation, by
+    organisation number: `limit` of them after `after`, and where the next page starts."""
     _known(state, platform)
     registration = state.advisors.get((platform, advisor))
     licensed = registration is None or bool(registration["licensed"])
@@ -64,13 +71,18 @@ def advisor_clients(
         for row in _rows(state, state.by_grantee, (platform, advisor))
         if licensed or row.basis != "advisor"  # ended by the withdrawal, before the sweeper
     ]
+    clients = sorted(
+        (r for r in rows if r.status_at(now) in ("active", "pending")), key=lambda r: r.grantor
+    )
+    start = bisect.bisect_right([r.grantor for r in clients], after) if after else 0
+    page = clients[start : start + limit]
+    more = start + limit < len(clients)
     return {
         "advisor": advisor,
         "name": state.organisations.get(advisor),
         "licensed": registration["licensed"] if registration else None,
-        "clients": [
-            summary(state, r, now) for r in rows if r.status_at(now) in ("active", "pending")
-        ],
+        "clients": [summary(state, r, now) for r in page],
+        "next_after": page[-1].grantor if more else None,
     }
 
 

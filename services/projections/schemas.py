@@ -123,6 +123,7 @@ class AdvisorClientsOut(BaseModel):
     name: str | None
     licensed: bool | None
     clients: list[GrantSummary]
+    next_after: str | None
     position: int
 
 

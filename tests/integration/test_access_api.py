@@ -1136,18 +1136,20 @@ def test_advisor_clients_and_licence_withdrawal(stack: Stack, client: httpx.Clie
     answer = client.get(path, params={"min_position": position}, headers=READER)
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert set(body) == {"advisor", "name", "licensed", "clients", "position"}
+    assert set(body) == {"advisor", "name", "licensed", "clients", "next_after", "position"}
     assert (body["advisor"], body["name"], body["licensed"]) == (
         world.advisor,
         f"Organisatie {world.advisor}",
         True,
     )
-    assert [(c["grantor"], c["status"], c["rights"]) for c in body["clients"]] == [
-        (world.employer, "active", "edit"),
-        (pending_employer, "pending", "view"),
-    ]
-    assert body["clients"][1]["grant_id"] == pending_id
-    assert body["clients"][1]["grantor_name"] == f"Werkgever {pending_employer}"
+    clients = {c["grantor"]: c for c in body["clients"]}
+    assert [c["grantor"] for c in body["clients"]] == sorted(clients)  # by organisation number
+    assert [(g, clients[g]["status"], clients[g]["rights"]) for g in clients] == sorted(
+        [(world.employer, "active", "edit"), (pending_employer, "pending", "view")]
+    )
+    assert clients[pending_employer]["grant_id"] == pending_id
+    assert clients[pending_employer]["grantor_name"] == f"Werkgever {pending_employer}"
+    assert body["next_after"] is None
 
     withdrawn = client.delete(
         f"/v1/platforms/{world.platform}/advisors/{world.advisor}", headers=ADMIN

@@ -1,0 +1,45 @@
+"""An advisor's client list in pages: stable order by organisation number, each client once."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import Stack
+from tests.integration.test_access_api import PROBLEM, READER
+from tests.support import actor, random_kvk
+from tests.world import build_world
+
+CLIENTS = 25
+
+
+def test_pages_cover_every_client_once_in_order(stack: Stack, client: httpx.Client) -> None:
+    app, world = stack.app, build_world(stack.app)
+    employers = [random_kvk() for _ in range(CLIENTS)]
+    for employer in employers:
+        app.register_organisation(employer, "Werkgever", "hr@example.nl", "test")
+    app.register_contract(world.platform, f"{world.contract}-P", employers[0], employers, "P", "t")
+    position = 0
+    for employer in employers:
+        answer = app.request_grant(world.platform, employer, world.advisor, "view", actor(employer))
+        position = answer["position"]
+    path = f"/v1/platforms/{world.platform}/advisors/{world.advisor}/clients"
+    seen: list[str] = []
+    after: str | None = None
+    pages = 0
+    while True:
+        params: dict[str, str | int] = {"limit": 10, "min_position": position}
+        if after is not None:
+            params["after"] = after
+        page = client.get(path, params=params, headers=READER)
+        assert page.status_code == 200, page.text
+        seen += [c["grantor"] for c in page.json()["clients"]]
+        pages += 1
+        after = page.json()["next_after"]
+        if after is None:
+            break
+    assert (pages, seen) == (3, sorted(employers))
+    whole = client.get(path, headers=READER).json()
+    assert [c["grantor"] for c in whole["clients"]] == seen and whole["next_after"] is None
+    for bad in ({"limit": 0}, {"limit": 1001}, {"after": "' OR '1'='1"}):
+        refused = client.get(path, params=bad, headers=READER)
+        assert refused.status_code == 422 and refused.headers["content-type"] == PROBLEM
