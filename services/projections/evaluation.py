@@ -156,18 +156,22 @@ def _chain_login(
 def grant_reasons(grant: GrantRow | None, now: datetime, licensed: bool = True) -> list[Reason]:
     """Why a pair's grant gives no access now (empty when it is active)."""
     status = grant.status_at(now) if grant else "none"
-    withdrawn = grant is not None and grant.end_reason == "advisor_licence_withdrawn"
-    if status == "revoked" and withdrawn:
-        return [Reason("advisor_licence_withdrawn")]
-    if status in ("active", "pending") and not licensed and grant and grant.basis == "advisor":
-        return [Reason("advisor_licence_withdrawn")]  # before the sweeper records the revocation
-    return {
-        "revoked": [Reason("grant_revoked")],
-        "pending": [Reason("grant_pending_confirmation")],
-        "expired": [Reason("grant_request_expired")],
-        "none": [Reason("no_grant")],
-        "new": [Reason("no_grant")],
-    }.get(status, [])
+    on_withdrawn = not licensed and grant is not None and grant.basis == "advisor"
+    if on_withdrawn and status in ("active", "pending"):
+        return [_WITHDRAWN]  # before the sweeper records the revocation
+    if status == "revoked" and grant and grant.end_reason == "advisor_licence_withdrawn":
+        return [_WITHDRAWN]
+    return list(_BY_STATUS.get(status, ()))
+
+
+_WITHDRAWN = Reason("advisor_licence_withdrawn")
+_BY_STATUS = {
+    "revoked": (Reason("grant_revoked"),),
+    "pending": (Reason("grant_pending_confirmation"),),
+    "expired": (Reason("grant_request_expired"),),
+    "none": (Reason("no_grant"),),
+    "new": (Reason("no_grant"),),
+}
 
 
 def credentials_login(
