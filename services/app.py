@@ -31,6 +31,7 @@ from services.grants.store import eventsourcing_env
 from services.grants.sweeper import ExpirySweeper
 from services.grants.tokens import ConfirmationTokens
 from services.http.auth import TokenRegistry
+from services.http.lean import HotPaths
 from services.http.metrics import Metrics
 from services.http.middleware import RequestMiddleware
 from services.http.problems import install_problem_handlers
@@ -224,7 +225,11 @@ def create_app(
     app.state.token_registry = TokenRegistry(tokens)
     app.state.metrics = Metrics()
     install_problem_handlers(app)
+    hot = access_api.hot.routes if "projections" in roles else []
+    app.add_middleware(HotPaths, owner=app, routes=hot)
     app.add_middleware(RequestMiddleware, latency=app.state.metrics.latency)
+    if "projections" in roles:
+        app.include_router(access_api.hot)
     if "grants" in roles:
         app.include_router(grants_api.router)
         app.include_router(users_api.router)

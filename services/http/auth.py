@@ -38,10 +38,22 @@ class TokenRegistry:
             (hashlib.sha256(token.encode()).digest(), frozenset(scopes))
             for token, scopes in tokens.items()
         ]
+        # Known tokens only, so the cache holds no more entries than there are tokens; it is
+        # keyed by the digest, so no token is kept in the clear.
+        self._known: dict[bytes, Caller] = {}
 
     def authenticate(self, token: str) -> Caller | None:
         """The caller holding `token`, or None for an unknown token."""
         digest = hashlib.sha256(token.encode()).digest()
+        known = self._known.get(digest)
+        if known is not None:
+            return known
+        found = self._lookup(digest)
+        if found is not None:
+            self._known[digest] = found
+        return found
+
+    def _lookup(self, digest: bytes) -> Caller | None:
         found = None
         for stored, scopes in self._entries:
             if hmac.compare_digest(stored, digest):

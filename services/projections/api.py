@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from services.http.auth import Caller, ScopedRoute, requires
+from services.http.lean import LeanRoute
 from services.http.problems import Problem, problem_body
 from services.messages import negotiate, texts
 from services.projections import queries
@@ -23,6 +24,7 @@ from services.projections.runner import AccessProjection
 from services.projections.state import AccessState
 
 router = APIRouter(prefix="/v1", tags=["access"], route_class=ScopedRoute)
+hot = APIRouter(prefix="/v1", tags=["access"], route_class=LeanRoute)  # the checks
 
 
 async def access_projection(request: Request) -> AccessProjection:
@@ -116,7 +118,7 @@ async def portals(
     return {"portals": [vars(p) for p in portals_], "position": position}
 
 
-@router.post("/platforms/{platform}/access/check", response_model=s.CheckOut)
+@hot.post("/platforms/{platform}/access/check", response_model=s.CheckOut)
 async def check(
     platform: str, body: s.CheckIn, request: Request, projection: Projection, now: Clock, _: Reader
 ) -> dict[str, Any]:
@@ -136,7 +138,7 @@ async def check(
     return {**answer(request, decision, locale_of(projection, platform)), "position": position}
 
 
-@router.post("/platforms/{platform}/access/check/batch", response_model=s.BatchCheckOut)
+@hot.post("/platforms/{platform}/access/check/batch", response_model=s.BatchCheckOut)
 async def check_batch(
     platform: str,
     body: s.BatchCheckIn,
@@ -159,7 +161,9 @@ async def check_batch(
     locale = locale_of(projection, platform)
     return {
         "results": [
-            _bad_item(request, d) if isinstance(d, BadItem) else answer(request, d, locale)
+            _bad_item(request, d)
+            if isinstance(d, BadItem)
+            else {**answer(request, d, locale), "problem": None}
             for d in decisions
         ],
         "position": position,
@@ -177,10 +181,7 @@ def answer(request: Request, decision: Decision, locale: str | None) -> dict[str
 
 
 def _bad_item(request: Request, item: BadItem) -> dict[str, Any]:
-    if item.errors is None:
-        problem, _ = problem_body(request, item.code, item.detail)
-    else:
-        problem, _ = problem_body(request, item.code, item.detail, errors=item.errors)
+    problem, _ = problem_body(request, item.code, item.detail, errors=item.errors)
     return {"allowed": False, "rights": None, "via": None, "reasons": [], "problem": problem}
 
 
