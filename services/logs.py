@@ -3,12 +3,16 @@ position. Messages name ids, codes and positions, never names, addresses or toke
 
 from __future__ import annotations
 
+import atexit
+import copy
 import json
 import logging
+import queue
 import sys
 import threading
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from logging.handlers import QueueHandler, QueueListener
 from types import TracebackType
 from typing import Any
 
@@ -31,19 +35,44 @@ class JsonFormatter(logging.Formatter):
         entry.update({k: v for k, v in vars(record).items() if k not in STANDARD})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
         return json.dumps(entry, default=str)
+
+
+class DeferredHandler(QueueHandler):
+    """Hands records to a writer thread, so no request waits for a line to be formatted
+    and written (or for a stalled log pipe). What cannot cross threads is taken along:
+    the request id and the formatted traceback."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        record = copy.copy(record)
+        record.msg, record.args = record.getMessage(), None
+        if (current := request_id.get()) is not None:
+            record.request_id = current
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        return record
 
 
 def configure_logging(style: str = "json", level: int = logging.INFO) -> None:
     """Route every logger (uvicorn's too) to one handler in the chosen style."""
+    global _writer
     handler = logging.StreamHandler()
     handler.setFormatter(
         JsonFormatter()
         if style == "json"
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     )
+    if _writer is not None:
+        _writer.stop()
+    lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    _writer = LineWriter(lines, handler)
+    _writer.start()
+    atexit.register(flush_logs)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [DeferredHandler(lines)]
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
@@ -54,6 +83,34 @@ def configure_logging(style: str = "json", level: int = logging.INFO) -> None:
     logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     sys.excepthook = log_uncaught
     threading.excepthook = log_uncaught_in_thread
+
+
+class LineWriter(QueueListener):
+    """The thread that formats and writes the queued records, and can be waited for."""
+
+    def handle(self, record: logging.LogRecord) -> None:
+        written = getattr(record, "written", None)
+        if isinstance(written, threading.Event):
+            written.set()
+        else:
+            super().handle(record)
+
+    def flush(self, timeout: float = 2.0) -> None:
+        """Return once every record queued before this call is written (or after `timeout`)."""
+        written = threading.Event()
+        self.queue.put_nowait(logging.makeLogRecord({"written": written}))
+        written.wait(timeout)
+
+
+_writer: LineWriter | None = None
+
+
+def flush_logs() -> None:
+    """Write every line still queued and stop the writer (at exit)."""
+    global _writer
+    if _writer is not None:
+        _writer.stop()
+        _writer = None
 
 
 def log_uncaught(
@@ -71,6 +128,8 @@ def log_uncaught(
         exc_info=(kind, error, trace),
         extra={"thread_name": name, "exception_class": f"{kind.__module__}.{kind.__qualname__}"},
     )
+    if _writer is not None:
+        _writer.flush()  # what follows is often the end of the process
 
 
 def log_uncaught_in_thread(hook: threading.ExceptHookArgs) -> None:
