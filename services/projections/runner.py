@@ -94,10 +94,12 @@ class AccessProjection(TrackedProcessor):
             return 0
         events = self.log.decode_all(notifications)
         old = self.state.position
-        with self.lock:
-            for event, position in events:
+        for event, position in events:
+            # One event at a time: a check waits for one event at most, never for a batch,
+            # and always sees the state at a position of the log (`position` says which).
+            with self.lock:
                 self.state.apply(event, position)
-            dirty = self.state.take_dirty()
+        dirty = self.state.take_dirty()
         if not self._commit(old, dirty, len(events)):
             log.warning("tracking moved under the access projection; reloading")
             self.load()
