@@ -1,10 +1,14 @@
 """Access check throughput and latency against a bare FastAPI endpoint, same server settings.
 
-    python -m bench.check_endpoint [--grants 2000] [--seconds 5]
+    python -m bench.check_endpoint [--grants 2000] [--seconds 5] [--commands 4]
 
 Prepares a SQLite store with one platform and `--grants` confirmed grants, starts
-`toegang serve projections` and the bare endpoint with the same uvicorn settings, and loads
-both with wrk at 1 and 16 connections. Prints requests/s, p50 and p99 and the ratios.
+`toegang serve projections` (as an operator runs it: JSON logs, metrics, tokens) and the bare
+endpoint under the same uvicorn, and loads both with wrk at 1 and 16 connections: requests/s,
+p50 and p99 and the ratios. Then the embedded service (`toegang serve`, commands and views in
+one process) is loaded with checks at 16 connections, first alone and then while `--commands`
+threads send commands (register an employer and its contract, request a grant) as fast as it
+takes them: check p99 with and without commands, and commands/s.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -28,10 +34,12 @@ from services.settings import Settings
 from tests.support import ADVISOR_SERVICE, TOKENS, World, actor, free_port, platform_settings
 
 UVICORN = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
+TOEGANG = [sys.executable, "-m", "services.cli", "serve"]
+READER = {"Authorization": "Bearer reader-token"}
 
 
-def prepare(settings: Settings, grants: int) -> tuple[str, dict[str, object]]:
-    """A platform with `grants` confirmed grants; answer the platform and one check body."""
+def prepare(settings: Settings, grants: int) -> tuple[World, dict[str, object]]:
+    """A platform with `grants` confirmed grants; answer the world and one check body."""
     app = build_grants_application(settings)
     world = World()
     app.configure_platform(world.platform, platform_settings(), "bench")
@@ -53,7 +61,7 @@ def prepare(settings: Settings, grants: int) -> tuple[str, dict[str, object]]:
         "organisation": employer,
         "action": "edit",
     }
-    return world.platform, body
+    return world, body
 
 
 def serve(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -74,45 +82,124 @@ def serve(command: list[str], port: int, env: dict[str, str]) -> subprocess.Pope
     raise RuntimeError(f"{command} did not start")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--grants", type=int, default=2000)
-    parser.add_argument("--seconds", type=int, default=5)
-    args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="toegang-bench-"))
-    settings = Settings(data_dir=data)
-    platform, body = prepare(settings, args.grants)
-    env = {**os.environ, "TOEGANG_DATA_DIR": str(data), "TOEGANG_API_TOKENS": json.dumps(TOKENS)}
+class Commands:
+    """Threads sending commands to the service until stopped: new employers asking grants."""
+
+    def __init__(self, base: str, world: World, threads: int) -> None:
+        self.base, self.world, self.sent = base, world, 0
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._run, args=(n,)) for n in range(threads)]
+
+    def __enter__(self) -> Commands:
+        self.started = time.perf_counter()
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+        self.rate = self.sent / (time.perf_counter() - self.started)
+
+    def _run(self, worker: int) -> None:
+        admin = {"Authorization": "Bearer admin-token"}
+        writer = {"Authorization": "Bearer writer-token"}
+        platform, number = self.world.platform, 0
+        with httpx.Client(base_url=self.base, timeout=30) as client:
+            while not self.stop.is_set():
+                number += 1
+                employer = f"kvk:{30_000_000 + worker * 1_000_000 + number:08d}"
+                client.put(
+                    f"/v1/organisations/{employer}",
+                    json={"name": "Werkgever", "contact_email": "w@example.org"},
+                    headers=admin,
+                ).raise_for_status()
+                client.put(
+                    f"/v1/platforms/{platform}/contracts/W{worker}-{number}",
+                    json={"holder": employer, "covered": [], "name": "C"},
+                    headers=admin,
+                ).raise_for_status()
+                client.post(
+                    f"/v1/platforms/{platform}/grants",
+                    json={
+                        "grantor": employer,
+                        "grantee": self.world.advisor,
+                        "rights": "view",
+                        "actor": actor(employer),
+                    },
+                    headers=writer,
+                ).raise_for_status()
+                self.sent += 3
+
+
+def against_bare(env: dict[str, str], url_path: str, body: dict[str, object], seconds: int) -> None:
     ours_port, bare_port = free_port(), free_port()
-    ours = serve([*UVICORN, "--factory", "services.serve:projections_app"], ours_port, env)
+    ours = serve([*TOEGANG, "projections"], ours_port, env)
     bare = serve([*UVICORN, "bench.bare_app:app"], bare_port, env)
-    path = f"/v1/platforms/{platform}/access/check"
-    headers = {"Authorization": "Bearer reader-token"}
-    check = httpx.post(f"http://127.0.0.1:{ours_port}{path}", json=body, headers=headers)
+    check = httpx.post(f"http://127.0.0.1:{ours_port}{url_path}", json=body, headers=READER)
     assert check.json()["allowed"] is True, check.text
     try:
         for port in (bare_port, ours_port):  # warm both up; the first seconds are not typical
-            wrk_post(f"http://127.0.0.1:{port}{path}", body, headers, 16, 3)
+            wrk_post(f"http://127.0.0.1:{port}{url_path}", body, READER, 16, 3)
         rows = []
         for connections in (1, 16):
             bare_result = wrk_post(
-                f"http://127.0.0.1:{bare_port}{path}", body, headers, connections, args.seconds
+                f"http://127.0.0.1:{bare_port}{url_path}", body, READER, connections, seconds
             )
             ours_result = wrk_post(
-                f"http://127.0.0.1:{ours_port}{path}", body, headers, connections, args.seconds
+                f"http://127.0.0.1:{ours_port}{url_path}", body, READER, connections, seconds
             )
             rows.append((connections, ours_result, bare_result))
     finally:
         ours.terminate()
         bare.terminate()
-    report(rows, args.grants)
+    report(rows)
 
 
-def report(rows: list[tuple[int, LoadResult, LoadResult]], grants: int) -> None:
+def while_commands(
+    env: dict[str, str], world: World, url_path: str, body: dict[str, object], args: Any
+) -> None:
+    port = free_port()
+    embedded = serve(TOEGANG, port, env)
+    url = f"http://127.0.0.1:{port}{url_path}"
+    try:
+        wrk_post(url, body, READER, 16, 3)
+        alone = wrk_post(url, body, READER, 16, args.seconds)
+        with Commands(f"http://127.0.0.1:{port}", world, args.commands) as commands:
+            loaded = wrk_post(url, body, READER, 16, args.seconds)
+    finally:
+        embedded.terminate()
+    print(f"\nembedded service, checks at 16 connections, {args.commands} command threads")
+    print(f"{'':>16} {'check req/s':>12} {'p50':>9} {'p99':>9} {'commands/s':>11}")
     print(
-        f"access check vs bare FastAPI endpoint (same request model, same uvicorn settings, "
-        f"{grants} grants in the view, wrk)"
+        f"{'alone':>16} {alone.requests_per_second:>12,.0f} {alone.p50_ms:>7.2f}ms "
+        f"{alone.p99_ms:>7.2f}ms {'-':>11}"
     )
+    print(
+        f"{'while commands':>16} {loaded.requests_per_second:>12,.0f} {loaded.p50_ms:>7.2f}ms "
+        f"{loaded.p99_ms:>7.2f}ms {commands.rate:>11,.0f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--grants", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--commands", type=int, default=4, help="0: no embedded run")
+    args = parser.parse_args()
+    data = Path(tempfile.mkdtemp(prefix="toegang-bench-"))
+    world, body = prepare(Settings(data_dir=data), args.grants)
+    env = {**os.environ, "TOEGANG_DATA_DIR": str(data), "TOEGANG_API_TOKENS": json.dumps(TOKENS)}
+    url_path = f"/v1/platforms/{world.platform}/access/check"
+    print(f"{args.grants} grants in the view, wrk, same uvicorn (loop and parser) for both")
+    against_bare(env, url_path, body, args.seconds)
+    if args.commands:
+        while_commands(env, world, url_path, body, args)
+
+
+def report(rows: list[tuple[int, LoadResult, LoadResult]]) -> None:
+    print("access check (toegang serve projections) vs a bare FastAPI endpoint, same model")
     print(
         f"{'conns':>5} {'check req/s':>12} {'bare req/s':>11} {'ratio':>6} "
         f"{'check p50':>10} {'check p99':>10} {'bare p50':>9} {'bare p99':>9}"
