@@ -4,7 +4,6 @@ position. Messages name ids, codes and positions, never names, addresses or toke
 from __future__ import annotations
 
 import atexit
-import copy
 import json
 import logging
 import queue
@@ -46,7 +45,6 @@ class DeferredHandler(QueueHandler):
     the request id and the formatted traceback."""
 
     def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
-        record = copy.copy(record)
         record.msg, record.args = record.getMessage(), None
         if (current := request_id.get()) is not None:
             record.request_id = current
@@ -71,6 +69,10 @@ def configure_logging(style: str = "json", level: int = logging.INFO) -> None:
     _writer = LineWriter(lines, handler)
     _writer.start()
     atexit.register(flush_logs)
+    # The logging HOWTO's optimisations for what a line never shows: the caller's file and
+    # line, thread and process ids (the access line is written for every request).
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     root = logging.getLogger()
     root.handlers[:] = [DeferredHandler(lines)]
     root.setLevel(level)

@@ -62,6 +62,8 @@ def reasons_out(
     request: Request, reasons: list[Reason], platform_locale: str | None = None
 ) -> list[dict[str, str]]:
     """Reasons in the caller's language, else the platform's, else the service default."""
+    if not reasons:
+        return []  # an allowed answer: no language to choose
     default = platform_locale or request.app.state.locale
     language = negotiate(request.headers.get("accept-language"), default)
     return [
