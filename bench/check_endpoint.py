@@ -5,10 +5,11 @@
 Prepares a SQLite store with one platform and `--grants` confirmed grants, starts
 `toegang serve projections` (as an operator runs it: JSON logs, metrics, tokens) and the bare
 endpoint under the same uvicorn, and loads both with wrk at 1 and 16 connections: requests/s,
-p50 and p99 and the ratios. Then the embedded service (`toegang serve`, commands and views in
-one process) is loaded with checks at 16 connections, first alone and then while `--commands`
-threads send commands (register an employer and its contract, request a grant) as fast as it
-takes them: check p99 with and without commands, and commands/s.
+p50 and p99 and the ratios; then batches of 100 questions: decisions/s. Then the embedded
+service (`toegang serve`, commands and views in one process) is loaded with checks at 16
+connections, first alone and then while `--commands` threads send commands (register an
+employer and its contract, request a grant) as fast as it takes them: check p99 with and
+without commands, and commands/s.
 """
 
 from __future__ import annotations
@@ -151,10 +152,31 @@ def against_bare(env: dict[str, str], url_path: str, body: dict[str, object], se
                 f"http://127.0.0.1:{ours_port}{url_path}", body, READER, connections, seconds
             )
             rows.append((connections, ours_result, bare_result))
+        batch = batch_decisions(f"http://127.0.0.1:{ours_port}{url_path}/batch", body, seconds)
     finally:
         ours.terminate()
         bare.terminate()
     report(rows)
+    single = rows[-1][1].requests_per_second
+    print(
+        f"batch of {BATCH} (80 allowed, 20 denied) at 16 connections: "
+        f"{batch.requests_per_second * BATCH:,.0f} decisions/s, p99 {batch.p99_ms:.2f} ms, "
+        f"{batch.requests_per_second * BATCH / single:.1f}× the single check's decisions/s"
+    )
+
+
+BATCH = 100
+
+
+def batch_decisions(url: str, body: dict[str, object], seconds: int) -> LoadResult:
+    """Batches of 100 questions about different employers, a fifth of them denied."""
+    allowed = [{**body, "organisation": f"kvk:{10_000_000 + n:08d}"} for n in range(BATCH * 4 // 5)]
+    denied = [{**body, "organisation": f"kvk:{90_000_000 + n:08d}"} for n in range(BATCH // 5)]
+    checks: dict[str, object] = {"checks": allowed + denied}
+    answer = httpx.post(url, json=checks, headers=READER).json()["results"]
+    assert [r["allowed"] for r in answer] == [True] * len(allowed) + [False] * len(denied)
+    wrk_post(url, checks, READER, 16, 2)
+    return wrk_post(url, checks, READER, 16, seconds)
 
 
 def while_commands(

@@ -31,6 +31,7 @@ def texts(code: str, language: str) -> dict[str, str]:
     return entry
 
 
+@functools.lru_cache(maxsize=512)  # portals send the same few headers; bounded for the rest
 def negotiate(accept_language: str | None, default: str = "nl") -> str:
     """The best of nl/en/fr for an Accept-Language header (quality values honoured)."""
     choices: list[tuple[float, int, str]] = []
