@@ -102,7 +102,8 @@ async def portals(
     now: Clock,
     _: Reader,
 ) -> dict[str, Any]:
-    """The portals the logged-in actor may open, with rights and route; 403 if refused."""
+    """The portals the logged-in actor may open, with rights and route, its own first and then
+    by organisation number, a page of `limit` after `after`; 403 if the login is refused."""
     await caught_up(request, projection, body.min_position)
     with projection.lock:
         login = evaluate_login(projection.state, platform, body.actor.model_dump(), now())
@@ -116,8 +117,8 @@ async def portals(
             position=position,
             reasons=reasons_out(request, login.refused, locale_of(projection, platform)),
         )
-    portals_ = sorted(login.portals.values(), key=lambda p: (p.via != "own", p.organisation))
-    return {"portals": [vars(p) for p in portals_], "position": position}
+    page = queries.portal_page(list(login.portals.values()), body.after, body.limit)
+    return {**page, "position": position}
 
 
 @hot.post("/platforms/{platform}/access/check", response_model=s.CheckOut)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from services.grants.domain.platform_user import NotMasterUser
-from services.projections.evaluation import PlatformUnknown
+from services.projections.evaluation import PlatformUnknown, Portal
 from services.projections.state import AccessState, GrantRow
 
 
@@ -83,6 +83,21 @@ def advisor_clients(
         "licensed": registration["licensed"] if registration else None,
         "clients": [summary(state, r, now) for r in page],
         "next_after": page[-1].grantor if more else None,
+    }
+
+
+def portal_page(portals: list[Portal], after: str | None, limit: int) -> dict[str, Any]:
+    """A login's portals, its own first and then by organisation number: `limit` of them
+    after the organisation `after`, and where the next page starts."""
+    own = {p.organisation for p in portals if p.via == "own"}
+    ordered = sorted(portals, key=lambda p: (p.organisation not in own, p.organisation))
+    keys = [(p.organisation not in own, p.organisation) for p in ordered]
+    start = bisect.bisect_right(keys, (after not in own, after)) if after else 0
+    page = ordered[start : start + limit]
+    more = start + limit < len(ordered)
+    return {
+        "portals": [vars(p) for p in page],
+        "next_after": page[-1].organisation if more else None,
     }
 
 

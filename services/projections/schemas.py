@@ -15,6 +15,8 @@ MinPosition = Annotated[int, Field(ge=0, le=2**62)]
 class PortalsIn(Strict):
     actor: Actor
     min_position: MinPosition | None = None
+    after: OrgRef | None = Field(None, description="the last organisation of the page before")
+    limit: Annotated[int, Field(ge=1, le=1000)] = 1000
 
 
 class CheckIn(Strict):
@@ -58,6 +60,7 @@ class PortalOut(BaseModel):
 
 class PortalsOut(BaseModel):
     portals: list[PortalOut]
+    next_after: str | None = Field(description="`after` for the next page; null on the last")
     position: int
 
 

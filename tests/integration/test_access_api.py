@@ -163,7 +163,7 @@ def portals(
     answer = portals_response(client, platform, who, min_position)
     assert answer.status_code == 200, answer.text
     body: dict[str, Any] = answer.json()
-    assert set(body) == {"portals", "position"}
+    assert set(body) == {"portals", "next_after", "position"}
     if min_position is not None:
         assert body["position"] >= min_position
     return [(p["organisation"], p["rights"], p["via"]) for p in body["portals"]]

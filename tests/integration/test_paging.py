@@ -1,13 +1,20 @@
-"""An advisor's client list in pages: stable order by organisation number, each client once."""
+"""Lists in pages: an advisor's clients and a login's portals, in a stable order (by
+organisation number; a login's own portal first), each entry once."""
 
 from __future__ import annotations
 
 import httpx
 
 from tests.conftest import Stack
-from tests.integration.test_access_api import PROBLEM, READER
+from tests.integration.test_access_api import (
+    PROBLEM,
+    READER,
+    active_grant,
+    new_employer,
+    world_at,
+)
 from tests.support import actor, random_kvk
-from tests.world import build_world
+from tests.world import build_world, put
 
 CLIENTS = 25
 
@@ -42,4 +49,32 @@ def test_pages_cover_every_client_once_in_order(stack: Stack, client: httpx.Clie
     assert [c["grantor"] for c in whole["clients"]] == seen and whole["next_after"] is None
     for bad in ({"limit": 0}, {"limit": 1001}, {"after": "' OR '1'='1"}):
         refused = client.get(path, params=bad, headers=READER)
+        assert refused.status_code == 422 and refused.headers["content-type"] == PROBLEM
+
+
+def test_portals_come_in_pages_own_portal_first(stack: Stack, client: httpx.Client) -> None:
+    world, _ = world_at(client)
+    put(client, f"/v1/platforms/{world.platform}/advisors/{world.employer}", {"licence": "A-9"})
+    grantors = [new_employer(client, world) for _ in range(12)]
+    position = 0
+    for grantor in grantors:  # the employer, an advisor too, receives access from twelve others
+        _, position = active_grant(stack, client, world, world.employer, grantor=grantor)
+    path = f"/v1/platforms/{world.platform}/access/portals"
+    login = world.employer_actor()
+    seen: list[tuple[str, str]] = []
+    after: str | None = None
+    while True:
+        body = {"actor": login, "min_position": position, "limit": 5}
+        page = client.post(path, json=body | ({"after": after} if after else {}), headers=READER)
+        assert page.status_code == 200, page.text
+        seen += [(p["via"], p["organisation"]) for p in page.json()["portals"]]
+        after = page.json()["next_after"]
+        if after is None:
+            break
+    assert seen == [("own", world.employer)] + [("grant", g) for g in sorted(grantors)]
+    whole = client.post(path, json={"actor": login}, headers=READER).json()
+    assert [(p["via"], p["organisation"]) for p in whole["portals"]] == seen
+    assert whole["next_after"] is None
+    for bad in ({"limit": 0}, {"limit": 1001}, {"after": "' OR '1'='1"}):
+        refused = client.post(path, json={"actor": login, **bad}, headers=READER)
         assert refused.status_code == 422 and refused.headers["content-type"] == PROBLEM
