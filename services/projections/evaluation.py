@@ -95,7 +95,7 @@ def _own_login(
         row = state.pair(platform, only, subject)
         grants = [row] if row is not None else []
     else:
-        grants = [state.grants[g] for g in state.by_grantee.get((platform, subject), ())]
+        grants = list(state.grants_to(platform, subject))
     licensed = advisor_licensed(state, platform, subject)
     for row in grants:
         if grant_opens(row, licensed, now):

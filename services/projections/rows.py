@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from services.projections.db import Cursor
-from services.projections.state import TABLES, AccessState, GrantRow, UserRow
+from services.projections.state import TABLES, AccessState, ContractRow, GrantRow, UserRow
 from services.projections.tables import KEYS, tracking
 
 GRANT_COLUMNS = tuple(GrantRow.__dataclass_fields__)
@@ -28,7 +29,7 @@ def write_changes(
             gone = [
                 dict(zip(KEYS[table], key, strict=True))
                 for key in keys
-                if key[2] not in state.coverage.get(key[:2], set())
+                if key[2] not in state.coverage.get(key[:2], ())
             ]
             cursor.executemany(
                 f"DELETE FROM {prefix}coverage WHERE platform = :platform "  # noqa: S608
@@ -52,22 +53,20 @@ def _contract_row(state: AccessState, key: Any) -> dict[str, Any]:
     return {
         "platform": key[0],
         "contract": key[1],
-        "holder": contract["holder"],
-        "covered": json.dumps(contract["covered"]),
-        "name": contract["name"],
+        "holder": contract.holder,
+        "covered": json.dumps(list(contract.covered)),
+        "name": contract.name,
     }
 
 
 def _load_contract(state: AccessState, row: dict[str, Any]) -> None:
-    state.contracts[(row["platform"], row["contract"])] = {
-        "holder": row["holder"],
-        "covered": json.loads(row["covered"]),
-        "name": row["name"],
-    }
+    covered = tuple(sys.intern(ref) for ref in json.loads(row["covered"]))
+    key = (sys.intern(row["platform"]), sys.intern(row["contract"]))
+    state.contracts[key] = ContractRow(sys.intern(row["holder"]), covered, row["name"])
 
 
 def _coverage_row(state: AccessState, key: Any) -> dict[str, Any] | None:
-    present = key[2] in state.coverage.get(key[:2], set())
+    present = key[2] in state.coverage.get(key[:2], ())
     return dict(zip(KEYS["coverage"], key, strict=True)) if present else None
 
 
@@ -91,7 +90,8 @@ def _load_advisor(state: AccessState, row: dict[str, Any]) -> None:
 
 
 def _user_row(state: AccessState, key: Any) -> dict[str, Any]:
-    row = dict(vars(state.users[key]))
+    user = state.users[key]
+    row = {column: getattr(user, column) for column in USER_COLUMNS}
     row.update(
         contracts=json.dumps(row["contracts"]),
         is_master=int(row["is_master"]),
@@ -117,11 +117,11 @@ def _set_platform(state: AccessState, row: dict[str, Any]) -> None:
 
 
 def _set_organisation(state: AccessState, row: dict[str, Any]) -> None:
-    state.organisations[row["organisation"]] = row["name"]
+    state.organisations[sys.intern(row["organisation"])] = row["name"]
 
 
 def _add_coverage(state: AccessState, row: dict[str, Any]) -> None:
-    state.coverage[(row["platform"], row["organisation"])].add(row["contract"])
+    state.cover(row["platform"], row["organisation"], row["contract"], True)
 
 
 Writer = Callable[[AccessState, Any], "dict[str, Any] | None"]
@@ -154,7 +154,7 @@ CODECS: dict[str, tuple[tuple[str, ...], Writer, Loader]] = {
     ),
     "grants": (
         GRANT_COLUMNS,
-        lambda state, key: dict(vars(state.grants[key])),
+        lambda state, key: {c: getattr(state.grants[key], c) for c in GRANT_COLUMNS},
         lambda state, row: state.add_grant(GrantRow(**row)),
     ),
     "agreements": (
