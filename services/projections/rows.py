@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from services.projections import natural_keys
 from services.projections.db import Cursor
+from services.projections.natural_keys import KeyTable, NaturalKeys
 from services.projections.state import TABLES, AccessState, ContractRow, GrantRow, UserRow
 from services.projections.tables import KEYS, tracking
 
@@ -40,12 +42,11 @@ def write_changes(
 
 
 def _key_row(state: AccessState, key: Any) -> dict[str, Any]:
-    return {"aggregate_id": str(key), "natural_key": json.dumps(state.keys[key])}
+    return {"aggregate_id": str(key), "natural_key": natural_keys.encode(state.keys[key])}
 
 
 def _load_key(state: AccessState, row: dict[str, Any]) -> None:
-    value = json.loads(row["natural_key"])
-    state.keys[UUID(row["aggregate_id"])] = tuple(value) if isinstance(value, list) else value
+    state.keys[UUID(row["aggregate_id"])] = natural_keys.decode(row["natural_key"])
 
 
 def _contract_row(state: AccessState, key: Any) -> dict[str, Any]:
@@ -178,10 +179,16 @@ def view_row(state: AccessState, table: str, key: Any) -> dict[str, Any] | None:
     return CODECS[table][1](state, key)
 
 
-def load_state(cursor: Cursor, prefix: str, name: str) -> tuple[AccessState, int]:
-    """The state stored in the tables, with its position; and the tracking generation."""
-    state = AccessState()
+def load_state(
+    cursor: Cursor, prefix: str, name: str, keys: KeyTable | None = None
+) -> tuple[AccessState, int]:
+    """The state stored in the tables, with its position; and the tracking generation.
+
+    With `keys`, the natural keys stay in that table (looked up when a batch needs them)."""
+    state = AccessState(keys=NaturalKeys(keys))
     for table, (columns, _, load) in CODECS.items():
+        if table == "keys" and keys is not None:
+            continue
         for values in _select(cursor, prefix, table, ", ".join(columns)):
             load(state, dict(zip(columns, values, strict=True)))
     state.position, generation, _ = tracking(cursor, name)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
+from services.projections.natural_keys import NaturalKeys
 from services.projections.registry import HANDLERS
 
 log = logging.getLogger("toegang.projections")
@@ -140,7 +141,7 @@ class AccessState:
     agreements: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     users: dict[str, UserRow] = field(default_factory=dict)
     users_of: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
-    keys: dict[UUID, Any] = field(default_factory=dict)
+    keys: NaturalKeys = field(default_factory=NaturalKeys)
     position: int = 0
     dirty: dict[str, set[Any]] = field(default_factory=lambda: {t: set() for t in TABLES})
 
