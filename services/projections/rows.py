@@ -14,6 +14,7 @@ from services.projections.natural_keys import KeyTable, NaturalKeys
 from services.projections.state import TABLES, AccessState, ContractRow, GrantRow, UserRow
 from services.projections.tables import KEYS, tracking
 
+Row = tuple[Any, ...]
 GRANT_COLUMNS = tuple(GrantRow.__dataclass_fields__)
 USER_COLUMNS = tuple(UserRow.__dataclass_fields__)
 
@@ -45,8 +46,9 @@ def _key_row(state: AccessState, key: Any) -> dict[str, Any]:
     return {"aggregate_id": str(key), "natural_key": natural_keys.encode(state.keys[key])}
 
 
-def _load_key(state: AccessState, row: dict[str, Any]) -> None:
-    state.keys[UUID(row["aggregate_id"])] = natural_keys.decode(row["natural_key"])
+def _load_key(state: AccessState, row: Row) -> None:
+    aggregate_id, natural_key = row
+    state.keys[UUID(aggregate_id)] = natural_keys.decode(natural_key)
 
 
 def _contract_row(state: AccessState, key: Any) -> dict[str, Any]:
@@ -60,10 +62,15 @@ def _contract_row(state: AccessState, key: Any) -> dict[str, Any]:
     }
 
 
-def _load_contract(state: AccessState, row: dict[str, Any]) -> None:
-    covered = tuple(sys.intern(ref) for ref in json.loads(row["covered"]))
-    key = (sys.intern(row["platform"]), sys.intern(row["contract"]))
-    state.contracts[key] = ContractRow(sys.intern(row["holder"]), covered, row["name"])
+def _load_contract(state: AccessState, row: Row) -> None:
+    platform, contract, holder, covered, name = row
+    holder = sys.intern(holder)
+    if covered == f'["{holder}"]' and holder.isascii() and '"' not in holder and "\\" not in holder:
+        refs: tuple[str, ...] = (holder,)
+    else:
+        refs = tuple(sys.intern(ref) for ref in json.loads(covered))
+    key = (sys.intern(platform), sys.intern(contract))
+    state.contracts[key] = ContractRow(holder, refs, name)
 
 
 def _coverage_row(state: AccessState, key: Any) -> dict[str, Any] | None:
@@ -82,11 +89,12 @@ def _advisor_row(state: AccessState, key: Any) -> dict[str, Any]:
     }
 
 
-def _load_advisor(state: AccessState, row: dict[str, Any]) -> None:
-    state.advisors[(row["platform"], row["organisation"])] = {
-        "licensed": bool(row["licensed"]),
-        "licence": row["licence"],
-        "changed_at": row["changed_at"],
+def _load_advisor(state: AccessState, row: Row) -> None:
+    platform, organisation, licensed, licence, changed_at = row
+    state.advisors[(platform, organisation)] = {
+        "licensed": bool(licensed),
+        "licence": licence,
+        "changed_at": changed_at,
     }
 
 
@@ -101,32 +109,33 @@ def _user_row(state: AccessState, key: Any) -> dict[str, Any]:
     return row
 
 
-def _load_user(state: AccessState, row: dict[str, Any]) -> None:
-    user = UserRow(**row)
+def _load_user(state: AccessState, row: Row) -> None:
+    user = UserRow(*row)
     user.contracts = json.loads(str(user.contracts))
     user.is_master, user.external = bool(user.is_master), bool(user.external)
     state.add_user(user)
 
 
-def _load_agreement(state: AccessState, row: dict[str, Any]) -> None:
-    key = (row.pop("platform"), row.pop("organisation"))
-    state.agreements[key] = row
+def _load_agreement(state: AccessState, row: Row) -> None:
+    columns = CODECS["agreements"][0]
+    state.agreements[(row[0], row[1])] = dict(zip(columns[2:], row[2:], strict=True))
 
 
-def _set_platform(state: AccessState, row: dict[str, Any]) -> None:
-    state.platforms[row["platform"]] = json.loads(row["settings"])
+def _set_platform(state: AccessState, row: Row) -> None:
+    state.platforms[row[0]] = json.loads(row[1])
 
 
-def _set_organisation(state: AccessState, row: dict[str, Any]) -> None:
-    state.organisations[sys.intern(row["organisation"])] = row["name"]
+def _set_organisation(state: AccessState, row: Row) -> None:
+    state.organisations[sys.intern(row[0])] = row[1]
 
 
-def _add_coverage(state: AccessState, row: dict[str, Any]) -> None:
-    state.cover(row["platform"], row["organisation"], row["contract"], True)
+def _add_coverage(state: AccessState, row: Row) -> None:
+    platform, organisation, contract = row
+    state.cover(platform, organisation, contract, covered=True)
 
 
 Writer = Callable[[AccessState, Any], "dict[str, Any] | None"]
-Loader = Callable[[AccessState, dict[str, Any]], None]
+Loader = Callable[[AccessState, Row], None]
 CODECS: dict[str, tuple[tuple[str, ...], Writer, Loader]] = {
     "keys": (("aggregate_id", "natural_key"), _key_row, _load_key),
     "platforms": (
@@ -156,7 +165,7 @@ CODECS: dict[str, tuple[tuple[str, ...], Writer, Loader]] = {
     "grants": (
         GRANT_COLUMNS,
         lambda state, key: {c: getattr(state.grants[key], c) for c in GRANT_COLUMNS},
-        lambda state, row: state.add_grant(GrantRow(**row)),
+        lambda state, row: state.add_grant(GrantRow(*row)),
     ),
     "agreements": (
         (
@@ -189,11 +198,8 @@ def load_state(
     for table, (columns, _, load) in CODECS.items():
         if table == "keys" and keys is not None:
             continue
-        for values in _select(cursor, prefix, table, ", ".join(columns)):
-            load(state, dict(zip(columns, values, strict=True)))
+        statement = f"SELECT {', '.join(columns)} FROM {prefix}{table}"  # noqa: S608
+        for row in cursor.execute(statement).stream():
+            load(state, row)
     state.position, generation, _ = tracking(cursor, name)
     return state, generation
-
-
-def _select(cursor: Cursor, prefix: str, table: str, columns: str) -> list[tuple[Any, ...]]:
-    return cursor.execute(f"SELECT {columns} FROM {prefix}{table}").fetchall()  # noqa: S608

@@ -58,9 +58,8 @@ class GrantRow:
     position: int = 0
 
     def __post_init__(self) -> None:
-        self.platform, self.grantor, self.grantee = _shared(
-            self.platform, self.grantor, self.grantee
-        )
+        self.platform, self.grantor = sys.intern(self.platform), sys.intern(self.grantor)
+        self.grantee = sys.intern(self.grantee)
         self.status = sys.intern(self.status)
         self.rights, self.basis = shared(self.rights), shared(self.basis)
         self.end_reason = shared(self.end_reason)
@@ -70,10 +69,6 @@ class GrantRow:
         if self.status == "pending" and self.expires_at and now.isoformat() >= self.expires_at:
             return "expired"
         return self.status
-
-
-def _shared(*values: str) -> tuple[str, ...]:
-    return tuple(sys.intern(value) for value in values)
 
 
 @dataclass(slots=True)
@@ -102,9 +97,8 @@ class UserRow:
     position: int = 0
 
     def __post_init__(self) -> None:
-        self.platform, self.organisation, self.rights, self.status = _shared(
-            self.platform, self.organisation, self.rights, self.status
-        )
+        self.platform, self.organisation = sys.intern(self.platform), sys.intern(self.organisation)
+        self.rights, self.status = sys.intern(self.rights), sys.intern(self.status)
         self.agreement = sys.intern(self.agreement)
 
     def status_on(self, today: str) -> str:
