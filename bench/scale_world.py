@@ -23,12 +23,14 @@ from tests.support import platform_settings
 
 CHAIN, CREDENTIALS = "scale-chain", "scale-credentials"
 FIRST_ADVISOR_CLIENTS, ADVISOR_CLIENTS = 10_000, 1_000
-AT, FUTURE, PAST = (
-    "2026-11-01T12:00:00+00:00",
-    "2027-01-01T12:00:00+00:00",
-    "2026-11-08T12:00:00+00:00",
-)
+FUTURE, PAST = "2027-01-01T12:00:00.250000+00:00", "2026-11-08T12:00:00.250000+00:00"
 Row = tuple[Any, ...]
+
+
+def at(number: int) -> str:
+    """A distinct timestamp per employer, as events record them (microseconds, UTC)."""
+    hours, rest = divmod(number % 86_400, 3600)
+    return f"2026-11-01T{hours:02d}:{rest // 60:02d}:{rest % 60:02d}.{number % 10**6:06d}+00:00"
 
 
 def employer(number: int) -> str:
@@ -67,10 +69,10 @@ def _grant(number: int) -> Row:
     confirmed = status in ("active", "revoked")
     return (
         grant_id(number), CHAIN, employer(number), advisor(advisor_of(number)),
-        "edit" if number % 3 == 0 else "view", status, "advisor", AT,
+        "edit" if number % 3 == 0 else "view", status, "advisor", at(number),
         PAST if kind in (3, 4) else FUTURE,
-        AT if confirmed else None,
-        AT if status in ("revoked", "expired") else None,
+        at(number) if confirmed else None,
+        at(number) if status in ("revoked", "expired") else None,
         {"revoked": "einde opdracht", "expired": "confirmation_expired"}.get(status),
         number + 1,
     )  # fmt: skip
@@ -97,7 +99,8 @@ def _credential_rows(number: int, ref: str) -> Iterator[tuple[str, Row]]:
     yield "users", (
         user, CREDENTIALS, ref, f"login{number}", f"OV-{number}", 1, "Naam", "n@example.org",
         "edit", '"all"', 0, None, None, "revoked" if revoked else "active",
-        "user_revoked" if revoked else None, AT, AT if revoked else None, AT, AT, number + 1,
+        "user_revoked" if revoked else None, at(number), at(number) if revoked else None,
+        at(number), at(number), number + 1,
     )  # fmt: skip
     yield "keys", _key(4, number, [CREDENTIALS, ref])
     yield "keys", (user, json.dumps(user))
@@ -112,7 +115,7 @@ def _world_rows(employers: int) -> Iterator[tuple[str, Row]]:
     for index in range(last + 1):
         licensed = index != last or last == 0
         yield "organisations", (advisor(index), f"Adviseur {index}")
-        yield "advisors", (CHAIN, advisor(index), int(licensed), "AFM-1", AT)
+        yield "advisors", (CHAIN, advisor(index), int(licensed), "AFM-1", at(index))
     for number in range(employers):
         yield from _employer_rows(number)
 
