@@ -12,7 +12,8 @@ from typing import Any
 from services.grants.domain.actor import EHerkenningActor
 from services.grants.domain.base import DomainError, lower_rights
 from services.grants.domain.platform import login_capability
-from services.projections.state import AccessState, GrantRow, UserRow
+from services.projections.records import GrantRow, UserRow
+from services.projections.state import AccessState
 
 CAPABILITY_RIGHTS = {"employer_view": "view", "employer_edit": "edit"}
 

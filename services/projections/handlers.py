@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from services.projections.records import ContractRow, GrantRow, shared
 from services.projections.registry import handles, iso
-from services.projections.state import AccessState, ContractRow, GrantRow, shared
+from services.projections.state import AccessState
 
 
 @handles("Platform.Configured", "Platform.Reconfigured")

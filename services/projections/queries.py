@@ -9,7 +9,8 @@ from typing import Any
 
 from services.grants.domain.platform_user import NotMasterUser
 from services.projections.evaluation import PlatformUnknown
-from services.projections.state import AccessState, GrantRow
+from services.projections.records import GrantRow
+from services.projections.state import AccessState
 
 
 def summary(state: AccessState, row: GrantRow, now: datetime) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from uuid import UUID
 from services.projections import natural_keys
 from services.projections.db import Cursor
 from services.projections.natural_keys import KeyTable, NaturalKeys
-from services.projections.state import TABLES, AccessState, ContractRow, GrantRow, UserRow
+from services.projections.records import ContractRow, GrantRow, UserRow
+from services.projections.state import TABLES, AccessState
 from services.projections.tables import KEYS, tracking
 
 Row = tuple[Any, ...]
