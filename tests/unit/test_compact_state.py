@@ -20,6 +20,7 @@ import pytest
 
 from services.grants.domain.advisor import Advisor
 from services.grants.domain.agreement import Agreement
+from services.grants.domain.contract import Contract
 from services.grants.domain.coverage import Coverage
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform
@@ -218,3 +219,39 @@ def test_a_state_written_and_loaded_back_answers_the_same(
     assert snapshot(loaded) == snapshot(state)
     database.close()
     assert answers(loaded, users) == answers(state, users)
+
+
+def test_a_state_whose_keys_stay_in_the_table_applies_later_events_alike(tmp_path: Path) -> None:
+    """Renames, amendments, coverage and licence changes need keys only the table holds."""
+    feed = Feed()
+    platform = Platform(slug=PLATFORM, settings=platform_settings(), actor=SERVICE)
+    organisation = Organisation(ref=EMPLOYERS[0], name="Oud", contact_email="a@b.nl", actor=SERVICE)
+    coverage = Coverage(platform=PLATFORM, organisation=EMPLOYERS[0], actor=SERVICE)
+    contract = Contract(
+        platform=PLATFORM, contract="PC-1", holder=EMPLOYERS[0], covered=[], name="P", actor=SERVICE
+    )
+    advisor = Advisor(platform=PLATFORM, organisation=ADVISORS[0], licence="AFM", actor=SERVICE)
+    aggregates = (platform, organisation, coverage, contract, advisor)
+    feed(*aggregates)
+    database = ViewDatabase(Settings(data_dir=tmp_path))
+    with database.transaction() as cursor:
+        tables.create_tables(cursor, "view_")
+        rows.write_changes(cursor, "view_", feed.state, feed.state.take_dirty())
+    with database.reading() as cursor:
+        loaded, _ = rows.load_state(cursor, "view_", "access", TableKeys(database, "view_"))
+    organisation.rename(name="Nieuw", actor=SERVICE)
+    coverage.add_contract(contract="PC-1", actor=SERVICE)
+    contract.amend(holder=EMPLOYERS[0], covered=[EMPLOYERS[1]], name="Q", actor=SERVICE)
+    advisor.withdraw_licence(actor=SERVICE)
+    platform.reconfigure(settings=platform_settings(chain="requires_grant"), actor=SERVICE)
+    later = [event for aggregate in aggregates for event in aggregate.collect_events()]
+    loaded.keys.fetch(later)
+    for position, event in enumerate(later, start=feed.position + 1):
+        feed.state.apply(event, position)
+        loaded.apply(event, position)
+    with database.transaction() as cursor:
+        rows.write_changes(cursor, "view_", loaded, loaded.take_dirty())
+    loaded.keys.settle(written=True)
+    assert loaded.keys.resident == {}
+    assert snapshot(loaded) == snapshot(feed.state)
+    database.close()
