@@ -60,31 +60,26 @@ def concurrent(app: GrantsApplication, world: World, employers: list[str]) -> tu
     return len(employers) / (time.perf_counter() - started), done.count(False)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10,1000,10000")
-    parser.add_argument("--sample", type=int, default=100)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
+def measure(sizes: str, sample: int, database_url: str | None) -> None:
+    """Print the latency and concurrency figures for one advisor at each of `sizes` clients."""
     with tempfile.TemporaryDirectory() as data:
-        settings = Settings(data_dir=Path(data), database_url=args.database_url)
+        settings = Settings(data_dir=Path(data), database_url=database_url)
         app = build_grants_application(settings)
         world = World()
         app.configure_platform(world.platform, platform_settings(), "bench")
         app.register_organisation(world.advisor, "Adviseur", "a@example.org", "bench")
         app.register_advisor(world.platform, world.advisor, "AFM-1", "bench")
         employers, clients, baseline = Employers(app, world), 0, None
-        print(f"store: {'postgres' if args.database_url else 'sqlite'}")
+        print(f"store: {'postgres' if database_url else 'sqlite'}")
         print("clients  median_ms  p99_ms  ratio  concurrent_req/s  refused")
-        for size in sizes:
+        for size in (int(size) for size in sizes.split(",")):
             while clients < size:
                 request(app, world, employers.new())
                 clients += 1
-            timings = sorted(request(app, world, employers.new()) for _ in range(args.sample))
-            fresh = [employers.new() for _ in range(args.sample * 4)]
+            timings = sorted(request(app, world, employers.new()) for _ in range(sample))
+            fresh = [employers.new() for _ in range(sample * 4)]
             rate, refused = concurrent(app, world, fresh)
-            clients += args.sample + len(fresh)
+            clients += sample + len(fresh)
             median = statistics.median(timings) * 1000
             p99 = timings[int(len(timings) * 0.99) - 1] * 1000
             baseline = baseline or median
@@ -93,6 +88,15 @@ def main() -> None:
                 f"  {rate:16.0f}  {refused}/{len(fresh)}"
             )
         app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10,1000,10000")
+    parser.add_argument("--sample", type=int, default=100)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    measure(args.sizes, args.sample, args.database_url)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.projections.records import UserRow
 from services.projections.registry import handles, iso
-from services.projections.state import AccessState, UserRow
+from services.projections.state import AccessState
 
 
 @handles("Agreement.Signed", "Agreement.Superseded")

@@ -171,6 +171,11 @@ class Cursor:
         self.execute("RELEASE SAVEPOINT probe")
         return rows
 
+    def stream(self, size: int = 10_000) -> Iterator[tuple[Any, ...]]:
+        """The result's rows, fetched `size` at a time (never all of them at once)."""
+        while rows := self._cursor.fetchmany(size):
+            yield from rows
+
     def fetchall(self) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self._cursor.fetchall()]
 

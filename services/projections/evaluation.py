@@ -12,7 +12,8 @@ from typing import Any
 from services.grants.domain.actor import EHerkenningActor
 from services.grants.domain.base import DomainError, lower_rights
 from services.grants.domain.platform import login_capability
-from services.projections.state import AccessState, GrantRow, UserRow
+from services.projections.records import GrantRow, UserRow
+from services.projections.state import AccessState
 
 CAPABILITY_RIGHTS = {"employer_view": "view", "employer_edit": "edit"}
 
@@ -95,7 +96,7 @@ def _own_login(
         row = state.pair(platform, only, subject)
         grants = [row] if row is not None else []
     else:
-        grants = [state.grants[g] for g in state.by_grantee.get((platform, subject), ())]
+        grants = list(state.grants_to(platform, subject))
     licensed = advisor_licensed(state, platform, subject)
     for row in grants:
         if grant_opens(row, licensed, now):

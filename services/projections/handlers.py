@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+from services.projections.records import ContractRow, GrantRow, shared
 from services.projections.registry import handles, iso
-from services.projections.state import AccessState, GrantRow
+from services.projections.state import AccessState
 
 
 @handles("Platform.Configured", "Platform.Reconfigured")
@@ -18,7 +20,7 @@ def platform_configured(state: AccessState, event: Any, _: int) -> None:
 
 @handles("Organisation.Registered", "Organisation.Renamed")
 def organisation_named(state: AccessState, event: Any, _: int) -> None:
-    ref = getattr(event, "ref", None) or state.key_of(event.originator_id)
+    ref = sys.intern(getattr(event, "ref", None) or state.key_of(event.originator_id))
     state.remember(event.originator_id, ref)
     state.organisations[ref] = event.name
     state.dirty["organisations"].add(ref)
@@ -28,11 +30,9 @@ def organisation_named(state: AccessState, event: Any, _: int) -> None:
 def contract_recorded(state: AccessState, event: Any, _: int) -> None:
     key = state.keys.get(event.originator_id) or (event.platform, event.contract)
     state.remember(event.originator_id, key)
-    state.contracts[key] = {
-        "holder": event.holder,
-        "covered": list(event.covered),
-        "name": event.name,
-    }
+    state.contracts[key] = ContractRow(
+        sys.intern(event.holder), tuple(sys.intern(ref) for ref in event.covered), event.name
+    )
     state.dirty["contracts"].add(key)
 
 
@@ -44,11 +44,8 @@ def coverage_opened(state: AccessState, event: Any, _: int) -> None:
 @handles("Coverage.ContractAdded", "Coverage.ContractRemoved")
 def coverage_changed(state: AccessState, event: Any, _: int) -> None:
     platform, organisation = state.key_of(event.originator_id)
-    contracts = state.coverage[(platform, organisation)]
-    if type(event).__qualname__.endswith("Added"):
-        contracts.add(event.contract)
-    else:
-        contracts.discard(event.contract)
+    added = type(event).__qualname__.endswith("Added")
+    state.cover(platform, organisation, event.contract, added)
     state.dirty["coverage"].add((platform, organisation, event.contract))
 
 
@@ -86,7 +83,7 @@ def _grant(state: AccessState, event: Any, position: int) -> GrantRow:
 @handles("Grant.Requested")
 def grant_requested(state: AccessState, event: Any, position: int) -> None:
     row = _grant(state, event, position)
-    row.rights, row.basis, row.status = event.rights, event.basis, "pending"
+    row.rights, row.basis, row.status = shared(event.rights), shared(event.basis), "pending"
     row.requested_at, row.expires_at = iso(event), event.expires_at.isoformat()
     row.active_since = row.ended_at = row.end_reason = None
 
@@ -104,7 +101,7 @@ def grant_confirmed(state: AccessState, event: Any, position: int) -> None:
 
 @handles("Grant.RightsChanged")
 def rights_changed(state: AccessState, event: Any, position: int) -> None:
-    _grant(state, event, position).rights = event.rights
+    _grant(state, event, position).rights = shared(event.rights)
 
 
 @handles("Grant.RequestExpired", "Grant.Revoked")
@@ -113,4 +110,4 @@ def grant_ended(state: AccessState, event: Any, position: int) -> None:
     revoked = type(event).__qualname__.endswith("Revoked")
     row.status = "revoked" if revoked else "expired"
     row.ended_at = iso(event)
-    row.end_reason = event.reason if revoked else "confirmation_expired"
+    row.end_reason = shared(event.reason) if revoked else "confirmation_expired"

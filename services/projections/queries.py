@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from services.grants.domain.platform_user import NotMasterUser
 from services.projections.evaluation import PlatformUnknown, Portal
-from services.projections.state import AccessState, GrantRow
+from services.projections.records import GrantRow
+from services.projections.state import AccessState
 
 
 def summary(state: AccessState, row: GrantRow, now: datetime) -> dict[str, Any]:
@@ -28,11 +30,8 @@ def summary(state: AccessState, row: GrantRow, now: datetime) -> dict[str, Any]:
     }
 
 
-def _rows(
-    state: AccessState, index: dict[tuple[str, str], set[str]], key: tuple[str, str]
-) -> list[GrantRow]:
-    rows = [state.grants[grant_id] for grant_id in index.get(key, ())]
-    return sorted((row for row in rows if row.status != "new"), key=lambda row: row.position)
+def _rows(grants: Iterable[GrantRow]) -> list[GrantRow]:
+    return sorted((row for row in grants if row.status != "new"), key=lambda row: row.position)
 
 
 def organisation_grants(
@@ -44,11 +43,9 @@ def organisation_grants(
         "organisation": organisation,
         "name": state.organisations.get(organisation),
         "covered": state.is_covered(platform, organisation),
-        "given": [
-            summary(state, r, now) for r in _rows(state, state.by_grantor, (platform, organisation))
-        ],
+        "given": [summary(state, r, now) for r in _rows(state.grants_from(platform, organisation))],
         "received": [
-            summary(state, r, now) for r in _rows(state, state.by_grantee, (platform, organisation))
+            summary(state, r, now) for r in _rows(state.grants_to(platform, organisation))
         ],
     }
 
@@ -68,7 +65,7 @@ def advisor_clients(
     licensed = registration is None or bool(registration["licensed"])
     rows = [
         row
-        for row in _rows(state, state.by_grantee, (platform, advisor))
+        for row in _rows(state.grants_to(platform, advisor))
         if licensed or row.basis != "advisor"  # ended by the withdrawal, before the sweeper
     ]
     clients = sorted(

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from services.projections import natural_keys
 from services.projections.db import Cursor
-from services.projections.state import TABLES, AccessState, GrantRow, UserRow
+from services.projections.natural_keys import KeyTable, NaturalKeys
+from services.projections.records import ContractRow, GrantRow, UserRow
+from services.projections.state import TABLES, AccessState
 from services.projections.tables import KEYS, tracking
 
+Row = tuple[Any, ...]
 GRANT_COLUMNS = tuple(GrantRow.__dataclass_fields__)
 USER_COLUMNS = tuple(UserRow.__dataclass_fields__)
 
@@ -28,7 +33,7 @@ def write_changes(
             gone = [
                 dict(zip(KEYS[table], key, strict=True))
                 for key in keys
-                if key[2] not in state.coverage.get(key[:2], set())
+                if key[2] not in state.coverage.get(key[:2], ())
             ]
             cursor.executemany(
                 f"DELETE FROM {prefix}coverage WHERE platform = :platform "  # noqa: S608
@@ -39,12 +44,12 @@ def write_changes(
 
 
 def _key_row(state: AccessState, key: Any) -> dict[str, Any]:
-    return {"aggregate_id": str(key), "natural_key": json.dumps(state.keys[key])}
+    return {"aggregate_id": str(key), "natural_key": natural_keys.encode(state.keys[key])}
 
 
-def _load_key(state: AccessState, row: dict[str, Any]) -> None:
-    value = json.loads(row["natural_key"])
-    state.keys[UUID(row["aggregate_id"])] = tuple(value) if isinstance(value, list) else value
+def _load_key(state: AccessState, row: Row) -> None:
+    aggregate_id, natural_key = row
+    state.keys[UUID(aggregate_id)] = natural_keys.decode(natural_key)
 
 
 def _contract_row(state: AccessState, key: Any) -> dict[str, Any]:
@@ -52,22 +57,25 @@ def _contract_row(state: AccessState, key: Any) -> dict[str, Any]:
     return {
         "platform": key[0],
         "contract": key[1],
-        "holder": contract["holder"],
-        "covered": json.dumps(contract["covered"]),
-        "name": contract["name"],
+        "holder": contract.holder,
+        "covered": json.dumps(list(contract.covered)),
+        "name": contract.name,
     }
 
 
-def _load_contract(state: AccessState, row: dict[str, Any]) -> None:
-    state.contracts[(row["platform"], row["contract"])] = {
-        "holder": row["holder"],
-        "covered": json.loads(row["covered"]),
-        "name": row["name"],
-    }
+def _load_contract(state: AccessState, row: Row) -> None:
+    platform, contract, holder, covered, name = row
+    holder = sys.intern(holder)
+    if covered == f'["{holder}"]' and holder.isascii() and '"' not in holder and "\\" not in holder:
+        refs: tuple[str, ...] = (holder,)
+    else:
+        refs = tuple(sys.intern(ref) for ref in json.loads(covered))
+    key = (sys.intern(platform), sys.intern(contract))
+    state.contracts[key] = ContractRow(holder, refs, name)
 
 
 def _coverage_row(state: AccessState, key: Any) -> dict[str, Any] | None:
-    present = key[2] in state.coverage.get(key[:2], set())
+    present = key[2] in state.coverage.get(key[:2], ())
     return dict(zip(KEYS["coverage"], key, strict=True)) if present else None
 
 
@@ -82,16 +90,18 @@ def _advisor_row(state: AccessState, key: Any) -> dict[str, Any]:
     }
 
 
-def _load_advisor(state: AccessState, row: dict[str, Any]) -> None:
-    state.advisors[(row["platform"], row["organisation"])] = {
-        "licensed": bool(row["licensed"]),
-        "licence": row["licence"],
-        "changed_at": row["changed_at"],
+def _load_advisor(state: AccessState, row: Row) -> None:
+    platform, organisation, licensed, licence, changed_at = row
+    state.advisors[(platform, organisation)] = {
+        "licensed": bool(licensed),
+        "licence": licence,
+        "changed_at": changed_at,
     }
 
 
 def _user_row(state: AccessState, key: Any) -> dict[str, Any]:
-    row = dict(vars(state.users[key]))
+    user = state.users[key]
+    row = {column: getattr(user, column) for column in USER_COLUMNS}
     row.update(
         contracts=json.dumps(row["contracts"]),
         is_master=int(row["is_master"]),
@@ -100,32 +110,33 @@ def _user_row(state: AccessState, key: Any) -> dict[str, Any]:
     return row
 
 
-def _load_user(state: AccessState, row: dict[str, Any]) -> None:
-    user = UserRow(**row)
+def _load_user(state: AccessState, row: Row) -> None:
+    user = UserRow(*row)
     user.contracts = json.loads(str(user.contracts))
     user.is_master, user.external = bool(user.is_master), bool(user.external)
     state.add_user(user)
 
 
-def _load_agreement(state: AccessState, row: dict[str, Any]) -> None:
-    key = (row.pop("platform"), row.pop("organisation"))
-    state.agreements[key] = row
+def _load_agreement(state: AccessState, row: Row) -> None:
+    columns = CODECS["agreements"][0]
+    state.agreements[(row[0], row[1])] = dict(zip(columns[2:], row[2:], strict=True))
 
 
-def _set_platform(state: AccessState, row: dict[str, Any]) -> None:
-    state.platforms[row["platform"]] = json.loads(row["settings"])
+def _set_platform(state: AccessState, row: Row) -> None:
+    state.platforms[row[0]] = json.loads(row[1])
 
 
-def _set_organisation(state: AccessState, row: dict[str, Any]) -> None:
-    state.organisations[row["organisation"]] = row["name"]
+def _set_organisation(state: AccessState, row: Row) -> None:
+    state.organisations[sys.intern(row[0])] = row[1]
 
 
-def _add_coverage(state: AccessState, row: dict[str, Any]) -> None:
-    state.coverage[(row["platform"], row["organisation"])].add(row["contract"])
+def _add_coverage(state: AccessState, row: Row) -> None:
+    platform, organisation, contract = row
+    state.cover(platform, organisation, contract, covered=True)
 
 
 Writer = Callable[[AccessState, Any], "dict[str, Any] | None"]
-Loader = Callable[[AccessState, dict[str, Any]], None]
+Loader = Callable[[AccessState, Row], None]
 CODECS: dict[str, tuple[tuple[str, ...], Writer, Loader]] = {
     "keys": (("aggregate_id", "natural_key"), _key_row, _load_key),
     "platforms": (
@@ -154,8 +165,8 @@ CODECS: dict[str, tuple[tuple[str, ...], Writer, Loader]] = {
     ),
     "grants": (
         GRANT_COLUMNS,
-        lambda state, key: dict(vars(state.grants[key])),
-        lambda state, row: state.add_grant(GrantRow(**row)),
+        lambda state, key: {c: getattr(state.grants[key], c) for c in GRANT_COLUMNS},
+        lambda state, row: state.add_grant(GrantRow(*row)),
     ),
     "agreements": (
         (
@@ -178,15 +189,18 @@ def view_row(state: AccessState, table: str, key: Any) -> dict[str, Any] | None:
     return CODECS[table][1](state, key)
 
 
-def load_state(cursor: Cursor, prefix: str, name: str) -> tuple[AccessState, int]:
-    """The state stored in the tables, with its position; and the tracking generation."""
-    state = AccessState()
+def load_state(
+    cursor: Cursor, prefix: str, name: str, keys: KeyTable | None = None
+) -> tuple[AccessState, int]:
+    """The state stored in the tables, with its position; and the tracking generation.
+
+    With `keys`, the natural keys stay in that table (looked up when a batch needs them)."""
+    state = AccessState(keys=NaturalKeys(keys))
     for table, (columns, _, load) in CODECS.items():
-        for values in _select(cursor, prefix, table, ", ".join(columns)):
-            load(state, dict(zip(columns, values, strict=True)))
+        if table == "keys" and keys is not None:
+            continue
+        statement = f"SELECT {', '.join(columns)} FROM {prefix}{table}"  # noqa: S608
+        for row in cursor.execute(statement).stream():
+            load(state, row)
     state.position, generation, _ = tracking(cursor, name)
     return state, generation
-
-
-def _select(cursor: Cursor, prefix: str, table: str, columns: str) -> list[tuple[Any, ...]]:
-    return cursor.execute(f"SELECT {columns} FROM {prefix}{table}").fetchall()  # noqa: S608

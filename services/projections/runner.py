@@ -17,6 +17,7 @@ from services.eventlog.follower import TrackedProcessor
 from services.projections import rows, tables
 from services.projections.db import ViewDatabase
 from services.projections.log import EventLog
+from services.projections.natural_keys import TableKeys
 from services.projections.state import AccessState
 
 log = logging.getLogger("toegang.projections")
@@ -62,7 +63,8 @@ class AccessProjection(TrackedProcessor):
                 tables.create_tables(cursor, self.prefix)
         try:
             with self.database.transaction() as cursor:
-                state, generation = rows.load_state(cursor, self.prefix, self.name)
+                keys = TableKeys(self.database, self.prefix)
+                state, generation = rows.load_state(cursor, self.prefix, self.name, keys)
                 current = tables.is_current(cursor)
         except (psycopg.OperationalError, psycopg.InterfaceError):
             raise  # the database is away: keep the state this replica has, retry later
@@ -93,6 +95,7 @@ class AccessProjection(TrackedProcessor):
         if not notifications:
             return 0
         events = self.log.decode_all(notifications)
+        self.state.keys.fetch(event for event, _ in events)  # before applying: no I/O in it
         old = self.state.position
         for event, position in events:
             # One event at a time: a check waits for one event at most, never for a batch,
@@ -104,6 +107,7 @@ class AccessProjection(TrackedProcessor):
             log.warning("tracking moved under the access projection; reloading")
             self.load()
             return 0
+        self.state.keys.settle(written=self.writer)
         for callback in self.on_batch:
             callback(self.state.position)
         return len(events)

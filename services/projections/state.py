@@ -7,12 +7,15 @@ position) to the view tables in one transaction. Queries read this state, never 
 from __future__ import annotations
 
 import logging
+import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from services.projections.natural_keys import NaturalKeys
+from services.projections.records import ContractRow, GrantRow, UserRow
 from services.projections.registry import HANDLERS
 
 log = logging.getLogger("toegang.projections")
@@ -30,61 +33,10 @@ TABLES = (
 )
 
 
-@dataclass
-class GrantRow:
-    """One (platform, grantor, grantee) pair as the views show it."""
-
-    grant_id: str
-    platform: str
-    grantor: str
-    grantee: str
-    rights: str | None = None
-    status: str = "new"
-    basis: str | None = None
-    requested_at: str | None = None
-    expires_at: str | None = None
-    active_since: str | None = None
-    ended_at: str | None = None
-    end_reason: str | None = None
-    position: int = 0
-
-    def status_at(self, now: datetime) -> str:
-        """`expired` for a pending request whose link has run out, else the recorded status."""
-        if self.status == "pending" and self.expires_at and now.isoformat() >= self.expires_at:
-            return "expired"
-        return self.status
-
-
-@dataclass
-class UserRow:
-    """One platform user fiche as the views show it (name and e-mail for the master's list)."""
-
-    user_id: str
-    platform: str
-    organisation: str
-    login: str
-    agreement: str
-    is_master: bool
-    name: str | None
-    email: str | None
-    rights: str
-    contracts: list[str] | str
-    external: bool
-    assignment: str | None
-    valid_until: str | None
-    status: str = "active"
-    end_reason: str | None = None
-    since: str | None = None
-    ended_at: str | None = None
-    code_issued_at: str | None = None
-    activated_at: str | None = None
-    position: int = 0
-
-    def status_on(self, today: str) -> str:
-        """`expired` once valid_until has passed, even before the Expired event is recorded."""
-        if self.status == "active" and self.valid_until is not None and self.valid_until < today:
-            return "expired"
-        return self.status
+Ids = str | set[str]
+"""An index entry: most organisations have one grant, so one id; a set from the second on."""
+ByGrantor = str | dict[str, str]
+"""A grantor's grants: one id, or from the second on its grantees' ids by grantee."""
 
 
 @dataclass
@@ -93,26 +45,49 @@ class AccessState:
 
     platforms: dict[str, dict[str, Any]] = field(default_factory=dict)
     organisations: dict[str, str] = field(default_factory=dict)
-    contracts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    coverage: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    contracts: dict[tuple[str, str], ContractRow] = field(default_factory=dict)
+    coverage: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     advisors: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     grants: dict[str, GrantRow] = field(default_factory=dict)
-    by_grantee: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
-    by_grantor: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
-    pairs: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    by_grantee: dict[tuple[str, str], Ids] = field(default_factory=dict)
+    by_grantor: dict[tuple[str, str], ByGrantor] = field(default_factory=dict)
     agreements: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     users: dict[str, UserRow] = field(default_factory=dict)
     users_of: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
-    keys: dict[UUID, Any] = field(default_factory=dict)
+    keys: NaturalKeys = field(default_factory=NaturalKeys)
     position: int = 0
     dirty: dict[str, set[Any]] = field(default_factory=lambda: {t: set() for t in TABLES})
 
     def add_grant(self, row: GrantRow) -> None:
         """Index a grant row (when it is created or loaded)."""
         self.grants[row.grant_id] = row
-        self.by_grantee[(row.platform, row.grantee)].add(row.grant_id)
-        self.by_grantor[(row.platform, row.grantor)].add(row.grant_id)
-        self.pairs[(row.platform, row.grantor, row.grantee)] = row.grant_id
+        grantee = (row.platform, row.grantee)
+        ids = self.by_grantee.get(grantee)
+        if ids is None:
+            self.by_grantee[grantee] = row.grant_id
+        elif isinstance(ids, str):
+            self.by_grantee[grantee] = {ids, row.grant_id}
+        else:
+            ids.add(row.grant_id)
+        grantor = (row.platform, row.grantor)
+        given = self.by_grantor.get(grantor)
+        if given is None:
+            self.by_grantor[grantor] = row.grant_id
+        elif isinstance(given, str):
+            self.by_grantor[grantor] = {
+                self.grants[given].grantee: given,
+                row.grantee: row.grant_id,
+            }
+        else:
+            given[row.grantee] = row.grant_id
+
+    def grants_to(self, platform: str, grantee: str) -> Iterable[GrantRow]:
+        ids = self.by_grantee.get((platform, grantee), ())
+        return (self.grants[i] for i in ((ids,) if isinstance(ids, str) else ids))
+
+    def grants_from(self, platform: str, grantor: str) -> Iterable[GrantRow]:
+        ids = self.by_grantor.get((platform, grantor), {})
+        return (self.grants[i] for i in ((ids,) if isinstance(ids, str) else ids.values()))
 
     def add_user(self, row: UserRow) -> None:
         """Index a user row (when it is created or loaded)."""
@@ -120,11 +95,25 @@ class AccessState:
         self.users_of[(row.platform, row.organisation)].add(row.user_id)
 
     def pair(self, platform: str, grantor: str, grantee: str) -> GrantRow | None:
-        grant_id = self.pairs.get((platform, grantor, grantee))
-        return self.grants.get(grant_id) if grant_id else None
+        given = self.by_grantor.get((platform, grantor))
+        if isinstance(given, str):
+            row = self.grants[given]
+            return row if row.grantee == grantee else None
+        grant_id = given.get(grantee) if given else None
+        return self.grants[grant_id] if grant_id else None
 
     def is_covered(self, platform: str, organisation: str) -> bool:
         return bool(self.coverage.get((platform, organisation)))
+
+    def cover(self, platform: str, organisation: str, contract: str, covered: bool) -> None:
+        """Add a contract to (or remove it from) an organisation's coverage on a platform."""
+        key = (sys.intern(platform), sys.intern(organisation))
+        contracts = tuple(c for c in self.coverage.get(key, ()) if c != contract)
+        contracts += (sys.intern(contract),) if covered else ()
+        if contracts:
+            self.coverage[key] = contracts
+        else:
+            self.coverage.pop(key, None)
 
     def take_dirty(self) -> dict[str, set[Any]]:
         """The keys changed since the last call, per table."""

@@ -1,0 +1,181 @@
+"""The access state at a provider's scale: checks, memory and a replica's start-up per size.
+
+    python -m bench.scale [--sizes 10000,100000] [--database-url URL]
+                          [--grant-requests 10,1000,10000]
+
+For each size, bench.scale_world writes that many employers straight into view tables of
+their own (prefix `scale<size>_`, dropped afterwards) with COPY. A fresh process then loads a
+replica's state from them (`rows.load_state`, as a starting replica does) and prints, beside
+the baseline measured in the same run: the start-up time vs a raw psycopg SELECT of the same
+rows, resident bytes per employer (tracemalloc of the state, and the process's RSS delta),
+allowed and denied checks/s in process and their ratio, and p50/p99 of a mixed check load.
+`--grant-requests` also runs bench.grant_requests for one advisor at those client counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+
+from bench import grant_requests, scale_world
+from bench.scale_world import CHAIN, CREDENTIALS, advisor, advisor_of, employer
+from services.projections import rows
+from services.projections.check import check_access
+from services.projections.db import ViewDatabase
+from services.projections.natural_keys import TableKeys
+from services.projections.state import AccessState
+from services.settings import Settings
+from tests.support import ADVISOR_SERVICE, actor
+
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+Question = tuple[str, dict[str, Any], str]
+
+
+def load(url: str, prefix: str) -> tuple[AccessState, float]:
+    views = ViewDatabase(Settings(database_url=url), name="bench-scale")
+    started = time.perf_counter()
+    with views.reading() as cursor:
+        keys = TableKeys(views, prefix)  # as AccessProjection.load does
+        state, _ = rows.load_state(cursor, prefix, "bench-scale", keys)
+    elapsed = time.perf_counter() - started
+    return state, elapsed
+
+
+def raw_select(url: str, prefix: str) -> float:
+    """The baseline: the columns a replica loads, of the same tables, fetched with psycopg."""
+    started = time.perf_counter()
+    with psycopg.connect(url) as connection:
+        for table, (columns, _, _) in rows.CODECS.items():
+            if table == "keys":
+                continue  # left in the table (looked up when a batch needs them)
+            fetched = connection.execute(
+                f"SELECT {', '.join(columns)} FROM {prefix}{table}"  # noqa: S608
+            ).fetchall()
+            del fetched
+    return time.perf_counter() - started
+
+
+def rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def questions(employers: int, allowed: bool) -> list[Question]:
+    """Advisor 0 (up to 10,000 clients) asking about its active clients, or else."""
+    picks = random.Random(7)
+    clients = min(employers, scale_world.FIRST_ADVISOR_CLIENTS)
+    login = actor(advisor(0), service=ADVISOR_SERVICE)
+    if allowed:
+        numbers = [n for n in range(clients) if n % 20 > 4]
+        return [(CHAIN, login, employer(picks.choice(numbers))) for _ in range(2000)]
+    denied: list[Question] = []
+    for _ in range(2000):
+        number = picks.randrange(employers + employers // 10)  # a tenth unregistered
+        if number < clients and number % 20 > 4:
+            number = picks.randrange(clients // 20) * 20 + picks.randint(1, 4)
+        denied.append((CHAIN, login, employer(number)))
+        if advisor_of(number) > 0 and number % 2 == 0:  # the employer's own advisor, by chain
+            chain = actor(employer(number), intermediary=advisor(advisor_of(number)))
+            denied[-1] = (CHAIN, chain, employer(number + 1))
+    user = {"method": "credentials", "user_id": scale_world.user_id(10)}
+    denied[::50] = [(CREDENTIALS, user, employer(20))] * len(denied[::50])  # mismatch
+    return denied
+
+
+def rate(state: AccessState, asked: list[Question], seconds: float = 1.0) -> float:
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for platform, login, organisation in asked:
+            check_access(state, platform, login, organisation, "view", None, NOW)
+        count += len(asked)
+    return count / (time.perf_counter() - started)
+
+
+def latencies(state: AccessState, asked: list[Question]) -> tuple[float, float]:
+    timings = []
+    for platform, login, organisation in asked * 5:
+        started = time.perf_counter_ns()
+        check_access(state, platform, login, organisation, "view", None, NOW)
+        timings.append(time.perf_counter_ns() - started)
+    timings.sort()
+    return timings[len(timings) // 2] / 1000, timings[int(len(timings) * 0.99)] / 1000
+
+
+def measure(url: str, prefix: str, employers: int) -> dict[str, float]:
+    """In a fresh process: start-up, memory and check figures for the tables under `prefix`."""
+    raw = raw_select(url, prefix)
+    gc.collect()
+    before = rss()
+    state, startup = load(url, prefix)
+    gc.collect()
+    figures = {"startup": startup, "raw": raw, "rss": (rss() - before) / employers}
+    allowed, denied = questions(employers, True), questions(employers, False)
+    figures["allowed"], figures["denied"] = rate(state, allowed), rate(state, denied)
+    figures["p50"], figures["p99"] = latencies(state, allowed + denied)
+    del state
+    gc.collect()
+    tracemalloc.start()
+    kept, _ = load(url, prefix)
+    gc.collect()
+    figures["traced"] = tracemalloc.get_traced_memory()[0] / employers
+    tracemalloc.stop()
+    del kept
+    return figures
+
+
+def batch_over_http(url: str, prefix: str, employers: int) -> float | None:
+    """Batch decisions/s over HTTP on these tables: not measured here yet (None)."""
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--database-url", default=os.environ.get("TOEGANG_TEST_DATABASE_URL"))
+    parser.add_argument("--grant-requests", default="", help="client counts, e.g. 10,1000,10000")
+    parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)  # PREFIX EMPLOYERS
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.database_url, args.measure[0], int(args.measure[1]))))
+        return
+    if not args.database_url:
+        parser.error("--database-url (or TOEGANG_TEST_DATABASE_URL) is needed")
+    print("employers  build_s  startup_s  raw_select_s  ratio  traced_B/emp  rss_B/emp  "
+          "allowed/s  denied/s  ratio  p50_us  p99_us  batch/s")  # fmt: skip
+    for size in (int(s) for s in args.sizes.split(",")):
+        prefix, started = f"scale{size}_", time.perf_counter()
+        scale_world.build(args.database_url, prefix, size)
+        built = time.perf_counter() - started
+        try:
+            command = [sys.executable, "-m", "bench.scale", "--measure", prefix, str(size)]
+            env = {**os.environ, "TOEGANG_TEST_DATABASE_URL": args.database_url}
+            f = json.loads(
+                subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True).stdout
+            )
+            batch = batch_over_http(args.database_url, prefix, size)
+        finally:
+            scale_world.drop(args.database_url, prefix)
+        print(
+            f"{size:>9}  {built:7.1f}  {f['startup']:9.2f}  {f['raw']:12.2f}"
+            f"  {f['startup'] / f['raw']:5.2f}  {f['traced']:12.0f}  {f['rss']:9.0f}"
+            f"  {f['allowed']:9.0f}  {f['denied']:8.0f}  {f['denied'] / f['allowed']:5.2f}"
+            f"  {f['p50']:6.1f}  {f['p99']:6.1f}  {batch if batch is not None else 'n/a'}",
+            flush=True,
+        )
+    if args.grant_requests:
+        grant_requests.measure(args.grant_requests, 100, args.database_url)
+
+
+if __name__ == "__main__":
+    main()
