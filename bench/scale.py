@@ -8,7 +8,9 @@ their own (prefix `scale<size>_`, dropped afterwards) with COPY. A fresh process
 replica's state from them (`rows.load_state`, as a starting replica does) and prints, beside
 the baseline measured in the same run: the start-up time vs a raw psycopg SELECT of the same
 rows, resident bytes per employer (tracemalloc of the state, and the process's RSS delta),
-allowed and denied checks/s in process and their ratio, and p50/p99 of a mixed check load.
+allowed and denied checks/s in process of an advisor with 10,000 clients and their ratio,
+p50/p99 of a mixed check load (chain and credential logins too), and batch decisions/s over
+HTTP on a replica holding those tables (bench.scale_http).
 `--grant-requests` also runs bench.grant_requests for one advisor at those client counts.
 """
 
@@ -28,28 +30,17 @@ from typing import Any
 
 import psycopg
 
-from bench import grant_requests, scale_world
+from bench import grant_requests, scale_http, scale_world
+from bench.scale_http import load
 from bench.scale_world import CHAIN, CREDENTIALS, advisor, advisor_of, employer
+from services.app import settle_heap
 from services.projections import rows
 from services.projections.check import check_access
-from services.projections.db import ViewDatabase
-from services.projections.natural_keys import TableKeys
 from services.projections.state import AccessState
-from services.settings import Settings
 from tests.support import ADVISOR_SERVICE, actor
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 Question = tuple[str, dict[str, Any], str]
-
-
-def load(url: str, prefix: str) -> tuple[AccessState, float]:
-    views = ViewDatabase(Settings(database_url=url), name="bench-scale")
-    started = time.perf_counter()
-    with views.reading() as cursor:
-        keys = TableKeys(views, prefix)  # as AccessProjection.load does
-        state, _ = rows.load_state(cursor, prefix, "bench-scale", keys)
-    elapsed = time.perf_counter() - started
-    return state, elapsed
 
 
 def raw_select(url: str, prefix: str) -> float:
@@ -72,7 +63,8 @@ def rss() -> int:
 
 
 def questions(employers: int, allowed: bool) -> list[Question]:
-    """Advisor 0 (up to 10,000 clients) asking about its active clients, or else."""
+    """Advisor 0 (up to 10,000 clients) asking about its active clients, or about employers
+    it is denied: revoked, pending, expired grants, other advisors' clients, unregistered."""
     picks = random.Random(7)
     clients = min(employers, scale_world.FIRST_ADVISOR_CLIENTS)
     login = actor(advisor(0), service=ADVISOR_SERVICE)
@@ -85,12 +77,18 @@ def questions(employers: int, allowed: bool) -> list[Question]:
         if number < clients and number % 20 > 4:
             number = picks.randrange(clients // 20) * 20 + picks.randint(1, 4)
         denied.append((CHAIN, login, employer(number)))
-        if advisor_of(number) > 0 and number % 2 == 0:  # the employer's own advisor, by chain
-            chain = actor(employer(number), intermediary=advisor(advisor_of(number)))
-            denied[-1] = (CHAIN, chain, employer(number + 1))
-    user = {"method": "credentials", "user_id": scale_world.user_id(10)}
-    denied[::50] = [(CREDENTIALS, user, employer(20))] * len(denied[::50])  # mismatch
     return denied
+
+
+def other_logins(employers: int) -> list[Question]:
+    """Chain logins of employers' advisors and credential users, also denied, for the mix."""
+    picks, asked = random.Random(11), []
+    for _ in range(400):
+        number = picks.randrange(scale_world.FIRST_ADVISOR_CLIENTS, max(employers, 10_001))
+        chain = actor(employer(number), intermediary=advisor(advisor_of(number)))
+        asked.append((CHAIN, chain, employer(number + 1)))
+    user = {"method": "credentials", "user_id": scale_world.user_id(10)}
+    return asked + [(CREDENTIALS, user, employer(20))] * 40  # not the fiche's organisation
 
 
 def rate(state: AccessState, asked: list[Question], seconds: float = 1.0) -> float:
@@ -118,11 +116,11 @@ def measure(url: str, prefix: str, employers: int) -> dict[str, float]:
     gc.collect()
     before = rss()
     state, startup = load(url, prefix)
-    gc.collect()
+    settle_heap()  # as the service does once started (gc.collect, gc.freeze)
     figures = {"startup": startup, "raw": raw, "rss": (rss() - before) / employers}
     allowed, denied = questions(employers, True), questions(employers, False)
     figures["allowed"], figures["denied"] = rate(state, allowed), rate(state, denied)
-    figures["p50"], figures["p99"] = latencies(state, allowed + denied)
+    figures["p50"], figures["p99"] = latencies(state, allowed + denied + other_logins(employers))
     del state
     gc.collect()
     tracemalloc.start()
@@ -132,11 +130,6 @@ def measure(url: str, prefix: str, employers: int) -> dict[str, float]:
     tracemalloc.stop()
     del kept
     return figures
-
-
-def batch_over_http(url: str, prefix: str, employers: int) -> float | None:
-    """Batch decisions/s over HTTP on these tables: not measured here yet (None)."""
-    return None
 
 
 def main() -> None:
@@ -152,7 +145,7 @@ def main() -> None:
     if not args.database_url:
         parser.error("--database-url (or TOEGANG_TEST_DATABASE_URL) is needed")
     print("employers  build_s  startup_s  raw_select_s  ratio  traced_B/emp  rss_B/emp  "
-          "allowed/s  denied/s  ratio  p50_us  p99_us  batch/s")  # fmt: skip
+          "allowed/s  denied/s  ratio  p50_us  p99_us  batch_decisions/s")  # fmt: skip
     for size in (int(s) for s in args.sizes.split(",")):
         prefix, started = f"scale{size}_", time.perf_counter()
         scale_world.build(args.database_url, prefix, size)
@@ -163,14 +156,14 @@ def main() -> None:
             f = json.loads(
                 subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True).stdout
             )
-            batch = batch_over_http(args.database_url, prefix, size)
+            batch = scale_http.decisions_per_second(args.database_url, prefix)
         finally:
             scale_world.drop(args.database_url, prefix)
         print(
             f"{size:>9}  {built:7.1f}  {f['startup']:9.2f}  {f['raw']:12.2f}"
             f"  {f['startup'] / f['raw']:5.2f}  {f['traced']:12.0f}  {f['rss']:9.0f}"
             f"  {f['allowed']:9.0f}  {f['denied']:8.0f}  {f['denied'] / f['allowed']:5.2f}"
-            f"  {f['p50']:6.1f}  {f['p99']:6.1f}  {batch if batch is not None else 'n/a'}",
+            f"  {f['p50']:6.1f}  {f['p99']:6.1f}  {batch:9.0f}",
             flush=True,
         )
     if args.grant_requests:
