@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from logging.handlers import QueueHandler, QueueListener
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic_core import to_json
 
@@ -25,20 +25,60 @@ class JsonFormatter(logging.Formatter):
     """Formats a record as JSON with time, level, logger, message, request id and extras."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
+        fields = {k: v for k, v in vars(record).items() if k not in STANDARD}
         if (current := request_id.get()) is not None:
-            entry["request_id"] = current
-        entry.update({k: v for k, v in vars(record).items() if k not in STANDARD})
+            fields = {"request_id": current, **fields}
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            fields["exception"] = self.formatException(record.exc_info)
         elif record.exc_text:
-            entry["exception"] = record.exc_text
-        return to_json(entry, fallback=str).decode()  # pydantic's: 7× json.dumps
+            fields["exception"] = record.exc_text
+        return json_line(record.created, record.levelname, record.name, record.getMessage(), fields)
+
+
+def json_line(created: float, level: str, logger: str, message: str, fields: Any) -> str:
+    """One log line: time, level, logger, message, then the record's own fields."""
+    entry = {
+        "time": datetime.fromtimestamp(created, UTC).isoformat(),
+        "level": level.lower(),
+        "logger": logger,
+        "message": message,
+        **fields,
+    }
+    return to_json(entry, fallback=str).decode()  # pydantic's encoder: 7× json.dumps
+
+
+ACCESS = logging.getLogger("toegang.access")
+
+
+class AccessLine(NamedTuple):
+    """A request's access line as it is queued; the writer thread makes it a line."""
+
+    created: float
+    request_id: str | None
+    method: str
+    route: str
+    status: int
+    duration_ms: float
+
+    def fields(self) -> dict[str, Any]:
+        known = {"request_id": self.request_id} if self.request_id is not None else {}
+        return {**known, "status": self.status, "duration_ms": self.duration_ms}
+
+    def message(self) -> str:
+        return f"{self.method} {self.route} {self.status}"
+
+
+def log_access(method: str, route: str, status: int, duration_ms: float) -> None:
+    """Log one answered request on `toegang.access`: as a tuple for the writer thread when
+    it runs (a record costs more than the rest of a check), else as a record."""
+    if not ACCESS.isEnabledFor(logging.INFO):
+        return
+    if _writer is None:
+        extra = {"status": status, "duration_ms": duration_ms}
+        ACCESS.info("%s %s %s", method, route, status, extra=extra)
+        return
+    line = AccessLine(time.time(), request_id.get(), method, route, status, duration_ms)
+    _writer.queue.put_nowait(line)
 
 
 class DeferredHandler(QueueHandler):
@@ -67,7 +107,7 @@ def configure_logging(style: str = "json", level: int = logging.INFO) -> None:
     )
     if _writer is not None:
         _writer.stop()
-    lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    lines: queue.SimpleQueue[Any] = queue.SimpleQueue()
     _writer = LineWriter(lines, handler)
     _writer.start()
     atexit.register(flush_logs)
@@ -94,18 +134,51 @@ class LineWriter(QueueListener):
 
     pause = 0.02  # seconds to gather lines: one wake-up per pause under load, not per line
 
-    def dequeue(self, block: bool) -> logging.LogRecord:
-        if self.queue.empty():  # type: ignore[attr-defined]
-            time.sleep(self.pause)
-        record: logging.LogRecord = self.queue.get()  # the monitor always blocks
-        return record
+    def __init__(self, lines: queue.SimpleQueue[Any], handler: logging.StreamHandler[Any]):
+        super().__init__(lines, handler)
+        self.stream_handler = handler
+        self.pending: list[str] = []  # access lines not yet written
 
-    def handle(self, record: logging.LogRecord) -> None:
+    def dequeue(self, block: bool) -> Any:
+        if self.queue.empty():  # type: ignore[attr-defined]
+            self.write_pending()
+            time.sleep(self.pause)
+        return self.queue.get()  # the monitor always blocks
+
+    def handle(self, record: Any) -> None:
+        if isinstance(record, AccessLine):
+            self.access(record)
+            return
+        self.write_pending()  # in order
         written = getattr(record, "written", None)
         if isinstance(written, threading.Event):
             written.set()
         else:
             super().handle(record)
+
+    def access(self, line: AccessLine) -> None:
+        """A JSON access line joins the pending ones (written together); in another style
+        it is handled as the record it stands for."""
+        if isinstance(self.stream_handler.formatter, JsonFormatter):
+            fields = line.fields()
+            self.pending.append(
+                json_line(line.created, "info", ACCESS.name, line.message(), fields)
+            )
+            return
+        record = logging.makeLogRecord({"name": ACCESS.name, "levelno": logging.INFO})
+        record.levelname, record.msg, record.created = "INFO", line.message(), line.created
+        record.__dict__.update(line.fields())
+        super().handle(record)
+
+    def stop(self) -> None:
+        super().stop()
+        self.write_pending()  # the thread has ended: what it gathered last
+
+    def write_pending(self) -> None:
+        if self.pending:
+            lines, self.pending = self.pending, []
+            self.stream_handler.stream.write("\n".join(lines) + "\n")
+            self.stream_handler.flush()
 
     def flush(self, timeout: float = 2.0) -> None:
         """Return once every record queued before this call is written (or after `timeout`)."""

@@ -6,7 +6,6 @@ Written against ASGI directly (not BaseHTTPMiddleware) so it costs microseconds 
 from __future__ import annotations
 
 import itertools
-import logging
 import os
 import time
 from collections.abc import Iterator
@@ -15,11 +14,11 @@ from prometheus_client import Histogram
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.logs import log_access
 from services.logs import request_id as current_request
 
 MAX_BODY_BYTES = 64 * 1024
 BATCH_BODY_BYTES = 1024 * 1024  # 1,000 checks of about 300 bytes each
-access = logging.getLogger("toegang.access")
 
 
 def request_ids() -> Iterator[bytes]:
@@ -102,13 +101,7 @@ class RequestMiddleware:
         if (series := self.series.get(labels)) is None:
             series = self.series[labels] = self.latency.labels(*labels[:2], str(status))
         series.observe(elapsed)
-        access.info(
-            "%s %s %s",
-            scope["method"],
-            route,
-            status,
-            extra={"status": status, "duration_ms": round(elapsed * 1000, 2)},
-        )
+        log_access(scope["method"], route, status, round(elapsed * 1000, 2))
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         from starlette.requests import Request
