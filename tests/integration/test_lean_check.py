@@ -18,7 +18,7 @@ from services.projections import api as access_api
 from tests.conftest import Stack
 from tests.integration.test_access_api import READER, advisor_login, world_at
 from tests.integration.test_batch_check import questions
-from tests.support import TOKENS, ServerThread
+from tests.support import TOKENS, ServerThread, wait_until
 
 CHECK = "/v1/platforms/{platform}/access/check"
 
@@ -56,7 +56,8 @@ def test_every_good_question_is_answered_as_fastapi_answers_it(
     stack: Stack, client: httpx.Client, generic: httpx.Client
 ) -> None:
     world, _ = world_at(client)
-    asked, _ = questions(stack, client, world)
+    asked, position = questions(stack, client, world)
+    wait_until(lambda: stack.projection.position >= position)  # both answer at one position
     path = CHECK.format(platform=world.platform)
     for question in asked:
         same_answer(client, generic, path, json=question, headers=READER)
