@@ -65,9 +65,13 @@ class LeaderLock:
         return self._connection
 
     def release(self) -> None:
-        """Give the lock up (closing its session releases it)."""
-        self._held = False
+        """Give the lock up: unlocked at once, then its session closed. (Closing alone frees
+        it only once the server has ended the session, so a replica asking right after
+        could still be refused.)"""
+        held, self._held = self._held, False
         if self._connection is not None:
             with contextlib.suppress(psycopg.Error):
+                if held:
+                    self._connection.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
                 self._connection.close()
             self._connection = None
