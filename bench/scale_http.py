@@ -68,7 +68,7 @@ def replica(database_url: str, prefix: str) -> FastAPI:
 def batch_body() -> dict[str, object]:
     login = actor(advisor(0), service=ADVISOR_SERVICE)
     allowed = [n for n in range(2000) if n % 20 > 4][: BATCH * 4 // 5]
-    denied = [n for n in range(2000) if n % 20 == 0][: BATCH // 5]
+    denied = [n for n in range(2000) if 1 <= n % 20 <= 4][: BATCH // 5]  # revoked, pending, …
     return {
         "checks": [
             {"actor": login, "organisation": employer(n), "action": "view"}
