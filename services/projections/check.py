@@ -11,7 +11,6 @@ from services.projections.evaluation import (
     Login,
     Portal,
     Reason,
-    advisor_licensed,
     evaluate_login,
     grant_reasons,
 )
@@ -62,16 +61,14 @@ def _why_not(
     person = login.actor
     if person is None and not login.refused:
         return [Reason("organisation_mismatch")]  # a user fiche opens its own organisation only
-    if person is None or any(r.code in _LOGIN_FAILURES for r in login.refused):
+    if person is None or (login.refused and any(r.code in _LOGIN_FAILURES for r in login.refused)):
         return login.refused
     if person.intermediary is not None:
         return login.refused if organisation == person.legal_subject else [Reason("no_grant")]
     covered = state.is_covered(platform, organisation)
     if organisation == person.legal_subject:
         return [Reason("rights_insufficient", "advisor") if covered else _UNKNOWN]
-    grantee = person.legal_subject
-    licensed = advisor_licensed(state, platform, grantee)
-    reasons = grant_reasons(state.pair(platform, organisation, grantee), now, licensed)
+    reasons = grant_reasons(login.asked, now, login.licensed)  # looked up by the login
     return reasons if covered else [*reasons, _UNKNOWN]
 
 

@@ -46,6 +46,8 @@ class Login:
     refused: list[Reason] = field(default_factory=list)
     actor: EHerkenningActor | None = None
     capability: str | None = None
+    asked: GrantRow | None = None  # with `only`: the pair's grant, for the reasons of a denial
+    licensed: bool = True  # the actor's advisor licence (False once withdrawn)
 
 
 class PlatformUnknown(DomainError):
@@ -93,11 +95,11 @@ def _own_login(
     if own_rights and only in (None, subject) and state.is_covered(platform, subject):
         login.portals[subject] = Portal(subject, own_rights, "own")
     if only is not None:
-        row = state.pair(platform, only, subject)
-        grants = [row] if row is not None else []
+        login.asked = state.pair(platform, only, subject)
+        grants = [login.asked] if login.asked is not None else []
     else:
         grants = list(state.grants_to(platform, subject))
-    licensed = advisor_licensed(state, platform, subject)
+    licensed = login.licensed = advisor_licensed(state, platform, subject)
     for row in grants:
         if grant_opens(row, licensed, now):
             login.portals[row.grantor] = Portal(row.grantor, row.rights or "", "grant")
