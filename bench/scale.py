@@ -119,7 +119,9 @@ def measure(url: str, prefix: str, employers: int) -> dict[str, float]:
     settle_heap()  # as the service does once started (gc.collect, gc.freeze)
     figures = {"startup": startup, "raw": raw, "rss": (rss() - before) / employers}
     allowed, denied = questions(employers, True), questions(employers, False)
-    figures["allowed"], figures["denied"] = rate(state, allowed), rate(state, denied)
+    rounds = [(rate(state, allowed), rate(state, denied)) for _ in range(3)]  # alternating
+    figures["allowed"] = max(a for a, _ in rounds)  # the best of three of each, so one noisy
+    figures["denied"] = max(d for _, d in rounds)  # second on a shared machine does not decide
     figures["p50"], figures["p99"] = latencies(state, allowed + denied + other_logins(employers))
     del state
     gc.collect()
