@@ -17,7 +17,7 @@ from services.http.problems import Problem, problem_body
 from services.messages import negotiate, texts
 from services.projections import queries
 from services.projections import schemas as s
-from services.projections.batch import BadItem, decide, question
+from services.projections.batch import BadItem, decide, questions
 from services.projections.check import Decision, check_access
 from services.projections.evaluation import PlatformUnknown, Reason, evaluate_login
 from services.projections.runner import AccessProjection
@@ -154,12 +154,12 @@ async def check_batch(
     answers it. A bad question answers in place with its `problem`; the batch never fails
     for one item (an unknown platform or a view behind `min_position` fails it whole)."""
     await caught_up(request, projection, body.min_position)
-    questions = [question(raw) for raw in body.checks]
+    asked = questions(body.checks)
     moment = now()
     with projection.lock:
         if platform not in projection.state.platforms:
             raise PlatformUnknown(f"platform {platform[:64]} not found")
-        decisions = [decide(projection.state, platform, q, moment) for q in questions]
+        decisions = [decide(projection.state, platform, q, moment) for q in asked]
         position = projection.position
     locale = locale_of(projection, platform)
     return {

@@ -25,6 +25,16 @@ class BadItem:
 
 
 _ITEM = TypeAdapter(s.CheckItem)
+_ITEMS = TypeAdapter(list[s.CheckItem])
+
+
+def questions(raw: list[Any]) -> list[s.CheckItem | BadItem]:
+    """Every item of a batch: all validated in one call when all are good, else each on its
+    own (so a bad one answers in place)."""
+    try:
+        return list(_ITEMS.validate_python(raw))
+    except ValidationError:
+        return [question(item) for item in raw]
 
 
 def question(raw: Any) -> s.CheckItem | BadItem:
