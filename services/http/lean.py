@@ -43,8 +43,11 @@ Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 class LeanRoute(ScopedRoute):
     """A route whose handler calls its endpoint directly (see the module docstring)."""
 
+    lean: Handler
+
     def get_route_handler(self) -> Handler:
-        return lean_handler(self.dependant)
+        self.lean = lean_handler(self.dependant)  # HotPaths calls the same one
+        return self.lean
 
 
 class HotPaths:
@@ -53,14 +56,13 @@ class HotPaths:
     def __init__(self, app: ASGIApp, owner: FastAPI, routes: Sequence[BaseRoute]) -> None:
         self.app, self.owner = app, owner
         self.routes = [r for r in routes if isinstance(r, LeanRoute)]
-        self.handlers = {id(r): lean_handler(r.dependant) for r in self.routes}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         for route in self.routes if scope["type"] == "http" else ():
             match, child = route.matches(scope)
             if match is Match.FULL:
                 scope.update(child)
-                await self._serve(self.handlers[id(route)], scope, receive, send)
+                await self._serve(route.lean, scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
