@@ -22,11 +22,11 @@ import httpx
 
 from bench.rebuild import STAFF, employer_events
 from services.app import ALL_ROLES, build_grants_application, create_app
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import open_event_log
 from services.grants.domain.platform import Platform
 from services.notifications import kafka
 from services.notifications.relay import Relay
-from services.projections.db import ViewDatabase
-from services.projections.log import open_event_log
 from services.settings import Settings
 from tests.kafka.conftest import TANSU, Sink, _listening
 from tests.support import TOKENS, ServerThread, free_port, platform_settings, wait_until

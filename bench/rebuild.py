@@ -18,16 +18,16 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import open_event_log
+from services.eventlog.store import eventsourcing_env
 from services.grants.application import GrantsApplication
 from services.grants.domain.contract import Contract
 from services.grants.domain.coverage import Coverage
 from services.grants.domain.grant import Grant
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform
-from services.grants.store import eventsourcing_env
 from services.grants.tokens import ConfirmationTokens
-from services.projections.db import ViewDatabase
-from services.projections.log import open_event_log
 from services.projections.rebuild import rebuild_view
 from services.settings import Settings
 from tests.support import platform_settings

@@ -27,9 +27,9 @@ from bench.check_endpoint import BATCH, READER, serve
 from bench.load import wrk_post
 from bench.scale_world import CHAIN, advisor, employer
 from services.app import create_app, settle_heap
+from services.eventlog.database import ViewDatabase
 from services.logs import configure_logging
 from services.projections import rows
-from services.projections.db import ViewDatabase
 from services.projections.natural_keys import TableKeys
 from services.projections.state import AccessState
 from services.settings import Settings

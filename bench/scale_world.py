@@ -16,7 +16,7 @@ from uuid import UUID
 
 import psycopg
 
-from services.projections.db import ViewDatabase
+from services.eventlog.database import ViewDatabase
 from services.projections.tables import SCHEMA, create_tables, drop_tables
 from services.settings import Settings
 from tests.support import platform_settings

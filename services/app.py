@@ -21,14 +21,17 @@ from fastapi.responses import JSONResponse
 from services import keys
 from services.audit import api as audit_api
 from services.audit.wiring import start_audit
+from services.eventlog.database import ViewDatabase
 from services.eventlog.follower import Backoff, LogFollower
+from services.eventlog.leader import LeaderLock
+from services.eventlog.log import listen_for_appends, open_event_log
 from services.eventlog.metrics import ProcessorCollector
 from services.eventlog.status import reports
+from services.eventlog.store import eventsourcing_env
 from services.grants import api as grants_api
 from services.grants import confirm_page, users_api
 from services.grants.app_base import utc_now
 from services.grants.application import GrantsApplication
-from services.grants.store import eventsourcing_env
 from services.grants.sweeper import ExpirySweeper
 from services.grants.tokens import ConfirmationTokens
 from services.http.auth import TokenRegistry
@@ -36,12 +39,9 @@ from services.http.lean import HotPaths
 from services.http.metrics import Metrics
 from services.http.middleware import RequestMiddleware
 from services.http.problems import install_problem_handlers
-from services.leader import LeaderLock
 from services.notifications import kafka
 from services.notifications.wiring import start_notifier, start_relay
 from services.projections import api as access_api
-from services.projections.db import ViewDatabase
-from services.projections.log import listen_for_appends, open_event_log
 from services.projections.runner import AccessProjection
 from services.settings import Settings
 

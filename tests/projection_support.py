@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import EventLog
 from services.projections import rows
-from services.projections.db import ViewDatabase
-from services.projections.log import EventLog
 from services.projections.runner import AccessProjection
 from services.projections.state import TABLES, AccessState
 from services.settings import Settings
@@ -47,7 +47,7 @@ def isolated_projection(
 
 def replay(settings: Settings) -> AccessState:
     """The state a from-scratch replay of the whole log gives, without touching any table."""
-    from services.projections.log import open_event_log
+    from services.eventlog.log import open_event_log
 
     log = open_event_log(settings)
     state = AccessState()
@@ -64,7 +64,7 @@ def replay(settings: Settings) -> AccessState:
 
 
 def count_events(settings: Settings, up_to: int) -> int:
-    from services.projections.log import open_event_log
+    from services.eventlog.log import open_event_log
 
     log = open_event_log(settings)
     try:

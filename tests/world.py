@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 
+from services.eventlog.database import ViewDatabase
 from services.grants.application import GrantsApplication
 from services.grants.sweeper import ExpirySweeper
-from services.projections.db import ViewDatabase
 from services.settings import Settings
 from tests.support import World, platform_settings, wait_until
 

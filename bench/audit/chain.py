@@ -9,9 +9,9 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg import sql
 
-from services.audit.chain import GENESIS, link
 from services.audit.service import open_audit
 from services.audit.verify import BATCH
+from services.eventlog.chain import GENESIS, link
 from services.settings import Settings
 
 RAW_LOG_SQL = (

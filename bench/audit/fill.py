@@ -11,13 +11,13 @@ from bench.audit.common import ORGANISATION, OTHER, PORTAL, SPAN, STAFF
 from bench.audit.grants import GrantStory
 from bench.audit.history import History, SimulatedClock, Story, event_times
 from bench.audit.users import Office, UserStory
+from services.eventlog.store import eventsourcing_env
 from services.grants.application import GrantsApplication
 from services.grants.domain.advisor import Advisor
 from services.grants.domain.contract import Contract
 from services.grants.domain.coverage import Coverage
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform
-from services.grants.store import eventsourcing_env
 from services.grants.tokens import ConfirmationTokens
 from services.settings import Settings
 from tests.support import platform_settings

@@ -7,10 +7,10 @@ import sys
 
 from services.app import build_grants_application
 from services.audit.cli import guarded
+from services.eventlog.database import ViewDatabase
 from services.grants.app_base import NotFound
 from services.grants.domain.actor import service_actor
 from services.notifications.erasure import forget_recipient, purge_outbox
-from services.projections.db import ViewDatabase
 from services.settings import Settings
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 
 from services.audit.index import AuditIndex, Batch, Context
+from services.eventlog.database import Cursor, ViewDatabase
 from services.eventlog.follower import TrackedProcessor
-from services.projections.db import Cursor, ViewDatabase
-from services.projections.log import EventLog
+from services.eventlog.log import EventLog
 
 log = logging.getLogger("toegang.audit")
 NAME = "audit"

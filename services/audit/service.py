@@ -20,8 +20,8 @@ from services.audit.report import render_report
 from services.audit.timefmt import instant
 from services.audit.trail import AuditTrail
 from services.audit.verify import ChainVerifier, Report
-from services.projections.db import ViewDatabase
-from services.projections.log import EventLog, open_event_log
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import EventLog, open_event_log
 from services.settings import Settings
 
 log = logging.getLogger("toegang.audit")

@@ -13,12 +13,12 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from services.audit.privacy import PERSONAL
 from services.audit.timefmt import instant
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import EventLog
+from services.eventlog.privacy import PERSONAL
 from services.grants.app_base import as_plain
 from services.grants.history import event_type, history_data
-from services.projections.db import ViewDatabase
-from services.projections.log import EventLog
 
 ERASED = "[erased]"
 LOGIN = re.compile(r"\d{9,10}-\d{3}")

@@ -15,8 +15,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from services.audit.chain import GENESIS, chain_table, link
-from services.projections.db import ViewDatabase
+from services.eventlog.chain import GENESIS, chain_table, link
+from services.eventlog.database import ViewDatabase
 
 BATCH = 5000
 Seal = tuple[int, bytes]

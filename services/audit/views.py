@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from services.audit.timefmt import instant
-from services.projections.db import ViewDatabase
+from services.eventlog.database import ViewDatabase
 
 ACCESS_COLUMNS = (
     "kind",

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from services.audit.service import AuditService, open_audit
 from services.eventlog.follower import Backoff, LogFollower
-from services.leader import LeaderLock
+from services.eventlog.leader import LeaderLock
 from services.projections.runner import AccessProjection
 from services.settings import Settings
 

@@ -89,7 +89,7 @@ class TrackedProcessor:
 
 
 class Leadership(Protocol):
-    """A lock that admits one writer (services.leader.LeaderLock)."""
+    """A lock that admits one writer (services.eventlog.leader.LeaderLock)."""
 
     def check(self) -> bool:
         """Whether this process leads now: keeps, loses or (re)takes the lock."""

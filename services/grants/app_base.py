@@ -13,10 +13,10 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from services.eventlog.store import ToegangStore
 from services.grants.domain.base import DomainError
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform
-from services.grants.store import ToegangStore
 
 log = logging.getLogger("toegang.commands")
 P = ParamSpec("P")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from services.eventlog.store import event_positions
 from services.grants import identifiers
 from services.grants.app_base import NotFound, as_plain, retry_on_conflict, utc_now
 from services.grants.domain.actor import EHerkenningActor, service_actor
@@ -19,7 +20,6 @@ from services.grants.history import event_type, history_data
 from services.grants.notices import NoticeQueries, grant_facts
 from services.grants.privacy import PrivacyUseCases
 from services.grants.reference import ReferenceData
-from services.grants.store import event_positions
 from services.grants.tokens import AccessCodes, ConfirmationTokens, grant_id_of, hash_token
 from services.grants.users import UsersUseCases
 

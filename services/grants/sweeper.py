@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from services.eventlog.database import ViewDatabase
 from services.grants.application import GrantsApplication
-from services.projections.db import ViewDatabase
 
 log = logging.getLogger("toegang.sweeper")
 

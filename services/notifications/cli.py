@@ -11,12 +11,12 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from rich.console import Console
 from rich.table import Table
 
+from services.eventlog.database import ViewDatabase
 from services.notifications import kafka
 from services.notifications.delivery import DeliveryLog
 from services.notifications.loops import KafkaOutcomes
 from services.notifications.notifier import Notifier
 from services.notifications.sending import sender_for
-from services.projections.db import ViewDatabase
 from services.settings import Settings
 
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from services.projections.db import ViewDatabase
+from services.eventlog.database import ViewDatabase
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS notification_deliveries (event_id TEXT NOT NULL, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from email import message_from_bytes, policy
 from pathlib import Path
 
+from services.eventlog.database import ViewDatabase
 from services.notifications.delivery import DeliveryLog, recipient_key
-from services.projections.db import ViewDatabase
 
 
 def purge_outbox(outbox: Path, subject: str, address: str | None) -> int:

@@ -10,7 +10,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from kafka import KafkaProducer
 
+from services.eventlog.database import ViewDatabase
 from services.eventlog.follower import TrackedProcessor
+from services.eventlog.log import EventLog
 from services.grants.domain.announcement import Announcement
 from services.grants.domain.document import DocumentNotice
 from services.grants.domain.grant import Grant
@@ -19,8 +21,6 @@ from services.notifications.cloudevents import Message, event_id, event_type
 from services.notifications.kafka import Topics, publish
 from services.notifications.notifier import MAIL_TYPES, Notifier, Outcome
 from services.notifications.tracking import TrackedPosition
-from services.projections.db import ViewDatabase
-from services.projections.log import EventLog
 
 log = logging.getLogger("toegang.notifier")
 MAIL_TOPICS = [

@@ -17,12 +17,12 @@ from uuid import UUID
 
 from kafka import KafkaProducer
 
+from services.eventlog.database import ViewDatabase
 from services.eventlog.follower import TrackedProcessor
+from services.eventlog.log import EventLog
 from services.notifications import kafka
 from services.notifications.cloudevents import Message, origin_of, to_message
 from services.notifications.tracking import TrackedPosition
-from services.projections.db import ViewDatabase
-from services.projections.log import EventLog
 
 log = logging.getLogger("toegang.relay")
 

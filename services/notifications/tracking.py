@@ -3,7 +3,7 @@ store's `relay_tracking` table."""
 
 from __future__ import annotations
 
-from services.projections.db import ViewDatabase
+from services.eventlog.database import ViewDatabase
 
 TRACKING = (
     "CREATE TABLE IF NOT EXISTS relay_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"

@@ -6,9 +6,11 @@ import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 
+from services.eventlog.database import ViewDatabase
 from services.eventlog.follower import Backoff, LogFollower
+from services.eventlog.leader import LeaderLock
+from services.eventlog.log import open_event_log
 from services.grants.application import GrantsApplication
-from services.leader import LeaderLock
 from services.notifications import kafka
 from services.notifications.delivery import DeliveryLog
 from services.notifications.group import KafkaLoop
@@ -16,8 +18,6 @@ from services.notifications.loops import LogLoop
 from services.notifications.notifier import Notifier
 from services.notifications.relay import Relay
 from services.notifications.sending import sender_for
-from services.projections.db import ViewDatabase
-from services.projections.log import open_event_log
 from services.settings import Settings
 
 Background = Callable[[Callable[[threading.Event], None], str], object]

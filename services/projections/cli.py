@@ -16,8 +16,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from services.projections.db import ViewDatabase
-from services.projections.log import open_event_log
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import open_event_log
 from services.projections.rebuild import VIEWS, rebuild_view, view_status
 from services.settings import Settings
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 from uuid import UUID
 
-from services.projections.db import ViewDatabase
+from services.eventlog.database import ViewDatabase
 
 KEYED = frozenset({"Platform", "Organisation", "Contract", "Coverage", "Advisor", "Agreement"})
 """The aggregates whose later events are applied by their natural key (grants and users are

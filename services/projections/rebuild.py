@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import EventLog
 from services.projections import tables
-from services.projections.db import ViewDatabase
-from services.projections.log import EventLog
 from services.projections.runner import VIEW, AccessProjection
 
 VIEWS = (VIEW,)

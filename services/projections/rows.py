@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from services.eventlog.database import Cursor
 from services.projections import natural_keys
-from services.projections.db import Cursor
 from services.projections.natural_keys import KeyTable, NaturalKeys
 from services.projections.records import ContractRow, GrantRow, UserRow
 from services.projections.state import TABLES, AccessState

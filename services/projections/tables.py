@@ -7,7 +7,7 @@ changes on every swap, so a running projection notices and reloads.
 
 from __future__ import annotations
 
-from services.projections.db import Cursor
+from services.eventlog.database import Cursor
 
 SCHEMA = {
     "keys": "aggregate_id TEXT PRIMARY KEY, natural_key TEXT NOT NULL",

@@ -28,6 +28,9 @@ from services.audit.projection import AuditProjection
 from services.audit.replay import replay_access_at
 from services.audit.timefmt import day_after, instant, parse_instant
 from services.audit.views import access_at, history_positions, intervals_of
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import EventLog, open_event_log
+from services.eventlog.store import eventsourcing_env
 from services.grants.application import GrantsApplication
 from services.grants.domain.advisor import Advisor
 from services.grants.domain.agreement import Agreement
@@ -37,10 +40,7 @@ from services.grants.domain.coverage import Coverage
 from services.grants.domain.grant import Grant
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform
-from services.grants.store import eventsourcing_env
 from services.grants.tokens import ConfirmationTokens
-from services.projections.db import ViewDatabase
-from services.projections.log import EventLog, open_event_log
 from services.settings import Settings
 from tests.support import Clock, World, platform_settings, random_kbo, random_slug
 from tests.world import build_world

@@ -10,8 +10,8 @@ from uuid import UUID
 import httpx
 
 from services.audit.trail import ERASED
-from services.projections.db import ViewDatabase
-from services.projections.log import open_event_log
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import open_event_log
 from tests.audit.test_history_api import AUDITOR, caught_up, history
 from tests.conftest import Stack
 from tests.e2e.cli import run

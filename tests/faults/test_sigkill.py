@@ -26,10 +26,10 @@ from typing import Any
 import httpx
 import pytest
 
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import open_event_log
 from services.grants.domain.grant import Grant
 from services.projections import tables
-from services.projections.db import ViewDatabase
-from services.projections.log import open_event_log
 from services.projections.runner import AccessProjection
 from services.settings import Settings
 from tests.e2e.cli import run

@@ -21,9 +21,9 @@ from uuid import UUID, uuid4
 import httpx
 import pytest
 
+from services.eventlog.database import ViewDatabase
 from services.grants.domain.platform_user import PlatformUser
 from services.grants.sweeper import ExpirySweeper
-from services.projections.db import ViewDatabase
 from tests.conftest import Stack
 from tests.mailbox import read_mail
 from tests.support import platform_settings, random_kbo, random_slug, wait_until

@@ -11,14 +11,14 @@ from uuid import UUID
 import pytest
 
 from services.app import build_grants_application
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import open_event_log
 from services.grants.application import GrantsApplication
 from services.notifications import cloudevents
 from services.notifications.delivery import Claim, DeliveryLog, recipient_key
 from services.notifications.loops import LogLoop
 from services.notifications.notifier import Notifier
 from services.notifications.sending import FileSender
-from services.projections.db import ViewDatabase
-from services.projections.log import open_event_log
 from services.settings import Settings
 from tests.mailbox import read_mail, token_in
 from tests.world import build_world

@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 from services.app import build_grants_application
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import open_event_log
 from services.projections import tables
-from services.projections.db import ViewDatabase
-from services.projections.log import open_event_log
 from services.projections.runner import AccessProjection
 from services.settings import Settings
 from tests.e2e.cli import TOEGANG, clean_env, serving

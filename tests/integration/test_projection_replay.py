@@ -12,10 +12,10 @@ from eventsourcing.application import AggregateNotFoundError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import EventLog, open_event_log
 from services.grants.domain.base import DomainError
 from services.grants.domain.grant import Grant
-from services.projections.db import ViewDatabase
-from services.projections.log import EventLog, open_event_log
 from services.projections.rebuild import rebuild_view
 from services.projections.runner import AccessProjection
 from tests.conftest import Stack

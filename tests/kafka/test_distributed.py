@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 
 from services.app import build_grants_application
-from services.leader import LeaderLock
+from services.eventlog.database import ViewDatabase
+from services.eventlog.leader import LeaderLock
 from services.projections import tables
-from services.projections.db import ViewDatabase
 from services.settings import Settings
 from tests.e2e.cli import serving
 from tests.kafka.conftest import Sink

@@ -22,12 +22,12 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 
 from services.app import ALL_ROLES, build_grants_application, create_app
+from services.eventlog.database import ViewDatabase
+from services.eventlog.log import open_event_log
 from services.grants.application import GrantsApplication
 from services.notifications import kafka
 from services.notifications.relay import Relay
 from services.notifications.tracking import TRACKING
-from services.projections.db import ViewDatabase
-from services.projections.log import open_event_log
 from services.settings import Settings
 from tests.e2e.cli import TOEGANG, clean_env, run, serving
 from tests.kafka.conftest import Sink

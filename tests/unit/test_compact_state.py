@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from services.eventlog.database import ViewDatabase
 from services.grants.domain.advisor import Advisor
 from services.grants.domain.agreement import Agreement
 from services.grants.domain.contract import Contract
@@ -27,7 +28,6 @@ from services.grants.domain.platform import Platform
 from services.grants.domain.platform_user import PlatformUser
 from services.projections import queries, rows, tables
 from services.projections.check import check_access
-from services.projections.db import ViewDatabase
 from services.projections.evaluation import evaluate_login
 from services.projections.natural_keys import TableKeys
 from services.projections.state import AccessState

@@ -10,9 +10,9 @@ from typing import Any
 import psycopg
 from eventsourcing.persistence import Notification
 
-from services.audit.privacy import PERSONAL
 from services.eventlog import postgres
-from services.grants.store import ToegangStore, eventsourcing_env
+from services.eventlog.privacy import PERSONAL
+from services.eventlog.store import ToegangStore, eventsourcing_env
 from services.settings import Settings
 
 log = logging.getLogger("toegang.log")

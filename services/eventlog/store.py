@@ -13,9 +13,9 @@ from eventsourcing.persistence import ApplicationRecorder, JSONTranscoder, Mappe
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from services.audit.privacy import PrivacyMapper
-from services.audit.subject_keys import MemorySubjectKeys, SubjectKeys
 from services.eventlog import postgres
+from services.eventlog.privacy import PrivacyMapper
+from services.eventlog.subject_keys import MemorySubjectKeys, SubjectKeys
 from services.settings import Settings
 
 
@@ -27,7 +27,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(settings.sqlite_path),
             "SQLITE_LOCK_TIMEOUT": "10",
-            "APPLICATION_RECORDER_TOPIC": "services.audit.chain:ChainedSQLiteRecorder",
+            "APPLICATION_RECORDER_TOPIC": "services.eventlog.chain:ChainedSQLiteRecorder",
         }
     url = urlsplit(settings.database_url or "")
     return {
@@ -41,7 +41,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": str(settings.postgres_pool_size),
         "POSTGRES_CONNECT_TIMEOUT": "5",
         "POSTGRES_PRE_PING": "y",
-        "APPLICATION_RECORDER_TOPIC": "services.audit.chain:ChainedPostgresRecorder",
+        "APPLICATION_RECORDER_TOPIC": "services.eventlog.chain:ChainedPostgresRecorder",
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",  # the chain seals inside the plain insert path
     }
 
@@ -89,7 +89,7 @@ def register_transcodings(transcoder: JSONTranscoder) -> None:
 
 class ToegangStore(Application[UUID]):
     """The event store as every toegang process opens it: its transcodings, and personal
-    data sealed per data subject (see services.audit.privacy)."""
+    data sealed per data subject (see services.eventlog.privacy)."""
 
     name = "toegang"
     subject_keys: SubjectKeys

@@ -21,7 +21,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
-from services.audit.subject_keys import SubjectKeys
+from services.eventlog.subject_keys import SubjectKeys
 from services.grants.domain.platform_user import PlatformUser
 
 PERSONAL: dict[str, tuple[str, ...]] = {
