@@ -26,7 +26,10 @@ class ExpirySweeper:
         self.app, self.database = app, database
 
     def sweep(self) -> int:
-        """Expire what is due now; answer how many aggregates were looked at."""
+        """Expire what is due now; answer how many aggregates were looked at.
+
+        The queries preselect by the comparisons of `time_rules`; each aggregate decides.
+        """
         now = self.app.clock()
         with self.database.transaction() as cursor:
             grants = cursor.execute(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from services.grants.domain.time_rules import grant_status_at, user_status_on
+
 
 def shared(value: str | None) -> str | None:
     """One str object per distinct value (platforms, rights, statuses, organisation numbers):
@@ -41,9 +43,7 @@ class GrantRow:
 
     def status_at(self, now: datetime) -> str:
         """`expired` for a pending request whose link has run out, else the recorded status."""
-        if self.status == "pending" and self.expires_at and now.isoformat() >= self.expires_at:
-            return "expired"
-        return self.status
+        return grant_status_at(self.status, self.expires_at, now.isoformat())
 
 
 @dataclass(slots=True)
@@ -78,9 +78,7 @@ class UserRow:
 
     def status_on(self, today: str) -> str:
         """`expired` once valid_until has passed, even before the Expired event is recorded."""
-        if self.status == "active" and self.valid_until is not None and self.valid_until < today:
-            return "expired"
-        return self.status
+        return user_status_on(self.status, self.valid_until, today)
 
 
 class ContractRow(NamedTuple):

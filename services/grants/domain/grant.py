@@ -15,6 +15,7 @@ from services.grants.domain.advisor import (
 )
 from services.grants.domain.base import Actor, DomainError, check_rights, stable_id
 from services.grants.domain.coverage import Coverage
+from services.grants.domain.time_rules import grant_status_at
 
 OPEN_STATUSES = ("pending", "active")
 
@@ -174,9 +175,7 @@ class Grant(Aggregate):
 
     def status_at(self, now: datetime) -> str:
         """`pending`, `active`, `revoked`, `expired` (or `new`) as of `now`."""
-        if self.status == "pending" and self.expires_at is not None and now >= self.expires_at:
-            return "expired"
-        return self.status
+        return grant_status_at(self.status, self.expires_at, now)
 
     def is_open(self, now: datetime) -> bool:
         return self.status_at(now) in OPEN_STATUSES

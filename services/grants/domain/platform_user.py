@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.grants.domain.base import Actor, DomainError, check_rights, stable_id
+from services.grants.domain.time_rules import request_lapsed, validity_ended
 
 
 class InvalidFiche(DomainError):
@@ -48,7 +49,7 @@ def check_fiche(fiche: dict[str, Any], today: date) -> dict[str, Any]:
         raise InvalidFiche("contracts is 'all' or a non-empty list")
     if fiche["external"] and not (fiche["assignment"] and fiche["valid_until"]):
         raise InvalidFiche("an external user needs an assignment and a valid_until date")
-    if fiche["valid_until"] is not None and fiche["valid_until"] < today:
+    if validity_ended(fiche["valid_until"], today):
         raise InvalidFiche("valid_until lies in the past")
     return fiche
 
@@ -98,8 +99,8 @@ class PlatformUser(Aggregate):
 
     def expire_if_due(self, today: date, actor: Actor) -> bool:
         """Record the end of an access whose valid_until has passed."""
-        valid_until = self.fiche.get("valid_until")
-        if self.status == "active" and valid_until is not None and valid_until < today:
+        valid_until: date | None = self.fiche.get("valid_until")
+        if self.status == "active" and valid_until and validity_ended(valid_until, today):
             self._record_expiry(valid_until=valid_until, actor=actor)
             return True
         return False
@@ -127,7 +128,7 @@ class PlatformUser(Aggregate):
         self.check_active(now.date())
         if self.code_hash is None or self.code_hash != code_hash:
             raise CodeInvalid("this access code is not valid (any more)")
-        if self.code_expires_at is not None and now >= self.code_expires_at:
+        if request_lapsed(self.code_expires_at, now):
             raise CodeExpired("this access code has expired; ask your master user for a new one")
         self._record_activation(actor=actor)
 
@@ -139,7 +140,7 @@ class PlatformUser(Aggregate):
         """Refuse a user whose access ended (revoked, expired, or past valid_until today)."""
         valid_until = self.fiche.get("valid_until")
         if self.status == "expired" or (
-            self.status == "active" and today and valid_until and valid_until < today
+            self.status == "active" and today is not None and validity_ended(valid_until, today)
         ):
             raise UserExpired("the user's access has expired")
         if self.status != "active":
