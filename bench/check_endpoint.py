@@ -29,7 +29,7 @@ from uuid import UUID
 import httpx
 
 from bench.load import LoadResult, wrk_post
-from services.app import build_grants_application
+from services.bootstrap import build_grants_application
 from services.grants.domain.grant import Grant
 from services.settings import Settings
 from tests.support import ADVISOR_SERVICE, TOKENS, World, actor, free_port, platform_settings

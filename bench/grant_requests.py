@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from services.app import build_grants_application
+from services.bootstrap import build_grants_application
 from services.grants.application import GrantsApplication
 from services.settings import Settings
 from tests.support import World, actor, platform_settings

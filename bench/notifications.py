@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from bench.rebuild import STAFF, employer_events
-from services.app import ALL_ROLES, build_grants_application, create_app
+from services.bootstrap import ALL_ROLES, build_grants_application, create_app
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
 from services.grants.domain.platform import Platform

@@ -33,7 +33,7 @@ import psycopg
 from bench import grant_requests, scale_http, scale_world
 from bench.scale_http import load
 from bench.scale_world import CHAIN, CREDENTIALS, advisor, advisor_of, employer
-from services.app import settle_heap
+from services.bootstrap import settle_heap
 from services.projections import rows
 from services.projections.check import check_access
 from services.projections.state import AccessState

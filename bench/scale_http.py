@@ -26,7 +26,7 @@ from fastapi import FastAPI
 from bench.check_endpoint import BATCH, READER, serve
 from bench.load import wrk_post
 from bench.scale_world import CHAIN, advisor, employer
-from services.app import create_app, settle_heap
+from services.bootstrap import create_app, settle_heap
 from services.eventlog.database import ViewDatabase
 from services.logs import configure_logging
 from services.projections import rows

@@ -81,7 +81,7 @@ def contract_files() -> dict[Path, str]:
 
 def live_openapi() -> dict[str, Any]:
     """The OpenAPI document of the app as `toegang serve` builds it (nothing connects)."""
-    from services.app import create_app  # the whole service: only when it is asked for
+    from services.bootstrap import create_app  # the whole service: only when it is asked for
     from services.settings import Settings
 
     with tempfile.TemporaryDirectory() as data_dir:

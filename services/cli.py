@@ -7,9 +7,9 @@ import os
 import sys
 
 from services import demo, keys
-from services.app import embedded_roles
 from services.audit import cli as audit_cli
 from services.audit import forget as privacy_cli
+from services.bootstrap import embedded_roles
 from services.logs import configure_logging
 from services.notifications import cli as notifications_cli
 from services.projections import cli as projections_cli
@@ -58,7 +58,7 @@ def serve_command(settings: Settings, args: argparse.Namespace) -> int:
     """Run the HTTP service until interrupted."""
     import uvicorn
 
-    from services.app import create_app
+    from services.bootstrap import create_app
 
     if args.role != "embedded" and settings.api_tokens is None:
         print("toegang: distributed roles need TOEGANG_API_TOKENS", file=sys.stderr)

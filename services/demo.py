@@ -64,7 +64,7 @@ ORGANISATIONS = {
 
 def load(settings: Settings, admin_token: str) -> str:
     """Load (idempotently) the demo data; answer curl lines to try."""
-    from services.app import build_grants_application
+    from services.bootstrap import build_grants_application
 
     app = build_grants_application(settings)
     try:

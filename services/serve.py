@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services import keys
-from services.app import create_app
+from services.bootstrap import create_app
 from services.settings import load_settings
 
 

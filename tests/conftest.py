@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from services.app import create_app
+from services.bootstrap import create_app
 from services.grants.application import GrantsApplication
 from services.projections.runner import AccessProjection
 from services.settings import Settings

@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from services.app import create_app
 from services.audit.timefmt import instant
+from services.bootstrap import create_app
 from services.settings import Settings
 from tests.support import TOKENS
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from services.app import build_grants_application
 from services.audit.cli import guarded
+from services.bootstrap import build_grants_application
 from services.eventlog.database import ViewDatabase
 from services.grants.app_base import NotFound
 from services.grants.domain.actor import service_actor

@@ -68,7 +68,7 @@ def list_command(settings: Settings, args: argparse.Namespace) -> int:
 
 def retry_command(settings: Settings, args: argparse.Namespace) -> int:
     """Deliver each dead letter again (unless it was sent since); report the outcomes."""
-    from services.app import build_grants_application
+    from services.bootstrap import build_grants_application
 
     if not settings.kafka_bootstrap:
         print("toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP")

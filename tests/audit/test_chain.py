@@ -23,8 +23,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from services.app import ROLES, build_grants_application, create_app
 from services.audit.service import open_audit
+from services.bootstrap import ROLES, build_grants_application, create_app
 from services.grants.application import GrantsApplication
 from services.settings import Settings
 from tests.conftest import Stack

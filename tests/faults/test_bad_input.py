@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 
-from services.app import create_app
+from services.bootstrap import create_app
 from services.http.problems import install_problem_handlers
 from services.logs import configure_logging
 from services.settings import Settings

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.app import build_grants_application
+from services.bootstrap import build_grants_application
 from services.grants.app_base import NotFound
 from services.grants.application import GrantsApplication
 from services.grants.domain.actor import ActorNotAuthorised, LoaTooLow, ServiceNotLinked

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import pytest
 
-from services.app import build_grants_application
+from services.bootstrap import build_grants_application
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
 from services.grants.application import GrantsApplication

@@ -9,7 +9,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from services.app import build_grants_application
+from services.bootstrap import build_grants_application
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
 from services.projections import tables

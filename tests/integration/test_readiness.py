@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from services.app import build_grants_application, create_app
+from services.bootstrap import build_grants_application, create_app
 from services.settings import Settings
 from tests.support import TOKENS, ServerThread, random_kvk, wait_until
 

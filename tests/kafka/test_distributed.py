@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from services.app import build_grants_application
+from services.bootstrap import build_grants_application
 from services.eventlog.database import ViewDatabase
 from services.eventlog.leader import LeaderLock
 from services.projections import tables

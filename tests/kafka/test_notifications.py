@@ -21,7 +21,7 @@ import httpx
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
-from services.app import ALL_ROLES, build_grants_application, create_app
+from services.bootstrap import ALL_ROLES, build_grants_application, create_app
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
 from services.grants.application import GrantsApplication

@@ -1,4 +1,4 @@
-"""Start the relay and the notifier for a process (composition helpers used by services.app)."""
+"""Start the relay and the notifier for a process (part of the composition root)."""
 
 from __future__ import annotations
 
