@@ -3,30 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+from collections.abc import Callable
 
 from services.audit.cli import guarded
-from services.bootstrap import build_grants_application
 from services.eventlog.database import ViewDatabase
 from services.grants.app_base import NotFound
+from services.grants.application import GrantsApplication
 from services.grants.domain.actor import service_actor
 from services.notifications.erasure import forget_recipient, purge_outbox
 from services.settings import Settings
 
+OpenGrants = Callable[[Settings], GrantsApplication]
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def add_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    open_grants: OpenGrants,
+) -> None:
+    """The `privacy` commands; `open_grants` is the composition root's way to open the store."""
     privacy = commands.add_parser("privacy", help="personal data: erase a data subject")
     actions = privacy.add_subparsers(required=True, metavar="ACTION")
     forget = actions.add_parser(
         "forget", help="erase a platform user's name and address for good (destroys their key)"
     )
     forget.add_argument("subject", help="the data subject: a platform user's user_id")
-    forget.set_defaults(handler=guarded(forget_command))
+    forget.set_defaults(handler=guarded(functools.partial(forget_command, open_grants)))
 
 
-def forget_command(settings: Settings, args: argparse.Namespace) -> int:
+def forget_command(open_grants: OpenGrants, settings: Settings, args: argparse.Namespace) -> int:
     """Erase the subject: end access, record the erasure, destroy the key, purge mail."""
-    grants = build_grants_application(settings)
+    grants = open_grants(settings)
     try:
         erased = grants.forget_data_subject(args.subject, service_actor("privacy-cli"))
     except NotFound:

@@ -15,9 +15,8 @@ from services.notifications import kafka
 from services.notifications.delivery import DeliveryLog
 from services.notifications.group import KafkaLoop
 from services.notifications.loops import LogLoop
-from services.notifications.notifier import Notifier
+from services.notifications.notifier import notifier_for
 from services.notifications.relay import Relay
-from services.notifications.sending import sender_for
 from services.settings import Settings
 
 Background = Callable[[Callable[[threading.Event], None], str], object]
@@ -56,17 +55,8 @@ def start_notifier(
     database = ViewDatabase(settings, "notifier")
     stack.callback(database.close)
     deliveries = DeliveryLog(database)
-    notifier = Notifier(
-        grants,
-        sender_for(settings.smtp_url, settings.outbox_dir),
-        deliveries,
-        settings.mail_from,
-        settings.confirm_link,
-        None,  # the Kafka loop publishes outcomes through the producer it builds
-        settings.notify_max_attempts,
-        settings.notify_backoff,
-        settings.mail_reply_to,
-    )
+    # the Kafka loop publishes outcomes through the producer it builds
+    notifier = notifier_for(settings, grants, deliveries, None)
     source: KafkaLoop | LogLoop
     if settings.kafka_bootstrap:
         source = KafkaLoop(notifier, settings)

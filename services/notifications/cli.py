@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -12,15 +14,21 @@ from rich.console import Console
 from rich.table import Table
 
 from services.eventlog.database import ViewDatabase
+from services.grants.application import GrantsApplication
 from services.notifications import kafka
 from services.notifications.delivery import DeliveryLog
 from services.notifications.loops import KafkaOutcomes
-from services.notifications.notifier import Notifier
-from services.notifications.sending import sender_for
+from services.notifications.notifier import notifier_for
 from services.settings import Settings
 
+OpenGrants = Callable[[Settings], GrantsApplication]
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def add_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    open_grants: OpenGrants,
+) -> None:
+    """The `notifications` commands; `open_grants` is the composition root's way to the store."""
     group = commands.add_parser("notifications", help="operate the notification service")
     dlq = group.add_subparsers(required=True, metavar="TOPIC").add_parser(
         "dlq", help="the dead-letter topic"
@@ -28,7 +36,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     actions = dlq.add_subparsers(required=True, metavar="ACTION")
     actions.add_parser("list", help="list dead-lettered mail").set_defaults(handler=list_command)
     actions.add_parser("retry", help="try dead-lettered mail again").set_defaults(
-        handler=retry_command
+        handler=functools.partial(retry_command, open_grants)
     )
 
 
@@ -66,25 +74,18 @@ def list_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def retry_command(settings: Settings, args: argparse.Namespace) -> int:
+def retry_command(open_grants: OpenGrants, settings: Settings, args: argparse.Namespace) -> int:
     """Deliver each dead letter again (unless it was sent since); report the outcomes."""
-    from services.bootstrap import build_grants_application
-
     if not settings.kafka_bootstrap:
         print("toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP")
         return 2
-    app, database = build_grants_application(settings), ViewDatabase(settings)
+    app, database = open_grants(settings), ViewDatabase(settings)
     producer: KafkaProducer = kafka.producer(settings.kafka_bootstrap)
-    notifier = Notifier(
+    notifier = notifier_for(
+        settings,
         app,
-        sender_for(settings.smtp_url, settings.outbox_dir),
         DeliveryLog(database),
-        settings.mail_from,
-        settings.confirm_link,
         KafkaOutcomes(producer, kafka.Topics(settings.kafka_topic_prefix)),
-        settings.notify_max_attempts,
-        settings.notify_backoff,
-        settings.mail_reply_to,
     )
     counts = {"sent": 0, "failed": 0}
     try:

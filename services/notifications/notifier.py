@@ -17,7 +17,8 @@ from typing import Any
 from services.grants.application import GrantsApplication
 from services.notifications.delivery import Claim, DeliveryLog, recipient_key
 from services.notifications.mail import render_mail
-from services.notifications.sending import PermanentFailure, Sender, TemporaryFailure
+from services.notifications.sending import PermanentFailure, Sender, TemporaryFailure, sender_for
+from services.settings import Settings
 
 log = logging.getLogger("toegang.notifier")
 MAIL_TYPES: dict[str, Callable[[GrantsApplication, Any, int], list[dict[str, Any]]]] = {
@@ -177,3 +178,23 @@ class Notifier:
         if self.reply_to:
             message["Reply-To"] = self.reply_to
         return message
+
+
+def notifier_for(
+    settings: Settings,
+    app: GrantsApplication,
+    deliveries: DeliveryLog,
+    publish: Callable[[Outcome], None] | None,
+) -> Notifier:
+    """The notifier as configured: its sender, addresses, link and retry policy from settings."""
+    return Notifier(
+        app,
+        sender_for(settings.smtp_url, settings.outbox_dir),
+        deliveries,
+        settings.mail_from,
+        settings.confirm_link,
+        publish,
+        settings.notify_max_attempts,
+        settings.notify_backoff,
+        settings.mail_reply_to,
+    )
