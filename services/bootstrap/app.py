@@ -25,6 +25,7 @@ from services.http.metrics import Metrics
 from services.http.middleware import RequestMiddleware
 from services.http.problems import install_problem_handlers
 from services.projections import api as access_api
+from services.projections import check_api
 from services.settings import Settings
 
 
@@ -69,11 +70,11 @@ def create_app(
     app.state.token_registry = TokenRegistry(tokens)
     app.state.metrics = Metrics()
     install_problem_handlers(app)
-    hot = access_api.hot.routes if "projections" in roles else []
+    hot = check_api.hot.routes if "projections" in roles else []
     app.add_middleware(HotPaths, owner=app, routes=hot)
     app.add_middleware(RequestMiddleware, latency=app.state.metrics.latency)
     if "projections" in roles:
-        app.include_router(access_api.hot)
+        app.include_router(check_api.hot)
     if "grants" in roles:
         app.include_router(grants_api.router)
         app.include_router(users_api.router)

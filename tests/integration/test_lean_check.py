@@ -14,7 +14,7 @@ from services.http.auth import ScopedRoute, TokenRegistry
 from services.http.lean import LeanRoute
 from services.http.metrics import Metrics
 from services.http.problems import install_problem_handlers
-from services.projections import api as access_api
+from services.projections import check_api
 from tests.conftest import Stack
 from tests.integration.test_access_api import READER, advisor_login, world_at
 from tests.integration.test_batch_check import questions
@@ -32,7 +32,7 @@ def generic(stack: Stack) -> Iterator[httpx.Client]:
     app.state.locale = stack.settings.locale
     app.state.min_position_wait = stack.settings.min_position_wait
     install_problem_handlers(app)
-    for route in access_api.hot.routes:
+    for route in check_api.hot.routes:
         assert isinstance(route, LeanRoute)
         app.router.add_api_route(
             route.path,
