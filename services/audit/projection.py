@@ -12,8 +12,8 @@ import logging
 
 from services.audit.index import AuditIndex, Batch, Context
 from services.eventlog.database import Cursor, ViewDatabase
-from services.eventlog.follower import TrackedProcessor
 from services.eventlog.log import EventLog
+from services.eventlog.processor import TrackedProcessor
 
 log = logging.getLogger("toegang.audit")
 NAME = "audit"

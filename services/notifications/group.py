@@ -8,7 +8,7 @@ import time
 
 from kafka import KafkaConsumer, KafkaProducer
 
-from services.eventlog.follower import TrackedProcessor
+from services.eventlog.processor import TrackedProcessor
 from services.notifications.kafka import Topics, consumer, ensure_topics, producer
 from services.notifications.loops import KafkaOutcomes, handle_record, headers_of
 from services.notifications.notifier import MAIL_TYPES, Notifier

@@ -11,8 +11,8 @@ from eventsourcing.application import AggregateNotFoundError
 from kafka import KafkaProducer
 
 from services.eventlog.database import ViewDatabase
-from services.eventlog.follower import TrackedProcessor
 from services.eventlog.log import EventLog
+from services.eventlog.processor import TrackedProcessor
 from services.grants.domain.announcement import Announcement
 from services.grants.domain.document import DocumentNotice
 from services.grants.domain.grant import Grant

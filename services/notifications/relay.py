@@ -18,8 +18,8 @@ from uuid import UUID
 from kafka import KafkaProducer
 
 from services.eventlog.database import ViewDatabase
-from services.eventlog.follower import TrackedProcessor
 from services.eventlog.log import EventLog
+from services.eventlog.processor import TrackedProcessor
 from services.notifications import kafka
 from services.notifications.cloudevents import Message, origin_of, to_message
 from services.notifications.tracking import TrackedPosition

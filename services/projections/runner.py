@@ -14,8 +14,8 @@ from collections.abc import Callable
 import psycopg
 
 from services.eventlog.database import ViewDatabase
-from services.eventlog.follower import TrackedProcessor
 from services.eventlog.log import EventLog
+from services.eventlog.processor import TrackedProcessor
 from services.projections import rows, tables
 from services.projections.natural_keys import TableKeys
 from services.projections.state import AccessState

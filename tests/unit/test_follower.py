@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from services.eventlog.follower import Backoff, LogFollower, TrackedProcessor
+from services.eventlog.follower import Backoff, LogFollower
+from services.eventlog.processor import TrackedProcessor
 from services.eventlog.status import reports
 from tests.support import wait_until
 
