@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from tests.conftest import Stack
-from tests.integration.test_access_api import active_grant, requested, revoked, world_at
-from tests.integration.test_credential_platforms import add_user, fiche, new_site
+from tests.integration.access_support import active_grant, requested, revoked, world_at
+from tests.integration.credential_support import add_user, fiche, new_site
 from tests.support import World
 from tests.world import build_world_http, request_grant
 

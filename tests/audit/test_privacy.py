@@ -15,7 +15,7 @@ from services.eventlog.log import open_event_log
 from tests.audit.test_history_api import AUDITOR, caught_up, history
 from tests.conftest import Stack
 from tests.e2e.cli import run
-from tests.integration.test_credential_platforms import (
+from tests.integration.credential_support import (
     access_code_mail,
     add_user,
     address,

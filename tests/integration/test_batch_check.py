@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import Stack
-from tests.integration.test_access_api import (
+from tests.integration.access_support import (
     PROBLEM,
     READER,
     active_grant,

@@ -16,7 +16,7 @@ from services.http.metrics import Metrics
 from services.http.problems import install_problem_handlers
 from services.projections import check_api
 from tests.conftest import Stack
-from tests.integration.test_access_api import READER, advisor_login, world_at
+from tests.integration.access_support import READER, advisor_login, world_at
 from tests.integration.test_batch_check import questions
 from tests.support import TOKENS, ServerThread, wait_until
 

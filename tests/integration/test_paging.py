@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import Stack
-from tests.integration.test_access_api import (
+from tests.integration.access_support import (
     PROBLEM,
     READER,
     active_grant,

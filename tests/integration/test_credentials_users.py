@@ -1,0 +1,383 @@
+"""Credential platforms (Ethias-style, DESIGN §1 step 5, §2, §4) through the real HTTP API:
+who manages users, unknown fields, routes, activations and scopes.
+
+Every test builds its own random platform, KBO organisation, contracts, agreement and master
+user over HTTP, on SQLite and on PostgreSQL, and reads the views with the position of its last
+write (or the head of the log) as `min_position`. Mail is read from the file outbox as a person
+would read it. Refused commands are checked to append nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import pytest
+
+from tests.conftest import Stack
+from tests.integration.credential_support import (
+    ANNOUNCEMENT,
+    PROBLEM,
+    READER,
+    USERS,
+    add_user,
+    address,
+    allowed,
+    check,
+    credential_platform,
+    credentials,
+    eherkenning_platform,
+    fiche,
+    new_site,
+    organisation,
+    problem,
+    refused,
+    unique,
+    user_list_response,
+)
+from tests.support import random_kbo, random_slug
+from tests.world import ADMIN
+
+
+def test_only_the_organisation_master_user_manages_users(
+    stack: Stack, client: httpx.Client
+) -> None:
+    site = new_site(client)
+    neighbour = new_site(client, platform=site.platform)
+    elsewhere = new_site(client, ref=site.organisation)
+    user = add_user(client, site, fiche(rights="edit"))
+    actors = [
+        credentials(user["user_id"]),  # a normal user of the organisation
+        neighbour.master,  # the master of another organisation on the platform
+        elsewhere.master,  # the master of the same organisation on another platform
+        credentials(str(uuid4())),
+        credentials("not-a-uuid"),
+    ]
+    for actor in actors:
+        for method, path, body in (
+            ("POST", f"{site.base}/users", {"actor": actor, **fiche()}),
+            ("PUT", f"{site.base}/users/{user['user_id']}", {"actor": actor, **fiche()}),
+            (
+                "POST",
+                f"{site.base}/users/{user['user_id']}/revoke",
+                {"actor": actor, "reason": "x"},
+            ),
+            ("POST", f"{site.base}/users/{user['user_id']}/credentials", {"actor": actor}),
+        ):
+            refused(stack, client, method, path, body, 403, "not_master_user", USERS)
+        problem(user_list_response(client, site, actor["user_id"]), 403, "not_master_user")
+    eherkenning_actor = {
+        "method": "eherkenning",
+        "legal_subject": site.organisation,
+        "acting_subject": "p-1",
+        "intermediary": None,
+        "service_id": "urn:etoegang:DV:1:services:1",
+        "loa": "urn:etoegang:core:assurance-class:loa3",
+    }
+    refused(
+        stack,
+        client,
+        "POST",
+        f"{site.base}/users",
+        {"actor": eherkenning_actor, **fiche()},
+        422,
+        "invalid_request",
+        USERS,
+    )
+    # A user of another organisation is not found through this organisation's routes.
+    other_user = add_user(client, neighbour, fiche())
+    refused(
+        stack,
+        client,
+        "POST",
+        f"{site.base}/users/{other_user['user_id']}/revoke",
+        {"actor": site.master, "reason": "x"},
+        404,
+        "not_found",
+        USERS,
+    )
+
+
+def test_the_master_user_cannot_revoke_itself(stack: Stack, client: httpx.Client) -> None:
+    site = new_site(client)
+    refused(
+        stack,
+        client,
+        "POST",
+        f"{site.base}/users/{site.master_id}/revoke",
+        {"actor": site.master, "reason": "ik stop"},
+        409,
+        "master_user_protected",
+        USERS,
+    )
+    allowed(check(client, site.platform, site.master_id, site.organisation, "edit"), "edit")
+
+
+def test_unknown_fields_are_refused(stack: Stack, client: httpx.Client) -> None:
+    site = new_site(client)
+    user = add_user(client, site, fiche())
+    extra = {"note": "x"}
+    cases: list[tuple[str, str, Any, dict[str, str]]] = [
+        (
+            "PUT",
+            f"{site.base}/agreement",
+            {
+                "reference": unique("EXT"),
+                "notification_email": address("l"),
+                "signed_on": "2025-01-15",
+                **extra,
+            },
+            ADMIN,
+        ),
+        ("PUT", f"{site.base}/master-user", {"name": "M", "email": address("m"), **extra}, ADMIN),
+        ("POST", f"{site.base}/users", {"actor": site.master, **fiche(), **extra}, USERS),
+        (
+            "POST",
+            f"{site.base}/users",
+            {"actor": {**site.master, "role": "admin"}, **fiche()},
+            USERS,
+        ),
+        (
+            "PUT",
+            f"{site.base}/users/{user['user_id']}",
+            {"actor": site.master, **fiche(), **extra},
+            USERS,
+        ),
+        (
+            "POST",
+            f"{site.base}/users/{user['user_id']}/revoke",
+            {"actor": site.master, "reason": "x", **extra},
+            USERS,
+        ),
+        (
+            "POST",
+            f"/v1/platforms/{site.platform}/credentials/activate",
+            {"login": user["login"], "code": "AAAA-AAAA-AAAA-AAAA", **extra},
+            USERS,
+        ),
+        ("POST", f"/v1/platforms/{site.platform}/announcements", {**ANNOUNCEMENT, **extra}, ADMIN),
+        (
+            "POST",
+            f"/v1/platforms/{site.platform}/announcements",
+            {"subject": {"de": "Wartung"}, "body": {"de": "Samstag"}},
+            ADMIN,
+        ),
+        ("POST", f"{site.base}/documents", {"kind": "invoice", "title": "F", **extra}, ADMIN),
+        ("POST", f"{site.base}/documents", {"kind": "payslip", "title": "F"}, ADMIN),
+        (
+            "POST",
+            f"/v1/platforms/{site.platform}/access/check",
+            {"actor": site.master, "organisation": site.organisation, "action": "view", **extra},
+            READER,
+        ),
+    ]
+    for method, path, body, headers in cases:
+        refused(stack, client, method, path, body, 422, "invalid_request", headers)
+
+
+def test_credential_commands_on_an_eherkenning_platform(stack: Stack, client: httpx.Client) -> None:
+    platform = eherkenning_platform(client)
+    ref = organisation(client)
+    base = f"/v1/platforms/{platform}/organisations/{ref}"
+    agreement = {
+        "reference": unique("EXT"),
+        "notification_email": address("lijst"),
+        "signed_on": "2025-01-15",
+    }
+    refused(stack, client, "PUT", f"{base}/agreement", agreement, 422, "platform_mismatch")
+    refused(
+        stack,
+        client,
+        "PUT",
+        f"{base}/master-user",
+        {"name": "M", "email": address("m")},
+        422,
+        "platform_mismatch",
+    )
+    refused(
+        stack,
+        client,
+        "POST",
+        f"{base}/documents",
+        {"kind": "invoice", "title": "F"},
+        422,
+        "platform_mismatch",
+    )
+
+
+def test_agreements_need_a_known_platform_and_organisation(
+    stack: Stack, client: httpx.Client
+) -> None:
+    platform = credential_platform(client)
+    agreement = {
+        "reference": unique("EXT"),
+        "notification_email": address("lijst"),
+        "signed_on": "2025-01-15",
+    }
+    unregistered = random_kbo()
+    refused(
+        stack,
+        client,
+        "PUT",
+        f"/v1/platforms/{platform}/organisations/{unregistered}/agreement",
+        agreement,
+        404,
+        "not_found",
+    )
+    refused(
+        stack,
+        client,
+        "PUT",
+        f"/v1/platforms/{random_slug()}/organisations/{organisation(client)}/agreement",
+        agreement,
+        404,
+        "not_found",
+    )
+    ref = organisation(client)
+    for reference in ("", "EXT 1", "EXT/1", "x" * 80):
+        refused(
+            stack,
+            client,
+            "PUT",
+            f"/v1/platforms/{platform}/organisations/{ref}/agreement",
+            {**agreement, "reference": reference},
+            422,
+            "invalid_identifier" if 0 < len(reference) <= 64 else "invalid_request",
+        )
+
+
+def test_user_routes_need_an_agreement(stack: Stack, client: httpx.Client) -> None:
+    site = new_site(client)
+    stranger = organisation(client)
+    refused(
+        stack,
+        client,
+        "POST",
+        f"/v1/platforms/{site.platform}/organisations/{stranger}/users",
+        {"actor": site.master, **fiche()},
+        409,
+        "no_agreement",
+        USERS,
+    )
+    problem(
+        client.get(
+            f"/v1/platforms/{site.platform}/organisations/{stranger}/users",
+            params={"actor": site.master_id},
+            headers=USERS,
+        ),
+        403,
+        "not_master_user",
+    )
+
+
+def test_bad_activations(stack: Stack, client: httpx.Client) -> None:
+    site = new_site(client)
+    path = f"/v1/platforms/{site.platform}/credentials/activate"
+    for login in (site.master_login, "abc", "0123456789-x", f"{site.organisation[4:]}-999", "---"):
+        refused(
+            stack,
+            client,
+            "POST",
+            path,
+            {"login": login, "code": "AAAA-AAAA-AAAA-AAAA"},
+            404,
+            "access_code_invalid",
+            USERS,
+        )
+    for body in (
+        {"login": site.master_login},
+        {"login": site.master_login, "code": "short"},
+        {"login": "", "code": "AAAA-AAAA-AAAA-AAAA"},
+    ):
+        refused(stack, client, "POST", path, body, 422, "invalid_request", USERS)
+
+
+def test_user_routes_need_the_users_write_scope(stack: Stack, client: httpx.Client) -> None:
+    site = new_site(client)
+    for headers, status, code in (
+        (READER, 403, "insufficient_scope"),
+        (ADMIN, 403, "insufficient_scope"),
+        ({}, 401, "unauthenticated"),
+    ):
+        refused(
+            stack,
+            client,
+            "POST",
+            f"{site.base}/users",
+            {"actor": site.master, **fiche()},
+            status,
+            code,
+            headers,
+        )
+        problem(
+            client.get(f"{site.base}/users", params={"actor": site.master_id}, headers=headers),
+            status,
+            code,
+        )
+    for headers in (USERS, READER):
+        refused(
+            stack,
+            client,
+            "PUT",
+            f"{site.base}/agreement",
+            {
+                "reference": unique("EXT"),
+                "notification_email": address("l"),
+                "signed_on": "2025-01-15",
+            },
+            403,
+            "insufficient_scope",
+            headers,
+        )
+        refused(
+            stack,
+            client,
+            "POST",
+            f"/v1/platforms/{site.platform}/announcements",
+            ANNOUNCEMENT,
+            403,
+            "insufficient_scope",
+            headers,
+        )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organisations/{o}/agreement",
+        "/organisations/{o}/master-user",
+        "/organisations/{o}/users",
+        "/organisations/{o}/users/{u}",
+        "/organisations/{o}/users/{u}/revoke",
+        "/organisations/{o}/users/{u}/credentials",
+        "/credentials/activate",
+        "/announcements",
+        "/organisations/{o}/documents",
+    ],
+)
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        "text",
+        {"actor": None},
+        {"actor": {"method": "credentials"}},
+        {"actor": {"method": "credentials", "user_id": ""}},
+        {"actor": {"method": "credentials", "user_id": "x" * 65}},
+        {"actor": {"method": "credentials", "user_id": "🙂"}, "reason": "x"},
+        {"subject": {}, "body": {}},
+        {"reference": None, "signed_on": "yesterday"},
+    ],
+)
+def test_malformed_bodies_never_give_a_server_error(
+    client: httpx.Client, path: str, body: Any
+) -> None:
+    user_id = str(uuid4())
+    target = f"/v1/platforms/{random_slug()}" + path.format(o=random_kbo(), u=user_id)
+    for method in ("POST", "PUT"):
+        for headers in (ADMIN, USERS):
+            answer = client.request(method, target, json=body, headers=headers)
+            assert answer.status_code < 500, answer.text
+            assert answer.headers["content-type"] == PROBLEM
