@@ -22,5 +22,7 @@ def history_data(event: Any) -> dict[str, Any]:
         "actor",
         "token_hash",
         "confirmation_id",
+        "code_id",
+        "code_hash",
     }
     return {k: as_plain(v) for k, v in event.__dict__.items() if k not in hidden}

@@ -30,6 +30,7 @@ from services.grants.domain.platform_user import (
     check_fiche,
 )
 from services.grants.domain.register import AgreementRegister
+from services.grants.history import history_data
 from services.grants.tokens import AccessCodes, IssuedCode, hash_code
 
 PLATFORM = "ethias-extranet-aanvullend"
@@ -663,3 +664,15 @@ def test_a_document_notice_records_kind_and_title(kind: str) -> None:
     )
     assert pending(notice) == ["Published"]
     assert (notice.organisation, notice.kind, notice.title) == (ORGANISATION, kind, "Q1 2025")
+
+
+def test_history_shows_no_token_material_of_a_mailed_code() -> None:
+    person = user()
+    issued = CODES.issue()
+    person.issue_credentials(
+        code_id=issued.code_id, code_hash=issued.code_hash, expires_at=NOW, actor=STAFF
+    )
+    (event,) = person.collect_events()
+    data = history_data(event)
+    assert "code_id" not in data and "code_hash" not in data
+    assert data["expires_at"] == NOW.isoformat()
