@@ -16,9 +16,11 @@ from services.audit import api as audit_api
 from services.bootstrap.build import ROLES, store_head
 from services.bootstrap.roles import start_roles
 from services.eventlog.status import reports
+from services.eventlog.subject_keys import SubjectErased
 from services.grants import api as grants_api
 from services.grants import confirm_page, users_api
 from services.grants.app_base import utc_now
+from services.grants.domain.base import DomainError
 from services.http.auth import TokenRegistry
 from services.http.lean import HotPaths
 from services.http.metrics import Metrics
@@ -27,6 +29,9 @@ from services.http.problems import install_problem_handlers
 from services.projections import api as access_api
 from services.projections import check_api
 from services.settings import Settings
+
+REFUSALS = (DomainError, SubjectErased)
+"""The errors a refused command raises; each answers a problem with its own `code`."""
 
 
 def settle_heap() -> None:
@@ -69,7 +74,7 @@ def create_app(
     app.state.broker = settings.kafka_bootstrap if uses_broker else None
     app.state.token_registry = TokenRegistry(tokens)
     app.state.metrics = Metrics()
-    install_problem_handlers(app)
+    install_problem_handlers(app, REFUSALS)
     hot = check_api.hot.routes if "projections" in roles else []
     app.add_middleware(HotPaths, owner=app, routes=hot)
     app.add_middleware(RequestMiddleware, latency=app.state.metrics.latency)

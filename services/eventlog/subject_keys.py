@@ -16,11 +16,15 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from services.grants.domain.base import DomainError
 
+class SubjectErased(Exception):
+    """Nothing can be sealed for a forgotten subject (the API answers `subject_erased`)."""
 
-class SubjectErased(DomainError):
     code = "subject_erased"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 class SubjectKeys:

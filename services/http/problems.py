@@ -13,7 +13,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from services.grants.domain.base import DomainError
 from services.messages import negotiate, texts
 
 log = logging.getLogger("toegang.http")
@@ -150,9 +149,10 @@ async def _problem(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-async def _domain(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, DomainError)
-    return problem_response(request, error.code, error.detail)
+async def _refused(request: Request, error: Exception) -> JSONResponse:
+    """A command a rule refused: the error's class names its stable `code`."""
+    code, detail = getattr(error, "code", "invalid_request"), getattr(error, "detail", "")
+    return problem_response(request, str(code), str(detail))
 
 
 async def _invalid(request: Request, error: Exception) -> JSONResponse:
@@ -190,7 +190,6 @@ async def _persistence(request: Request, error: Exception) -> JSONResponse:
 
 HANDLERS: list[tuple[type[Exception], Handler]] = [
     (Problem, _problem),
-    (DomainError, _domain),
     (RequestValidationError, _invalid),
     (HTTPException, _http),
     (OperationalError, _store),
@@ -199,7 +198,10 @@ HANDLERS: list[tuple[type[Exception], Handler]] = [
 ]
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Map every failure to a problem: domain errors, validation, HTTP errors, lost stores."""
+def install_problem_handlers(app: FastAPI, refusals: Sequence[type[Exception]]) -> None:
+    """Map every failure to a problem: refusals (errors with a `code`: the domain's and the
+    store's), validation, HTTP errors, lost stores."""
+    for refusal in refusals:
+        app.add_exception_handler(refusal, _refused)
     for kind, handler in HANDLERS:
         app.add_exception_handler(kind, handler)

@@ -18,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 
 from services.bootstrap import create_app
+from services.bootstrap.app import REFUSALS
 from services.http.problems import install_problem_handlers
 from services.logs import configure_logging
 from services.settings import Settings
@@ -174,7 +175,7 @@ def test_a_view_behind_asks_to_retry(http: httpx.Client) -> None:
 
 def test_a_lost_view_database_is_503_store_unavailable() -> None:
     app = FastAPI()
-    install_problem_handlers(app)
+    install_problem_handlers(app, REFUSALS)
 
     @app.get("/lost")
     async def lost() -> None:

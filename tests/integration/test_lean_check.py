@@ -10,6 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from services.bootstrap.app import REFUSALS
 from services.http.auth import ScopedRoute, TokenRegistry
 from services.http.lean import LeanRoute
 from services.http.metrics import Metrics
@@ -31,7 +32,7 @@ def generic(stack: Stack) -> Iterator[httpx.Client]:
     app.state.token_registry, app.state.metrics = TokenRegistry(TOKENS), Metrics()
     app.state.locale = stack.settings.locale
     app.state.min_position_wait = stack.settings.min_position_wait
-    install_problem_handlers(app)
+    install_problem_handlers(app, REFUSALS)
     for route in check_api.hot.routes:
         assert isinstance(route, LeanRoute)
         app.router.add_api_route(
