@@ -9,7 +9,6 @@ from typing import Any
 import services.notifications
 from schemas.events import (
     BASE_URI,
-    DESCRIPTIONS,
     DIALECT,
     ORGANISATION,
     SLUG,
@@ -20,7 +19,7 @@ from schemas.events import (
 from schemas.examples import Record
 from services.grants import identifiers
 from services.notifications.kafka import Topics
-from services.notifications.notifier import MAIL_TYPES, Outcome
+from services.notifications.notifier import MAILED_TYPES, Outcome
 from services.settings import Settings
 
 Schema = dict[str, Any]
@@ -141,7 +140,7 @@ def mail_kinds() -> list[str]:
 
 OUTCOME_FIELDS: dict[str, Schema] = {
     "event_id": {**UUID_STRING, "description": "The ce_id of the event the mail was about."},
-    "event_type": {"enum": sorted(MAIL_TYPES), "description": "The ce_type of that event."},
+    "event_type": {"enum": sorted(MAILED_TYPES), "description": "The ce_type of that event."},
     "aggregate_id": {**UUID_STRING, "description": "The ce_subject of that event."},
     "version": {
         "type": "integer",
@@ -231,7 +230,7 @@ def _event_message(event: EventType, record: Record) -> Schema:
     return {
         "name": event.ce_type,
         "title": event.name,
-        "summary": DESCRIPTIONS[event.name],
+        "summary": event.about,
         "contentType": "application/json",
         "headers": {"$ref": "./message.json#/$defs/headers"},
         "payload": {"$ref": f"./events/{event.ce_type}.json"},
@@ -329,7 +328,7 @@ def _operations(event_names: list[str]) -> Schema:
                 "`toegang serve notifications`, a member of a consumer group, mails about "
                 "the event types listed here and skips the others."
             ),
-            "messages": _refs("events", sorted(MAIL_TYPES)),
+            "messages": _refs("events", sorted(MAILED_TYPES)),
             "bindings": {
                 "kafka": {
                     "groupId": {"type": "string", "default": group},

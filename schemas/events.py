@@ -25,10 +25,11 @@ import services.grants.domain as domain_package
 from services.grants import identifiers
 from services.grants.domain.actor import CAPABILITIES, LOA_NAMES
 from services.grants.domain.base import RIGHTS
+from services.grants.domain.catalogue import CATALOGUE
 from services.grants.domain.document import DOCUMENT_KINDS
+from services.grants.domain.event_kind import BOOKKEEPING, FICHE_PERSONAL
 from services.grants.domain.platform import CHAIN_POLICIES, LOCALES, LOGIN_METHODS
 from services.grants.domain.platform_user import FICHE_FIELDS
-from services.notifications.cloudevents import BOOKKEEPING, PERSONAL_OR_SECRET, event_type
 
 Schema = dict[str, Any]
 BASE_URI = "https://toegang.example/schemas/"
@@ -206,106 +207,6 @@ FIELDS: dict[str, tuple[str, Schema]] = {
     "title": ("The documents' title.", {"type": "string", "minLength": 1}),
 }
 
-DESCRIPTIONS: dict[str, str] = {
-    "Platform.Configured": (
-        "A platform (portal) was configured for the first time: login methods, minimum LoA, "
-        "eHerkenning service catalogue, chain policy and locale."
-    ),
-    "Platform.Reconfigured": "A platform's settings were replaced by a complete new set.",
-    "Organisation.Registered": (
-        "An organisation became known by its KvK or KBO number (its name and contact "
-        "address are not published)."
-    ),
-    "Organisation.Renamed": "An organisation's name changed (the name is not published).",
-    "Organisation.ContactEmailChanged": (
-        "The address where an organisation's confirmation links go changed (the address is "
-        "not published)."
-    ),
-    "Contract.Registered": (
-        "A pension contract was registered on a platform with its holder and covered "
-        "organisations (the contract's name is not published)."
-    ),
-    "Contract.Amended": "A contract's holder, coverage or name changed.",
-    "Coverage.Opened": "The index of the contracts that cover one organisation was opened.",
-    "Coverage.ContractAdded": "The organisation became covered by the contract.",
-    "Coverage.ContractRemoved": "The contract no longer covers the organisation.",
-    "Advisor.Registered": "An organisation was registered as a licensed advisor on a platform.",
-    "Advisor.LicenceRegistered": "An advisor's licence was changed or reinstated.",
-    "Advisor.LicenceWithdrawn": (
-        "An advisor's licence on the platform was withdrawn; the advisor grants resting on "
-        "it are denied by checks from this event on and revoked by their own Grant.Revoked "
-        "events, which the sweeper records just after."
-    ),
-    "Advisor.ClientLinked": (
-        "A grant to the advisor was recorded on the advisor's stream. Only in logs written "
-        "by earlier versions: the stream grew with every client, so it is no longer written."
-    ),
-    "Grant.Opened": (
-        "The stream of one (platform, grantor, grantee) pair was opened; a Requested event "
-        "follows in the same transaction."
-    ),
-    "Grant.Requested": (
-        "The grantor asked to give the grantee rights; the request waits for confirmation."
-    ),
-    "Grant.ConfirmationIssued": (
-        "A confirmation link was mailed to the grantor's registered address (address, "
-        "confirmation id and token hash are not published)."
-    ),
-    "Grant.Confirmed": "The grantor confirmed through the mailed link: the grant is active.",
-    "Grant.RequestExpired": "A pending request's confirmation link ran out unused.",
-    "Grant.RightsChanged": "An open grant's rights changed.",
-    "Grant.Revoked": (
-        "An open grant ended; `rights` are those it had (null if it had none yet); `reason` "
-        "is `advisor_licence_withdrawn` or the grantor's reason."
-    ),
-    "Agreement.Signed": (
-        "An organisation's first agreement on a credential platform was signed (the "
-        "notification address is not published)."
-    ),
-    "Agreement.NotificationAddressChanged": (
-        "The address that receives an agreement's notices changed (not published)."
-    ),
-    "Agreement.Superseded": (
-        "An agreement with a new reference replaced the previous one; the old agreement's "
-        "users are revoked by their own PlatformUser.Revoked events."
-    ),
-    "Agreement.MasterUserAppointed": "The user manages the organisation's users from now on.",
-    "Agreement.UserAdded": "A user fiche was created under the current agreement.",
-    "Agreement.UserRemoved": "A revoked or expired user no longer counts under the agreement.",
-    "AgreementRegister.Opened": (
-        "The index of the organisations with an agreement on a credential platform was opened."
-    ),
-    "AgreementRegister.OrganisationAdded": (
-        "An organisation signed its first agreement on the platform."
-    ),
-    "PlatformUser.Granted": (
-        "A person got access on a credential platform through a user fiche (the person's "
-        "name and e-mail address are not published)."
-    ),
-    "PlatformUser.ProfileReplaced": "A user fiche was replaced by a complete new one.",
-    "PlatformUser.Revoked": (
-        "A user's access ended; `reason` is `agreement_superseded`, `master_user_replaced` "
-        "or the master user's reason."
-    ),
-    "PlatformUser.Expired": "A user's access ended because its last day passed.",
-    "PlatformUser.PersonalDataErased": (
-        "The person's name and e-mail address were erased on request (their key destroyed); "
-        "consumers drop any copy they hold of them."
-    ),
-    "PlatformUser.CredentialsIssued": (
-        "A one-time access code was mailed to the user's own address (code id and hash are "
-        "not published)."
-    ),
-    "PlatformUser.CredentialsActivated": "The user used the one-time access code.",
-    "Announcement.Published": (
-        "Platform news, mailed to every agreement address of the platform in its language."
-    ),
-    "DocumentNotice.Published": (
-        "New documents are available for an organisation; mailed to its agreement address."
-    ),
-}
-
-
 ADDED_LATER: dict[str, tuple[str, ...]] = {}
 """Fields added to an event type after it was first published, by event (`Grant.Revoked`).
 
@@ -333,6 +234,7 @@ class EventType:
     cls: type[Aggregate.Event]
     ce_type: str
     fields: tuple[Field, ...]
+    about: str
 
     @property
     def name(self) -> str:
@@ -388,15 +290,21 @@ def _is_recorded_event(aggregate: type[Aggregate], value: object) -> bool:
 
 
 def describe(aggregate: type[Aggregate], cls: type[Aggregate.Event]) -> EventType:
+    try:
+        kind = CATALOGUE.of_class(cls)
+    except KeyError:
+        raise GeneratorError(
+            f"{cls.__qualname__} is recorded but not in the event catalogue: add it to "
+            "services/grants/domain/catalogue_*.py"
+        ) from None
     hints = get_type_hints(cls)
     parameters = inspect.signature(cls.__init__).parameters
     fields = tuple(
-        Field(name, hints[name], name not in PERSONAL_OR_SECRET)
+        Field(name, hints[name], name not in kind.unpublished)
         for name in parameters
         if name != "self" and name not in BOOKKEEPING
     )
-    ce_type = event_type(cls.__new__(cls))  # the relay's own naming, from the class alone
-    return EventType(aggregate, cls, ce_type, fields)
+    return EventType(aggregate, cls, kind.type, fields, kind.about)
 
 
 def type_schema(hint: Any) -> Schema:
@@ -431,7 +339,8 @@ def field_schema(event: EventType, field: Field) -> Schema:
     if field.name not in FIELDS:
         raise GeneratorError(
             f"{event.name}.{field.name} is published but undocumented: add it to FIELDS in "
-            "schemas/events.py (or to PERSONAL_OR_SECRET if it must not be published)"
+            "schemas/events.py (or to its entry's personal or secret fields in the event "
+            "catalogue if it must not be published)"
         )
     description, refinement = FIELDS[field.name]
     base = type_schema(field.hint)
@@ -452,15 +361,13 @@ def field_schema(event: EventType, field: Field) -> Schema:
 
 def event_schema(event: EventType, example: dict[str, Any]) -> Schema:
     """The JSON Schema (2020-12) of one event type's published value."""
-    if event.name not in DESCRIPTIONS:
-        raise GeneratorError(f"{event.name} has no description: add it to DESCRIPTIONS")
     properties = {field.name: field_schema(event, field) for field in event.public_fields}
     schema: Schema = {
         "$schema": DIALECT,
         "$id": f"{BASE_URI}events/{event.ce_type}.json",
         "title": f"{event.name} ({event.ce_type})",
         "description": (
-            f"{DESCRIPTIONS[event.name]} The value of a `{event.ce_type}` record on "
+            f"{event.about} The value of a `{event.ce_type}` record on "
             f"{EVENTS_TOPIC}: the event's facts as JSON, without personal data, token "
             "material or bookkeeping (those are the record's headers)."
         ),
@@ -490,7 +397,8 @@ def check_added_later(events: list[EventType]) -> None:
 
 def check_fiche_fields() -> None:
     """The public fiche schema names exactly the fiche fields that are published."""
-    published = [name for name in FICHE_FIELDS if name not in PERSONAL_OR_SECRET]
+    personal = {path.removeprefix("fiche.") for path in FICHE_PERSONAL}
+    published = [name for name in FICHE_FIELDS if name not in personal]
     if sorted(published) != sorted(PUBLIC_FICHE["properties"]):
         raise GeneratorError(
             f"the fiche's published fields are {published}; update PUBLIC_FICHE in "

@@ -15,7 +15,8 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from schemas.events import EventType, GeneratorError
-from services.notifications.cloudevents import Message, origin_of, to_message
+from services.grants.domain.event_kind import origin_of
+from services.notifications.cloudevents import Message, to_message
 from services.notifications.loops import outcome_message
 from services.notifications.notifier import Outcome
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from services.audit.intervals import Access, Row, access_after, advance
 from services.audit.timefmt import instant
+from services.grants.domain.catalogue import CATALOGUE
+from services.grants.domain.event_kind import origin_of
 from services.grants.history import event_type
 
 ROLES = {
@@ -79,13 +81,13 @@ def own_parties(aggregate: str, event: Any) -> Parties:
 
 def context_after(event: Any, before: Context | None) -> Context:
     """The aggregate's context once `event` is applied (created from its first event)."""
-    aggregate = type(event).__qualname__.split(".")[0]
+    aggregate = CATALOGUE.of(event).aggregate
     access = access_after(event, before.access if before else None)
     if before is None:
         subject = str(event.originator_id)
         return Context(
             aggregate,
-            getattr(event, "platform", None) or getattr(event, "slug", None),
+            origin_of(event)["platform"] or None,
             own_parties(aggregate, event),
             grant_id=subject if aggregate == "Grant" else None,
             user_id=subject if aggregate == "PlatformUser" else None,

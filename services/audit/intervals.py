@@ -18,6 +18,8 @@ from typing import Any
 
 from services.audit.timefmt import day_after, instant
 from services.grants.app_base import as_plain
+from services.grants.domain import catalogue_access as access
+from services.grants.domain import catalogue_credentials as credentials
 
 Row = dict[str, Any]
 
@@ -90,29 +92,31 @@ def _user_granted(event: Any, at: str) -> Access:
     )
 
 
-CREATED: dict[str, Callable[[Any, str], Access]] = {
-    "Grant.Opened": _grant_opened,
-    "PlatformUser.Granted": _user_granted,
+CREATED: dict[type[Any], Callable[[Any, str], Access]] = {
+    access.GRANT_OPENED.cls: _grant_opened,
+    credentials.PLATFORM_USER_GRANTED.cls: _user_granted,
 }
-CHANGED: dict[str, Callable[[Access, Any, str], Access]] = {
-    "Grant.Requested": lambda a, e, _: replace(a, status="pending", rights=e.rights, since=None),
-    "Grant.Confirmed": lambda a, _, at: replace(a, status="active", since=at),
-    "Grant.RightsChanged": lambda a, e, _: replace(a, rights=e.rights),
-    "Grant.RequestExpired": lambda a, _e, _at: replace(a, status="expired"),
-    "Grant.Revoked": lambda a, _e, _at: replace(a, status="revoked"),
-    "PlatformUser.ProfileReplaced": lambda a, e, _: replace(a, **_fiche(e.fiche)),
-    "PlatformUser.Revoked": lambda a, _e, _at: replace(a, status="revoked"),
-    "PlatformUser.Expired": lambda a, _e, _at: replace(a, status="expired"),
+CHANGED: dict[type[Any], Callable[[Access, Any, str], Access]] = {
+    access.GRANT_REQUESTED.cls: lambda a, e, _: replace(
+        a, status="pending", rights=e.rights, since=None
+    ),
+    access.GRANT_CONFIRMED.cls: lambda a, _, at: replace(a, status="active", since=at),
+    access.GRANT_RIGHTS_CHANGED.cls: lambda a, e, _: replace(a, rights=e.rights),
+    access.GRANT_REQUEST_EXPIRED.cls: lambda a, _e, _at: replace(a, status="expired"),
+    access.GRANT_REVOKED.cls: lambda a, _e, _at: replace(a, status="revoked"),
+    credentials.PLATFORM_USER_PROFILE_REPLACED.cls: lambda a, e, _: replace(a, **_fiche(e.fiche)),
+    credentials.PLATFORM_USER_REVOKED.cls: lambda a, _e, _at: replace(a, status="revoked"),
+    credentials.PLATFORM_USER_EXPIRED.cls: lambda a, _e, _at: replace(a, status="expired"),
 }
 
 
 def access_after(event: Any, access: Access | None) -> Access | None:
     """The subject's access after `event` (None for events of aggregates that are no subject)."""
-    name = type(event).__qualname__
+    cls = type(event)
     at = instant(event.timestamp)
-    if name in CREATED:
-        return CREATED[name](event, at)
-    change = CHANGED.get(name)
+    if cls in CREATED:
+        return CREATED[cls](event, at)
+    change = CHANGED.get(cls)
     return change(access, event, at) if change and access is not None else access
 
 

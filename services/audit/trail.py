@@ -16,11 +16,12 @@ from eventsourcing.persistence import Notification
 from services.audit.timefmt import instant
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import EventLog
-from services.eventlog.privacy import PERSONAL
 from services.grants.app_base import as_plain
+from services.grants.domain.catalogue import CATALOGUE
 from services.grants.history import event_type, history_data
 
 ERASED = "[erased]"
+SEALED_PATHS = CATALOGUE.sealed()
 LOGIN = re.compile(r"\d{9,10}-\d{3}")
 
 
@@ -50,7 +51,7 @@ def actor_route(actor: dict[str, Any] | None) -> dict[str, Any]:
 def entry(event: Any, position: int, topic: str) -> dict[str, Any]:
     """One history entry: position, time, type, aggregate, actor (with route) and the facts."""
     data = history_data(event)
-    for path in PERSONAL.get(topic, ()):
+    for path in SEALED_PATHS.get(topic, ()):
         _mark_erased(data, path)
     return {
         "position": position,

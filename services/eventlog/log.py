@@ -11,7 +11,7 @@ import psycopg
 from eventsourcing.persistence import Notification
 
 from services.eventlog import postgres
-from services.eventlog.privacy import PERSONAL
+from services.eventlog.privacy import holds_sealed
 from services.eventlog.store import ToegangStore, eventsourcing_env
 from services.settings import Settings
 
@@ -37,7 +37,7 @@ class EventLog(ToegangStore):
 
     def decode_all(self, notifications: Sequence[Notification]) -> list[tuple[Any, int]]:
         """A batch of notifications as (event, position), the data subjects' keys read once."""
-        subjects = {str(n.originator_id) for n in notifications if n.topic in PERSONAL}
+        subjects = {str(n.originator_id) for n in notifications if holds_sealed(n.state)}
         with self.subject_keys.prefetched(subjects):
             return [(self.mapper.to_domain_event(n), n.id) for n in notifications]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
@@ -14,7 +14,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from services.eventlog import postgres
-from services.eventlog.privacy import PrivacyMapper
+from services.eventlog.privacy import PrivacyMapper, SealedPaths
 from services.eventlog.subject_keys import MemorySubjectKeys, SubjectKeys
 from services.settings import Settings
 
@@ -93,6 +93,8 @@ class ToegangStore(Application[UUID]):
 
     name = "toegang"
     subject_keys: SubjectKeys
+    sealed: ClassVar[SealedPaths] = {}
+    """What a writing application seals per data subject (readers need no list)."""
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         postgres.cap_pool_reconnect_delay()
@@ -123,4 +125,6 @@ class ToegangStore(Application[UUID]):
             self.subject_keys = SubjectKeys(datastore, "postgres" in module)
         else:
             self.subject_keys = MemorySubjectKeys()
-        return PrivacyMapper(transcoder=self.construct_transcoder(), keys=self.subject_keys)
+        return PrivacyMapper(
+            transcoder=self.construct_transcoder(), keys=self.subject_keys, sealed=self.sealed
+        )

@@ -15,6 +15,7 @@ from eventsourcing.persistence import IntegrityError
 
 from services.eventlog.store import ToegangStore
 from services.grants.domain.base import DomainError
+from services.grants.domain.catalogue import CATALOGUE
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform
 
@@ -54,6 +55,8 @@ def utc_now() -> datetime:
 
 class StoreApplication(ToegangStore):
     """An eventsourcing application whose use cases answer the log position they reached."""
+
+    sealed = CATALOGUE.sealed()
 
     def __init__(
         self, env: dict[str, str] | None = None, clock: Callable[[], datetime] = utc_now

@@ -8,25 +8,13 @@ key: the organisation the event is about) and the extension ce_aggregateversion.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
 from services.grants.app_base import as_plain
-
-PERSONAL_OR_SECRET = {
-    "name",
-    "contact_email",
-    "notification_email",
-    "email",
-    "sent_to",
-    "token_hash",
-    "confirmation_id",
-    "code_id",
-    "code_hash",
-}
-BOOKKEEPING = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+from services.grants.domain.catalogue import CATALOGUE
+from services.grants.domain.event_kind import BOOKKEEPING
 
 
 @dataclass(frozen=True)
@@ -44,21 +32,14 @@ def event_id(aggregate_id: Any, version: int) -> str:
 
 
 def event_type(event: Any) -> str:
-    """`Grant.Confirmed` → `toegang.grant.confirmed.v1`."""
-    aggregate, _, name = type(event).__qualname__.partition(".")
-    return f"toegang.{_snake(aggregate)}.{_snake(name)}.v1"
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    """The type it is published under: `toegang.grant.confirmed.v1`."""
+    return CATALOGUE.of(event).type
 
 
 def public_data(event: Any) -> dict[str, Any]:
     """The event's facts without names, e-mail addresses, token material or bookkeeping."""
-    data = {k: v for k, v in vars(event).items() if k not in BOOKKEEPING | PERSONAL_OR_SECRET}
-    if isinstance(data.get("fiche"), dict):
-        data["fiche"] = {k: v for k, v in data["fiche"].items() if k not in PERSONAL_OR_SECRET}
-    return dict(as_plain(data))
+    facts = {k: v for k, v in vars(event).items() if k not in BOOKKEEPING}
+    return dict(as_plain(CATALOGUE.of(event).published(facts)))
 
 
 def to_message(event: Any, position: int, origin: dict[str, str]) -> Message:
@@ -78,17 +59,3 @@ def to_message(event: Any, position: int, origin: dict[str, str]) -> Message:
     }
     value = json.dumps(public_data(event), separators=(",", ":"), sort_keys=True).encode()
     return Message(key.encode(), value, [(k, v.encode()) for k, v in headers.items()])
-
-
-def origin_of(first_event: Any) -> dict[str, str]:
-    """Platform and organisation of an aggregate, read from its first event."""
-    platform = getattr(first_event, "platform", None) or getattr(first_event, "slug", None)
-    organisation = next(
-        (
-            getattr(first_event, f)
-            for f in ("grantor", "organisation", "holder", "ref")
-            if hasattr(first_event, f)
-        ),
-        None,
-    )
-    return {"platform": platform or "", "organisation": organisation or ""}

@@ -11,7 +11,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from services.eventlog.processor import TrackedProcessor
 from services.notifications.kafka import Topics, consumer, ensure_topics, producer
 from services.notifications.loops import KafkaOutcomes, handle_record, headers_of
-from services.notifications.notifier import MAIL_TYPES, Notifier
+from services.notifications.notifier import MAILED_TYPES, Notifier
 from services.settings import Settings
 
 log = logging.getLogger("toegang.notifier")
@@ -71,7 +71,7 @@ class KafkaLoop(TrackedProcessor):
         for records in batches.values():
             for record in records:
                 headers = headers_of(record)
-                if headers.get("ce_type") in MAIL_TYPES:
+                if headers.get("ce_type") in MAILED_TYPES:
                     handle_record(self.notifier, headers)
                 count += 1
         if batches:

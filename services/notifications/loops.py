@@ -13,28 +13,12 @@ from kafka import KafkaProducer
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import EventLog
 from services.eventlog.processor import TrackedProcessor
-from services.grants.domain.announcement import Announcement
-from services.grants.domain.document import DocumentNotice
-from services.grants.domain.grant import Grant
-from services.grants.domain.platform_user import PlatformUser
 from services.notifications.cloudevents import Message, event_id, event_type
 from services.notifications.kafka import Topics, publish
-from services.notifications.notifier import MAIL_TYPES, Notifier, Outcome
+from services.notifications.notifier import MAILED_TOPICS, MAILED_TYPES, Notifier, Outcome
 from services.notifications.tracking import TrackedPosition
 
 log = logging.getLogger("toegang.notifier")
-MAIL_TOPICS = [
-    f"{aggregate.__module__}:{aggregate.__qualname__}.{name}"
-    for aggregate, name in (
-        (Grant, "ConfirmationIssued"),
-        (Grant, "Confirmed"),
-        (Grant, "RightsChanged"),
-        (Grant, "Revoked"),
-        (PlatformUser, "CredentialsIssued"),
-        (Announcement, "Published"),
-        (DocumentNotice, "Published"),
-    )
-]
 
 
 def outcome_message(outcome: Outcome) -> Message:
@@ -121,14 +105,14 @@ class LogLoop(TrackedProcessor):
         head = self.log.head()
         if head <= self._position:
             return 0
-        notifications = self.log.read(self._position, self.batch, MAIL_TOPICS, stop=head)
+        notifications = self.log.read(self._position, self.batch, MAILED_TOPICS, stop=head)
         if not notifications:
             self._advance(head)
             return 0
         for notification in notifications:
             event = self.log.decode(notification)
             kind = event_type(event)
-            if kind in MAIL_TYPES:
+            if kind in MAILED_TYPES:
                 self.notifier.handle(
                     kind,
                     event_id(event.originator_id, event.originator_version),

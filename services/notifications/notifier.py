@@ -8,6 +8,7 @@ exponential backoff; after the last attempt the mail goes to the dead-letter top
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -15,23 +16,36 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from services.grants.application import GrantsApplication
+from services.grants.domain import catalogue_access as access
+from services.grants.domain import catalogue_credentials as credentials
+from services.grants.domain.catalogue import CATALOGUE
+from services.grants.domain.event_kind import EventKind
 from services.notifications.delivery import Claim, DeliveryLog, recipient_key
 from services.notifications.mail import render_mail
 from services.notifications.sending import PermanentFailure, Sender, TemporaryFailure, sender_for
 from services.settings import Settings
 
 log = logging.getLogger("toegang.notifier")
-MAIL_TYPES: dict[str, Callable[[GrantsApplication, Any, int], list[dict[str, Any]]]] = {
-    "toegang.grant.confirmation_issued.v1": lambda app, i, v: app.confirmation_mail(i, v),
-    "toegang.grant.confirmed.v1": lambda app, i, v: app.grant_notice_mail(i, v, "grant_confirmed"),
-    "toegang.grant.rights_changed.v1": lambda app, i, v: app.grant_notice_mail(
-        i, v, "grant_rights_changed"
-    ),
-    "toegang.grant.revoked.v1": lambda app, i, v: app.grant_notice_mail(i, v, "grant_revoked"),
-    "toegang.platform_user.credentials_issued.v1": lambda app, i, v: app.credentials_mail(i, v),
-    "toegang.announcement.published.v1": lambda app, i, v: app.announcement_mails(i),
-    "toegang.document_notice.published.v1": lambda app, i, v: app.document_mails(i),
+
+
+def _grant_notice(app: GrantsApplication, grant_id: Any, version: int, kind: str) -> list[Any]:
+    return app.grant_notice_mail(grant_id, version, kind)
+
+
+Mailer = Callable[[GrantsApplication, Any, int], list[dict[str, Any]]]
+MAILERS: dict[EventKind, Mailer] = {
+    access.GRANT_CONFIRMATION_ISSUED: lambda app, i, v: app.confirmation_mail(i, v),
+    **{
+        kind: functools.partial(_grant_notice, kind=str(kind.mail))
+        for kind in (access.GRANT_CONFIRMED, access.GRANT_RIGHTS_CHANGED, access.GRANT_REVOKED)
+    },
+    credentials.PLATFORM_USER_CREDENTIALS_ISSUED: lambda app, i, v: app.credentials_mail(i, v),
+    credentials.ANNOUNCEMENT_PUBLISHED: lambda app, i, v: app.announcement_mails(i),
+    credentials.DOCUMENT_NOTICE_PUBLISHED: lambda app, i, v: app.document_mails(i),
 }
+"""What each mailed event writes, by its catalogue entry."""
+MAILED_TYPES = frozenset(kind.type for kind in MAILERS)
+MAILED_TOPICS = [kind.topic for kind in MAILERS]
 
 
 @dataclass
@@ -83,7 +97,8 @@ class Notifier:
         only: str | None = None,
     ) -> list[Outcome]:
         """Send what the event asks for (only to `only`, a recipient key, when given)."""
-        builder = MAIL_TYPES.get(event_type)
+        kind = CATALOGUE.by_type(event_type)
+        builder = MAILERS.get(kind) if kind else None
         if builder is None:
             return []
         if not self.app.recorder.select_events(aggregate_id, lte=1, limit=1):

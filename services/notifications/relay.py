@@ -20,8 +20,9 @@ from kafka import KafkaProducer
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import EventLog
 from services.eventlog.processor import TrackedProcessor
+from services.grants.domain.event_kind import origin_of
 from services.notifications import kafka
-from services.notifications.cloudevents import Message, origin_of, to_message
+from services.notifications.cloudevents import Message, to_message
 from services.notifications.tracking import TrackedPosition
 
 log = logging.getLogger("toegang.relay")

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from services.grants.domain import catalogue_credentials as credentials
 from services.projections.records import UserRow
-from services.projections.registry import handles, iso
-from services.projections.state import AccessState
+from services.projections.registry import Handlers, iso
+
+if TYPE_CHECKING:
+    from services.projections.state import AccessState
+
+CREDENTIAL_HANDLERS = Handlers()
+"""Which function applies which event of this module to the access state."""
 
 
-@handles("Agreement.Signed", "Agreement.Superseded")
+@CREDENTIAL_HANDLERS(credentials.AGREEMENT_SIGNED, credentials.AGREEMENT_SUPERSEDED)
 def agreement_signed(state: AccessState, event: Any, _: int) -> None:
     key = state.keys.get(event.originator_id) or (event.platform, event.organisation)
     state.remember(event.originator_id, key)
@@ -22,7 +28,9 @@ def agreement_signed(state: AccessState, event: Any, _: int) -> None:
     state.dirty["agreements"].add(key)
 
 
-@handles("Agreement.NotificationAddressChanged", "Agreement.MasterUserAppointed")
+@CREDENTIAL_HANDLERS(
+    credentials.AGREEMENT_NOTIFICATION_ADDRESS_CHANGED, credentials.AGREEMENT_MASTER_USER_APPOINTED
+)
 def agreement_changed(state: AccessState, event: Any, _: int) -> None:
     key = state.key_of(event.originator_id)
     agreement = state.agreements[key]
@@ -33,7 +41,7 @@ def agreement_changed(state: AccessState, event: Any, _: int) -> None:
     state.dirty["agreements"].add(key)
 
 
-@handles("PlatformUser.Granted")
+@CREDENTIAL_HANDLERS(credentials.PLATFORM_USER_GRANTED)
 def user_granted(state: AccessState, event: Any, position: int) -> None:
     row = UserRow(
         user_id=str(event.originator_id),
@@ -71,32 +79,34 @@ def _user(state: AccessState, event: Any, position: int) -> UserRow:
     return row
 
 
-@handles("PlatformUser.ProfileReplaced")
+@CREDENTIAL_HANDLERS(credentials.PLATFORM_USER_PROFILE_REPLACED)
 def user_profile_replaced(state: AccessState, event: Any, position: int) -> None:
     row = _user(state, event, position)
     for name, value in _fiche(event.fiche).items():
         setattr(row, name, value)
 
 
-@handles("PlatformUser.Revoked", "PlatformUser.Expired")
+@CREDENTIAL_HANDLERS(credentials.PLATFORM_USER_REVOKED, credentials.PLATFORM_USER_EXPIRED)
 def user_ended(state: AccessState, event: Any, position: int) -> None:
     row = _user(state, event, position)
-    revoked = type(event).__qualname__.endswith("Revoked")
+    revoked = type(event) is credentials.PLATFORM_USER_REVOKED.cls
     row.status = "revoked" if revoked else "expired"
     row.end_reason = event.reason if revoked else "valid_until_passed"
     row.ended_at = iso(event)
 
 
-@handles("PlatformUser.CredentialsIssued", "PlatformUser.CredentialsActivated")
+@CREDENTIAL_HANDLERS(
+    credentials.PLATFORM_USER_CREDENTIALS_ISSUED, credentials.PLATFORM_USER_CREDENTIALS_ACTIVATED
+)
 def user_credentials(state: AccessState, event: Any, position: int) -> None:
     row = _user(state, event, position)
-    if type(event).__qualname__.endswith("Issued"):
+    if type(event) is credentials.PLATFORM_USER_CREDENTIALS_ISSUED.cls:
         row.code_issued_at, row.activated_at = iso(event), None
     else:
         row.activated_at = iso(event)
 
 
-@handles("PlatformUser.PersonalDataErased")
+@CREDENTIAL_HANDLERS(credentials.PLATFORM_USER_PERSONAL_DATA_ERASED)
 def user_erased(state: AccessState, event: Any, position: int) -> None:
     """The person was erased: the views drop their name and address too."""
     row = _user(state, event, position)

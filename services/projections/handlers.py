@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from services.grants.domain import catalogue_access as access
 from services.projections.records import ContractRow, GrantRow, shared
-from services.projections.registry import handles, iso
-from services.projections.state import AccessState
+from services.projections.registry import Handlers, iso
+
+if TYPE_CHECKING:
+    from services.projections.state import AccessState
+
+ACCESS_HANDLERS = Handlers()
+"""Which function applies which event of this module to the access state."""
 
 
-@handles("Platform.Configured", "Platform.Reconfigured")
+@ACCESS_HANDLERS(access.PLATFORM_CONFIGURED, access.PLATFORM_RECONFIGURED)
 def platform_configured(state: AccessState, event: Any, _: int) -> None:
     slug = getattr(event, "slug", None) or state.key_of(event.originator_id)
     state.remember(event.originator_id, slug)
@@ -18,7 +24,7 @@ def platform_configured(state: AccessState, event: Any, _: int) -> None:
     state.dirty["platforms"].add(slug)
 
 
-@handles("Organisation.Registered", "Organisation.Renamed")
+@ACCESS_HANDLERS(access.ORGANISATION_REGISTERED, access.ORGANISATION_RENAMED)
 def organisation_named(state: AccessState, event: Any, _: int) -> None:
     ref = sys.intern(getattr(event, "ref", None) or state.key_of(event.originator_id))
     state.remember(event.originator_id, ref)
@@ -26,7 +32,7 @@ def organisation_named(state: AccessState, event: Any, _: int) -> None:
     state.dirty["organisations"].add(ref)
 
 
-@handles("Contract.Registered", "Contract.Amended")
+@ACCESS_HANDLERS(access.CONTRACT_REGISTERED, access.CONTRACT_AMENDED)
 def contract_recorded(state: AccessState, event: Any, _: int) -> None:
     key = state.keys.get(event.originator_id) or (event.platform, event.contract)
     state.remember(event.originator_id, key)
@@ -36,24 +42,26 @@ def contract_recorded(state: AccessState, event: Any, _: int) -> None:
     state.dirty["contracts"].add(key)
 
 
-@handles("Coverage.Opened")
+@ACCESS_HANDLERS(access.COVERAGE_OPENED)
 def coverage_opened(state: AccessState, event: Any, _: int) -> None:
     state.remember(event.originator_id, (event.platform, event.organisation))
 
 
-@handles("Coverage.ContractAdded", "Coverage.ContractRemoved")
+@ACCESS_HANDLERS(access.COVERAGE_CONTRACT_ADDED, access.COVERAGE_CONTRACT_REMOVED)
 def coverage_changed(state: AccessState, event: Any, _: int) -> None:
     platform, organisation = state.key_of(event.originator_id)
-    added = type(event).__qualname__.endswith("Added")
+    added = type(event) is access.COVERAGE_CONTRACT_ADDED.cls
     state.cover(platform, organisation, event.contract, added)
     state.dirty["coverage"].add((platform, organisation, event.contract))
 
 
-@handles("Advisor.Registered", "Advisor.LicenceRegistered", "Advisor.LicenceWithdrawn")
+@ACCESS_HANDLERS(
+    access.ADVISOR_REGISTERED, access.ADVISOR_LICENCE_REGISTERED, access.ADVISOR_LICENCE_WITHDRAWN
+)
 def advisor_licence(state: AccessState, event: Any, _: int) -> None:
     key = state.keys.get(event.originator_id) or (event.platform, event.organisation)
     state.remember(event.originator_id, key)
-    licensed = not type(event).__qualname__.endswith("Withdrawn")
+    licensed = type(event) is not access.ADVISOR_LICENCE_WITHDRAWN.cls
     previous = state.advisors.get(key, {})
     state.advisors[key] = {
         "licensed": licensed,
@@ -63,7 +71,7 @@ def advisor_licence(state: AccessState, event: Any, _: int) -> None:
     state.dirty["advisors"].add(key)
 
 
-@handles("Grant.Opened")
+@ACCESS_HANDLERS(access.GRANT_OPENED)
 def grant_opened(state: AccessState, event: Any, position: int) -> None:
     row = GrantRow(
         str(event.originator_id), event.platform, event.grantor, event.grantee, position=position
@@ -80,7 +88,7 @@ def _grant(state: AccessState, event: Any, position: int) -> GrantRow:
     return row
 
 
-@handles("Grant.Requested")
+@ACCESS_HANDLERS(access.GRANT_REQUESTED)
 def grant_requested(state: AccessState, event: Any, position: int) -> None:
     row = _grant(state, event, position)
     row.rights, row.basis, row.status = shared(event.rights), shared(event.basis), "pending"
@@ -88,26 +96,26 @@ def grant_requested(state: AccessState, event: Any, position: int) -> None:
     row.active_since = row.ended_at = row.end_reason = None
 
 
-@handles("Grant.ConfirmationIssued")
+@ACCESS_HANDLERS(access.GRANT_CONFIRMATION_ISSUED)
 def confirmation_issued(state: AccessState, event: Any, position: int) -> None:
     _grant(state, event, position).expires_at = event.expires_at.isoformat()
 
 
-@handles("Grant.Confirmed")
+@ACCESS_HANDLERS(access.GRANT_CONFIRMED)
 def grant_confirmed(state: AccessState, event: Any, position: int) -> None:
     row = _grant(state, event, position)
     row.status, row.active_since = "active", iso(event)
 
 
-@handles("Grant.RightsChanged")
+@ACCESS_HANDLERS(access.GRANT_RIGHTS_CHANGED)
 def rights_changed(state: AccessState, event: Any, position: int) -> None:
     _grant(state, event, position).rights = shared(event.rights)
 
 
-@handles("Grant.RequestExpired", "Grant.Revoked")
+@ACCESS_HANDLERS(access.GRANT_REQUEST_EXPIRED, access.GRANT_REVOKED)
 def grant_ended(state: AccessState, event: Any, position: int) -> None:
     row = _grant(state, event, position)
-    revoked = type(event).__qualname__.endswith("Revoked")
+    revoked = type(event) is access.GRANT_REVOKED.cls
     row.status = "revoked" if revoked else "expired"
     row.ended_at = iso(event)
     row.end_reason = shared(event.reason) if revoked else "confirmation_expired"

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from services.projections.credential_handlers import CREDENTIAL_HANDLERS
+from services.projections.handlers import ACCESS_HANDLERS
 from services.projections.natural_keys import NaturalKeys
 from services.projections.records import ContractRow, GrantRow, UserRow
-from services.projections.registry import HANDLERS
 
 log = logging.getLogger("toegang.projections")
+HANDLERS = {**ACCESS_HANDLERS.by_class, **CREDENTIAL_HANDLERS.by_class}
 
 TABLES = (
     "keys",
@@ -122,7 +124,7 @@ class AccessState:
 
     def apply(self, event: Any, position: int) -> None:
         """Apply one domain event recorded at `position`."""
-        handler = HANDLERS.get(type(event).__qualname__)
+        handler = HANDLERS.get(type(event))
         if handler is not None:
             try:
                 handler(self, event, position)
