@@ -3,79 +3,19 @@ about the organisation asked, whatever else the advisor holds (no server, no dat
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from eventsourcing.domain import Aggregate
 
 from services.grants.domain.advisor import Advisor
-from services.grants.domain.contract import Contract
-from services.grants.domain.coverage import Coverage
-from services.grants.domain.grant import Grant
-from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform
-from services.grants.tokens import ConfirmationTokens
 from services.projections.check import check_access
 from services.projections.state import AccessState
 from tests.support import ADVISOR_SERVICE, actor, platform_settings, random_kvk
+from tests.unit.feed import NOW, PLATFORM, SERVICE, Feed
 
-PLATFORM = "testportaal"
-SERVICE = {"method": "service", "client": "test"}
-TOKENS = ConfirmationTokens(b"k" * 32)
-NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 CLIENTS = 2_000
-
-
-class Feed:
-    """An access state built from the events of real aggregates, in log order."""
-
-    def __init__(self) -> None:
-        self.state, self.position = AccessState(), 0
-
-    def __call__(self, *aggregates: Aggregate) -> None:
-        for aggregate in aggregates:
-            for event in aggregate.collect_events():
-                self.position += 1
-                self.state.apply(event, self.position)
-
-    def employer(self, ref: str) -> None:
-        contract = f"PC-{ref[4:]}"
-        coverage = Coverage(platform=PLATFORM, organisation=ref, actor=SERVICE)
-        coverage.add_contract(contract=contract, actor=SERVICE)
-        self(
-            Organisation(ref=ref, name="Werkgever", contact_email="hr@example.nl", actor=SERVICE),
-            Contract(
-                platform=PLATFORM,
-                contract=contract,
-                holder=ref,
-                covered=[ref],
-                name="Pensioen",
-                actor=SERVICE,
-            ),
-            coverage,
-        )
-
-    def grant(self, grantor: str, grantee: str, to: str) -> Grant:
-        """A grant taken to `to`: pending, active, revoked or expired."""
-        grant = Grant(platform=PLATFORM, grantor=grantor, grantee=grantee, actor=SERVICE)
-        grant.request(
-            rights="view", basis="advisor", actor=SERVICE, now=NOW, expires_at=NOW + timedelta(1)
-        )
-        issued = TOKENS.issue(grant.id)
-        grant.issue_confirmation(
-            confirmation_id=issued.confirmation_id,
-            token_hash=issued.token_hash,
-            sent_to="hr@example.nl",
-            expires_at=NOW + timedelta(days=1 if to == "expired" else 7),
-            actor=SERVICE,
-        )
-        if to in ("active", "revoked"):
-            grant.confirm(issued.token_hash, actor=SERVICE, now=NOW)
-        if to == "revoked":
-            grant.revoke(actor=SERVICE, reason="einde opdracht", now=NOW)
-        self(grant)
-        return grant
 
 
 @pytest.fixture(scope="module")

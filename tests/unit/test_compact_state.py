@@ -34,7 +34,7 @@ from services.projections.state import AccessState
 from services.settings import Settings
 from tests.projection_support import snapshot
 from tests.support import ADVISOR_SERVICE, VIEW_SERVICE, actor, platform_settings
-from tests.unit.test_check import NOW, PLATFORM, SERVICE, Feed
+from tests.unit.feed import NOW, PLATFORM, SERVICE, Feed
 
 CREDENTIALS = "compact-credentials"
 EMPLOYERS = [f"kvk:{10_000_000 + n:08d}" for n in range(12)]
