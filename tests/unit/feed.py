@@ -136,21 +136,23 @@ class Feed:
         if to == "withdrawn":
             grant.revoke(actor=SERVICE, reason="advisor_licence_withdrawn", now=NOW)
         if to == "expiry_recorded":
-            assert grant.expire_if_due(LATER, actor=SERVICE)
+            assert grant.expire_if_due(NOW + timedelta(days=1), actor=SERVICE)
         self(grant)
         return grant
 
-    def request(self, grant: Grant, rights: str, basis: str, days: int = 7) -> None:
-        """A request and the confirmation link mailed for it (valid `days` from NOW)."""
+    def request(
+        self, grant: Grant, rights: str, basis: str, days: int = 7, now: datetime = NOW
+    ) -> None:
+        """A request and the confirmation link mailed for it (valid `days` from `now`)."""
         grant.request(
-            rights=rights, basis=basis, actor=SERVICE, now=NOW, expires_at=NOW + timedelta(1)
+            rights=rights, basis=basis, actor=SERVICE, now=now, expires_at=now + timedelta(1)
         )
         issued = TOKENS.issue(grant.id)
         grant.issue_confirmation(
             confirmation_id=issued.confirmation_id,
             token_hash=issued.token_hash,
             sent_to="hr@example.nl",
-            expires_at=NOW + timedelta(days=days),
+            expires_at=now + timedelta(days=days),
             actor=SERVICE,
         )
 
