@@ -81,26 +81,25 @@ class Feed:
 
     def contract(
         self, contract: str, holder: str, covered: tuple[str, ...] = (), platform: str = PLATFORM
-    ) -> list[Coverage]:
+    ) -> tuple[Contract, list[Coverage]]:
         """A contract and the coverage it gives each organisation (as the reference app does)."""
         covering = [holder, *(ref for ref in covered if ref != holder)]
-        self(
-            Contract(
-                platform=platform,
-                contract=contract,
-                holder=holder,
-                covered=covering,
-                name="Pensioen",
-                actor=SERVICE,
-            )
+        registered = Contract(
+            platform=platform,
+            contract=contract,
+            holder=holder,
+            covered=covering,
+            name="Pensioen",
+            actor=SERVICE,
         )
+        self(registered)
         coverages = []
         for ref in covering:
             coverage = Coverage(platform=platform, organisation=ref, actor=SERVICE)
             coverage.add_contract(contract=contract, actor=SERVICE)
             coverages.append(coverage)
         self(*coverages)
-        return coverages
+        return registered, coverages
 
     def advisor(self, ref: str, platform: str = PLATFORM) -> Advisor:
         advisor = Advisor(platform=platform, organisation=ref, licence="AFM-1", actor=SERVICE)
@@ -157,7 +156,11 @@ class Feed:
         )
 
     def agreement(
-        self, organisation: str, reference: str = "EXT-1", platform: str = PLATFORM
+        self,
+        organisation: str,
+        reference: str = "EXT-1",
+        platform: str = PLATFORM,
+        feed: bool = True,
     ) -> Agreement:
         agreement = Agreement(
             platform=platform,
@@ -167,7 +170,8 @@ class Feed:
             signed_on=date(2026, 1, 2),
             actor=SERVICE,
         )
-        self(agreement)
+        if feed:
+            self(agreement)
         return agreement
 
     def user(
