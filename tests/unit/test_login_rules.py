@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 
 from services.grants.domain.actor import ActorNotAuthorised
+from services.grants.domain.grant import Grant
 from services.projections.evaluation import PlatformUnknown, evaluate_login
 from tests.support import ADVISOR_SERVICE, EDIT_SERVICE, LOA2, LOA3, VIEW_SERVICE, actor
 from tests.unit.feed import (
     LATER,
     NOW,
     PLATFORM,
+    SERVICE,
     Feed,
     Opened,
     Outcome,
@@ -34,7 +36,7 @@ LOA, EIDAS = "urn:etoegang:core:assurance-class:", "http://eidas.europa.eu/LoA/"
 EH2, REQUIRES, NOT_ACCEPTED, EXTRANET = "eh2-portaal", "keten-portaal", "geen-keten", "extranet"
 EMPLOYER, GROUP, OTHER = "kvk:10000001", "kvk:10000002", "kvk:10000003"
 ADVISOR, WITHDRAWN, PENDER = "kvk:20000001", "kvk:20000002", "kvk:20000003"
-STRANGER, LONELY = "kvk:30000001", "kvk:30000002"
+STRANGER, LONELY, FORMER = "kvk:30000001", "kvk:30000002", "kvk:30000003"
 UNLINKED = "urn:etoegang:DV:00000001003214345000:services:99"
 # Route B: the advisor's grant from each employer, in one situation each (on every platform).
 SITUATIONS = (
@@ -46,6 +48,7 @@ SITUATIONS = (
     "expiry_recorded",
     "rerequested",
     "none",
+    "opened",
 )
 FROM = {situation: f"kvk:4{n:07d}" for n, situation in enumerate(SITUATIONS)}
 GRANT_STATE = {s: s for s in SITUATIONS} | {
@@ -65,6 +68,9 @@ def route_b(feed: Feed, platform: str) -> None:
     for situation, employer in FROM.items():
         feed.employer(employer, platform)
         if situation == "none":
+            continue
+        if situation == "opened":  # a pair's stream, never requested
+            feed(Grant(platform=platform, grantor=employer, grantee=ADVISOR, actor=SERVICE))
             continue
         grant = feed.grant(employer, ADVISOR, GRANT_STATE[situation], platform=platform)
         if situation == "active_edit":
@@ -101,6 +107,11 @@ def feed() -> Feed:
         feed.employer(OTHER, platform)
     for platform in (PLATFORM, REQUIRES, NOT_ACCEPTED):
         route_b(feed, platform)
+    feed.organisation(FORMER)  # covered by OTHER's second contract until it was narrowed
+    narrowed, [_, former] = feed.contract("PC-2", OTHER, (FORMER,))
+    narrowed.amend(holder=OTHER, covered=[OTHER], name="Pensioen", actor=SERVICE)
+    former.remove_contract(contract="PC-2", actor=SERVICE)
+    feed(narrowed, former)
     return feed
 
 
@@ -150,6 +161,8 @@ OWN: list[Row] = [
     ("asks the advisor", PLATFORM, own(), ADVISOR, "view", None,
      deny("no_grant", "organisation_unknown")),
     ("asks its group", PLATFORM, own(), GROUP, "view", None, deny("no_grant")),
+    ("coverage ended", PLATFORM, own(FORMER), FORMER, "view", None,
+     deny("organisation_unknown")),
     ("group, own", PLATFORM, own(GROUP), GROUP, "edit", None, allow("edit", "own")),
     ("group asks employer", PLATFORM, own(GROUP), EMPLOYER, "view", None, deny("no_grant")),
     ("lonely advisor asks", PLATFORM, adviser(LONELY), EMPLOYER, "view", None,
@@ -184,6 +197,7 @@ ROUTE_B: list[Row] = [
     ("requested again", PLATFORM, adviser(), FROM["rerequested"], "view", None,
      deny("grant_pending_confirmation")),
     ("no grant", PLATFORM, adviser(), FROM["none"], "view", None, deny("no_grant")),
+    ("never requested", PLATFORM, adviser(), FROM["opened"], "view", None, deny("no_grant")),
     ("unregistered", PLATFORM, adviser(), UNREGISTERED, "view", None,
      deny("no_grant", "organisation_unknown")),
     ("grant's contract", PLATFORM, adviser(), FROM["active_edit"], "edit", "PC-40000001",
@@ -241,6 +255,8 @@ CHAIN: list[Row] = [
                         ("expired", "grant_request_expired"),
                         ("expiry_recorded", "grant_request_expired"),
                         ("rerequested", "grant_pending_confirmation"))),
+    ("requires, never requested", REQUIRES, chain(FROM["opened"]), FROM["opened"], "view",
+     None, deny("no_grant", "chain_without_grant")),
     ("requires, swept", REQUIRES, chain(W_SWEPT, intermediary=WITHDRAWN), W_SWEPT, "view",
      None, deny("advisor_licence_withdrawn", "chain_without_grant")),
     *((f"not accepted, {s}", NOT_ACCEPTED, chain(FROM[s]), FROM[s], "view", None,
@@ -279,6 +295,7 @@ LOGINS: list[tuple[str, str, dict[str, Any], Opened]] = [
     ("credentials here", PLATFORM, CREDENTIALS, refused("login_method_not_accepted")),
     ("extranet", EXTRANET, own(), refused("login_method_not_accepted")),
     ("unregistered", PLATFORM, own(STRANGER), refused("organisation_unknown")),
+    ("coverage ended", PLATFORM, own(FORMER), refused("organisation_unknown")),
     ("lonely advisor", PLATFORM, adviser(LONELY), refused("organisation_unknown")),
     ("pending only", PLATFORM, adviser(PENDER), refused("organisation_unknown")),
     ("advisor service on own", PLATFORM, own(service=ADVISOR_SERVICE),
@@ -319,16 +336,8 @@ def test_login(feed: Feed, platform: str, login: dict[str, Any], expected: Opene
 def test_check_agrees_with_the_login(feed: Feed, platform: str, login: dict[str, Any]) -> None:
     """A check opens exactly the portals the whole login opens, with their rights and route."""
     whole = evaluate_login(feed.state, platform, login, LATER)
-    asked = [
-        EMPLOYER,
-        GROUP,
-        OTHER,
-        ADVISOR,
-        STRANGER,
-        UNREGISTERED,
-        *FROM.values(),
-        *WITHDRAWN_FROM,
-    ]
+    asked = [EMPLOYER, GROUP, OTHER, ADVISOR, STRANGER, FORMER, UNREGISTERED]
+    asked += [*FROM.values(), *WITHDRAWN_FROM]
     for organisation in asked:
         decision = feed.check(login, organisation, "view", None, platform)
         portal = whole.portals.get(organisation)
@@ -337,6 +346,19 @@ def test_check_agrees_with_the_login(feed: Feed, platform: str, login: dict[str,
             assert (decision.rights, decision.via) == (portal.rights, portal.via)
         else:
             assert (decision.rights, decision.via) == (None, None) and decision.reasons
+
+
+def test_a_confirmation_link_runs_out_at_its_expiry_instant(feed: Feed) -> None:
+    """Pending until the instant the link expires (7 days after NOW), expired from then on."""
+    expiry = NOW + timedelta(days=7)
+    asked = FROM["pending"]
+    assert feed.check(adviser(), asked, now=expiry - timedelta(microseconds=1)) == deny(
+        "grant_pending_confirmation"
+    )
+    assert feed.check(adviser(), asked, now=expiry) == deny("grant_request_expired")
+    assert feed.check(chain(asked), asked, platform=REQUIRES, now=expiry) == deny(
+        "grant_request_expired", "chain_without_grant"
+    )
 
 
 def test_an_unknown_platform_is_not_found(feed: Feed) -> None:
