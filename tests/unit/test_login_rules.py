@@ -88,7 +88,7 @@ def route_b(feed: Feed, platform: str) -> None:
     feed.grant(W_REVOKED, WITHDRAWN, "revoked", platform=platform)
     feed.grant(W_GROUP, WITHDRAWN, "active", basis="group_company", platform=platform)
     feed.withdraw(withdrawn)
-    swept.revoke(actor=actor(W_SWEPT), reason="advisor_licence_withdrawn", now=NOW)  # the sweeper
+    swept.revoke(actor=SERVICE, reason="advisor_licence_withdrawn", now=NOW)  # the sweeper
     feed(swept)
     feed.advisor(PENDER, platform)
     feed.grant(OTHER, PENDER, "pending", platform=platform)
