@@ -146,10 +146,13 @@ def _chain_login(
         login.refused = [Reason("rights_insufficient", "advisor")]
     elif policy == "requires_grant":
         grant = state.pair(platform, employer, intermediary)
-        if grant is not None and grant.status_at(now) == "active" and grant.rights:
-            login.portals[employer] = Portal(employer, lower_rights(rights, grant.rights), "chain")
+        licensed = advisor_licensed(state, platform, intermediary)
+        if grant is not None and grant_opens(grant, licensed, now):
+            login.portals[employer] = Portal(
+                employer, lower_rights(rights, grant.rights or ""), "chain"
+            )
         else:
-            specific = grant_reasons(grant, now) if grant is not None else []
+            specific = grant_reasons(grant, now, licensed) if grant is not None else []
             login.refused = [*specific, Reason("chain_without_grant")]
     else:
         login.portals[employer] = Portal(employer, rights, "chain")

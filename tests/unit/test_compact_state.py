@@ -41,7 +41,7 @@ EMPLOYERS = [f"kvk:{10_000_000 + n:08d}" for n in range(12)]
 ADVISORS = [f"kvk:{90_000_000 + n:08d}" for n in range(3)]
 UNKNOWN = "kvk:55555555"
 LATER = NOW + timedelta(days=2)
-DIGEST = "ba57c87bb46e83c47841367f71897f13c6dde801b7074a4ea78d5303745b20ed"
+DIGEST = "91bd53dc8da2a0bc00a562be15dbe12a89d769debef29589eab8ba9c50445f60"
 
 
 def _grants(feed: Feed) -> None:

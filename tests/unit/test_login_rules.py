@@ -375,11 +375,6 @@ def test_a_service_actor_is_no_login(feed: Feed) -> None:
         feed.login({"method": "service", "client": "portal"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a requires_grant chain ignores a withdrawn advisor licence until the sweeper "
-    "revokes the grant; route B denies from the withdrawal on (see _chain_login)",
-)
 def test_a_requires_grant_chain_on_a_withdrawn_licence_is_denied(feed: Feed) -> None:
     login = chain(W_ACTIVE, intermediary=WITHDRAWN)
     assert feed.check(login, W_ACTIVE, platform=REQUIRES) == deny(
