@@ -43,19 +43,21 @@ def prepare(settings: Settings, grants: int) -> tuple[World, dict[str, object]]:
     """A platform with `grants` confirmed grants; answer the world and one check body."""
     app = build_grants_application(settings)
     world = World()
-    app.configure_platform(world.platform, platform_settings(), "bench")
-    app.register_organisation(world.advisor, "Adviseur", "a@example.org", "bench")
-    app.register_advisor(world.platform, world.advisor, "AFM-1", "bench")
+    app.reference.configure_platform(world.platform, platform_settings(), "bench")
+    app.reference.register_organisation(world.advisor, "Adviseur", "a@example.org", "bench")
+    app.reference.register_advisor(world.platform, world.advisor, "AFM-1", "bench")
     employer = world.employer
     for number in range(grants):
         employer = f"kvk:{10_000_000 + number:08d}"
-        app.register_organisation(employer, f"Werkgever {number}", "w@example.org", "bench")
-        app.register_contract(world.platform, f"C{number}", employer, [], "C", "bench")
-        grant_id = app.request_grant(
+        app.reference.register_organisation(
+            employer, f"Werkgever {number}", "w@example.org", "bench"
+        )
+        app.reference.register_contract(world.platform, f"C{number}", employer, [], "C", "bench")
+        grant_id = app.grants.request_grant(
             world.platform, employer, world.advisor, "edit", actor(employer)
         )["grant_id"]
-        grant: Grant = app.repository.get(UUID(grant_id))
-        app.confirm_grant(app.tokens.derive(grant.id, grant.confirmation_id or ""), "bench")
+        grant: Grant = app.store.repository.get(UUID(grant_id))
+        app.grants.confirm_grant(app.tokens.derive(grant.id, grant.confirmation_id or ""), "bench")
     app.close()
     body: dict[str, object] = {
         "actor": actor(world.advisor, service=ADVISOR_SERVICE),

@@ -33,14 +33,16 @@ class Employers:
     def new(self) -> str:
         self.count += 1
         employer = f"kvk:{20_000_000 + self.count:08d}"
-        self.app.register_organisation(employer, "Werkgever", "w@example.org", "bench")
-        self.app.register_contract(self.world.platform, f"C{self.count}", employer, [], "C", "b")
+        self.app.reference.register_organisation(employer, "Werkgever", "w@example.org", "bench")
+        self.app.reference.register_contract(
+            self.world.platform, f"C{self.count}", employer, [], "C", "b"
+        )
         return employer
 
 
 def request(app: GrantsApplication, world: World, employer: str) -> float:
     started = time.perf_counter()
-    app.request_grant(world.platform, employer, world.advisor, "view", actor(employer))
+    app.grants.request_grant(world.platform, employer, world.advisor, "view", actor(employer))
     return time.perf_counter() - started
 
 
@@ -66,9 +68,9 @@ def measure(sizes: str, sample: int, database_url: str | None) -> None:
         settings = Settings(data_dir=Path(data), database_url=database_url)
         app = build_grants_application(settings)
         world = World()
-        app.configure_platform(world.platform, platform_settings(), "bench")
-        app.register_organisation(world.advisor, "Adviseur", "a@example.org", "bench")
-        app.register_advisor(world.platform, world.advisor, "AFM-1", "bench")
+        app.reference.configure_platform(world.platform, platform_settings(), "bench")
+        app.reference.register_organisation(world.advisor, "Adviseur", "a@example.org", "bench")
+        app.reference.register_advisor(world.platform, world.advisor, "AFM-1", "bench")
         employers, clients, baseline = Employers(app, world), 0, None
         print(f"store: {'postgres' if database_url else 'sqlite'}")
         print("clients  median_ms  p99_ms  ratio  concurrent_req/s  refused")

@@ -49,14 +49,14 @@ def relay_ratio(bootstrap: str, events: int) -> tuple[float, float]:
     """Events/s of the relay and of raw produce of the same records (acks=all, idempotent)."""
     settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="toegang-relay-")))
     app = build_grants_application(settings)
-    app.save(Platform(slug="bench", settings=platform_settings(), actor=STAFF))
+    app.store.save(Platform(slug="bench", settings=platform_settings(), actor=STAFF))
     number = 0
     while app.position() < events:
         batch: list[Any] = []
         for _ in range(200):
             batch.extend(employer_events("bench", number, f"kvk:{30_000_000 + number % 50:08d}"))
             number += 1
-        app.save(*batch)
+        app.store.save(*batch)
     app.close()
     topics = kafka.Topics(f"bench{time.time_ns()}.")
     kafka.ensure_topics(bootstrap, topics.all, 3)

@@ -83,7 +83,7 @@ def employer_events(platform: str, number: int, advisor: str) -> list[Any]:
 def fill(settings: Settings, events: int) -> int:
     app = GrantsApplication(eventsourcing_env(settings), tokens=ConfirmationTokens(b"k" * 32))
     platform = "bench-platform"
-    app.save(Platform(slug=platform, settings=platform_settings(), actor=STAFF))
+    app.store.save(Platform(slug=platform, settings=platform_settings(), actor=STAFF))
     advisors = [f"kvk:{30_000_000 + n:08d}" for n in range(50)]
     number = 0
     while app.position() < events:
@@ -91,7 +91,7 @@ def fill(settings: Settings, events: int) -> int:
         for _ in range(200):
             batch.extend(employer_events(platform, number, advisors[number % 50]))
             number += 1
-        app.save(*batch)
+        app.store.save(*batch)
     head = app.position()
     app.close()
     return head

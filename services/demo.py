@@ -69,16 +69,16 @@ def load(settings: Settings, admin_token: str) -> str:
     app = build_grants_application(settings)
     try:
         for slug, platform in PLATFORMS.items():
-            app.configure_platform(slug, platform, "demo")
+            app.reference.configure_platform(slug, platform, "demo")
         for ref, (name, email) in ORGANISATIONS.items():
-            app.register_organisation(ref, name, email, "demo")
+            app.reference.register_organisation(ref, name, email, "demo")
         for slug in ("befrank-werkgeversportaal", "pme-werkgeversportaal"):
-            app.register_contract(
+            app.reference.register_contract(
                 slug, "PC-1001", EMPLOYER, [GROUP], "Korenschoof pensioen", "demo"
             )
-            app.register_advisor(slug, ADVISOR, "AFM-12345678", "demo")
+            app.reference.register_advisor(slug, ADVISOR, "AFM-12345678", "demo")
         for contract, title in (("G-2024-001", "Groep Trois Clés"), ("G-2024-002", "Kader")):
-            app.register_contract(
+            app.reference.register_contract(
                 "ethias-extranet-aanvullend", contract, "kbo:0403019261", [], title, "demo"
             )
     finally:

@@ -20,18 +20,20 @@ WRITER = {"Authorization": "Bearer writer-token"}
 def build_world(app: GrantsApplication, chain: str = "sufficient") -> World:
     """Register a fresh world through the application's use cases."""
     world = World()
-    app.configure_platform(world.platform, platform_settings(chain), "test")
+    app.reference.configure_platform(world.platform, platform_settings(chain), "test")
     for ref, name in (
         (world.employer, "Werkgever"),
         (world.group, "Groepsmaatschappij"),
         (world.advisor, "Adviseur"),
         (world.stranger, "Vreemde"),
     ):
-        app.register_organisation(ref, f"{name} {ref}", f"contact-{ref[4:]}@example.org", "test")
-    app.register_contract(
+        app.reference.register_organisation(
+            ref, f"{name} {ref}", f"contact-{ref[4:]}@example.org", "test"
+        )
+    app.reference.register_contract(
         world.platform, world.contract, world.employer, [world.group], "C", "test"
     )
-    app.register_advisor(world.platform, world.advisor, "AFM-1", "test")
+    app.reference.register_advisor(world.platform, world.advisor, "AFM-1", "test")
     return world
 
 

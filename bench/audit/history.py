@@ -80,7 +80,7 @@ class History:
 
     def save(self) -> None:
         if self.batch:
-            self.app.save(*self.batch.values())
+            self.app.store.save(*self.batch.values())
         self.batch.clear()
         self.counted.clear()
 

@@ -36,7 +36,7 @@ def forget_command(open_grants: OpenGrants, settings: Settings, args: argparse.N
     """Erase the subject: end access, record the erasure, destroy the key, purge mail."""
     grants = open_grants(settings)
     try:
-        erased = grants.forget_data_subject(args.subject, service_actor("privacy-cli"))
+        erased = grants.privacy.forget_data_subject(args.subject, service_actor("privacy-cli"))
     except NotFound:
         print(f"toegang: no data subject {args.subject}", file=sys.stderr)
         return 1

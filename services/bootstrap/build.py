@@ -60,7 +60,7 @@ def store_head(state: Any) -> int:
     for name in ("grants", "projection", "relay"):
         holder = getattr(state, name, None)
         if holder is not None:
-            store = holder if name == "grants" else holder.log
+            store = holder.store if name == "grants" else holder.log
             return int(store.head_within(READINESS_TIMEOUT))
     notifier = getattr(state, "notifier", None)
     if notifier is not None and hasattr(notifier.processor, "log"):

@@ -56,7 +56,7 @@ def start_notifier(
     stack.callback(database.close)
     deliveries = DeliveryLog(database)
     # the Kafka loop publishes outcomes through the producer it builds
-    notifier = notifier_for(settings, grants, deliveries, None)
+    notifier = notifier_for(settings, grants.notices, deliveries, None)
     source: KafkaLoop | LogLoop
     if settings.kafka_bootstrap:
         source = KafkaLoop(notifier, settings)

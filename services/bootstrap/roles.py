@@ -46,8 +46,8 @@ def start_roles(
         stack.callback(grants.close)
         app.state.grants = grants
     if "projections" in roles and "grants" in roles and app.state.projection is not None:
-        grants.listeners.append(app.state.projection.wake)
-        grants.listeners.append(app.state.audit.projection.wake)
+        grants.store.listeners.append(app.state.projection.wake)
+        grants.store.listeners.append(app.state.audit.projection.wake)
     if "relay" in roles:
         follower, relay = start_relay(settings, stack, background)
         app.state.relay = relay
@@ -58,7 +58,7 @@ def start_roles(
             lambda: relay.log.head_within(READINESS_TIMEOUT) - relay.position,
         )
         if "grants" in roles:
-            grants.listeners.append(relay.wake)
+            grants.store.listeners.append(relay.wake)
     if "notifications" in roles:
         start_notifications(app, settings, grants, stack, wake_on_commands="grants" in roles)
     if "grants" in roles:
@@ -127,7 +127,7 @@ def start_notifications(
             lambda status=status: deliveries.counts().get(status, 0),
         )
     if wake_on_commands:
-        grants.listeners.append(follower.processor.wake)
+        grants.store.listeners.append(follower.processor.wake)
 
 
 def watch_consumer_lag(app: FastAPI, settings: Settings) -> None:

@@ -33,11 +33,13 @@ class PlatformMismatch(DomainError):
     code = "platform_mismatch"
 
 
-class AgreementsUseCases(StoreApplication):
+class AgreementsUseCases:
     """Provider staff sign agreements, appoint master users and publish notices."""
 
-    codes: AccessCodes
     code_ttl = timedelta(days=14)
+
+    def __init__(self, store: StoreApplication, codes: AccessCodes) -> None:
+        self.store, self.codes = store, codes
 
     @retry_on_conflict
     def sign_agreement(
@@ -50,13 +52,13 @@ class AgreementsUseCases(StoreApplication):
         client: str,
     ) -> dict[str, Any]:
         """Sign or change an agreement; a new reference revokes every user of the old one."""
-        self._credential_platform(platform)
-        ref = self._get(
+        self.credential_platform(platform)
+        ref = self.store.get(
             Organisation, Organisation.create_id(identifiers.organisation_ref(ref)), "organisation"
         ).ref
         identifiers.reference(reference, "reference")
         email, actor = identifiers.email_address(notification_email), service_actor(client)
-        agreement = self._find(Agreement, Agreement.create_id(platform, ref))
+        agreement = self.store.find(Agreement, Agreement.create_id(platform, ref))
         revoked: list[PlatformUser] = []
         register = None
         if agreement is None:
@@ -72,11 +74,11 @@ class AgreementsUseCases(StoreApplication):
             register.add(organisation=ref)
         else:
             for user_id in agreement.sign(reference, email, signed_on, actor):
-                user = self._get(PlatformUser, UUID(user_id), "user")
+                user = self.store.get(PlatformUser, UUID(user_id), "user")
                 if user.status == "active":
                     user.revoke(reason="agreement_superseded", actor=actor)
                     revoked.append(user)
-        position = self._save(agreement, register, *revoked)
+        position = self.store.record(agreement, register, *revoked)
         return {
             "platform": platform,
             "organisation": ref,
@@ -90,18 +92,18 @@ class AgreementsUseCases(StoreApplication):
         self, platform: str, ref: str, name: str, email: str, client: str
     ) -> dict[str, Any]:
         """Create the master user from the master-user form; a previous master is revoked."""
-        agreement = self._agreement(platform, identifiers.organisation_ref(ref))
+        agreement = self.agreement_of(platform, identifiers.organisation_ref(ref))
         actor = service_actor(client)
         previous = None
         if agreement.master_user_id is not None:
-            previous = self._get(PlatformUser, UUID(agreement.master_user_id), "user")
+            previous = self.store.get(PlatformUser, UUID(agreement.master_user_id), "user")
             if previous.status == "active":
                 previous.revoke(reason="master_user_replaced", actor=actor)
                 agreement.remove_user(user_id=str(previous.id))
         fiche = {"name": name, "email": identifiers.email_address(email), **MASTER_FICHE}
         user = self.new_user(agreement, fiche, is_master=True, actor=actor)
         agreement.appoint_master_user(user_id=str(user.id), actor=actor)
-        position = self._save(agreement, previous, user)
+        position = self.store.record(agreement, previous, user)
         return {"user_id": str(user.id), "login": user.login, "position": position}
 
     def new_user(
@@ -129,7 +131,7 @@ class AgreementsUseCases(StoreApplication):
         user.issue_credentials(
             code_id=issued.code_id,
             code_hash=issued.code_hash,
-            expires_at=self.clock() + self.code_ttl,
+            expires_at=self.store.clock() + self.code_ttl,
             actor=actor,
         )
 
@@ -138,18 +140,18 @@ class AgreementsUseCases(StoreApplication):
         self, platform: str, subject: dict[str, str], body: dict[str, str], client: str
     ) -> dict[str, Any]:
         """Record platform news; it is mailed to every agreement address of the platform."""
-        self._credential_platform(platform)
+        self.credential_platform(platform)
         news = Announcement(
             platform=platform, subject=subject, body=body, actor=service_actor(client)
         )
-        return {"announcement_id": str(news.id), "position": self._save(news)}
+        return {"announcement_id": str(news.id), "position": self.store.record(news)}
 
     @retry_on_conflict
     def publish_document(
         self, platform: str, ref: str, kind: str, title: str, client: str
     ) -> dict[str, Any]:
         """Record that new documents are available; mailed to the agreement address."""
-        agreement = self._agreement(platform, identifiers.organisation_ref(ref))
+        agreement = self.agreement_of(platform, identifiers.organisation_ref(ref))
         notice = DocumentNotice(
             platform=platform,
             organisation=agreement.organisation,
@@ -157,22 +159,22 @@ class AgreementsUseCases(StoreApplication):
             title=title,
             actor=service_actor(client),
         )
-        return {"document_id": str(notice.id), "position": self._save(notice)}
+        return {"document_id": str(notice.id), "position": self.store.record(notice)}
 
-    def _credential_platform(self, platform: str) -> Platform:
-        found = self._get(Platform, Platform.create_id(platform), f"platform {platform[:64]}")
+    def credential_platform(self, platform: str) -> Platform:
+        found = self.store.get(Platform, Platform.create_id(platform), f"platform {platform[:64]}")
         if "credentials" not in found.login:
             raise PlatformMismatch(f"{platform} is not a credential platform")
         return found
 
-    def _agreement(self, platform: str, ref: str) -> Agreement:
-        self._credential_platform(platform)
-        agreement = self._find(Agreement, Agreement.create_id(platform, ref))
+    def agreement_of(self, platform: str, ref: str) -> Agreement:
+        self.credential_platform(platform)
+        agreement = self.store.find(Agreement, Agreement.create_id(platform, ref))
         if agreement is None:
             raise NoAgreement(f"{ref} has no agreement on {platform}")
         return agreement
 
     def _register(self, platform: str) -> AgreementRegister:
-        return self._find(AgreementRegister, AgreementRegister.create_id(platform)) or (
+        return self.store.find(AgreementRegister, AgreementRegister.create_id(platform)) or (
             AgreementRegister(platform=platform)
         )

@@ -29,7 +29,7 @@ def configure_platform(
     platform: str, body: s.PlatformIn, app: App, caller: Admin
 ) -> dict[str, Any]:
     """Create or replace a platform: login methods, minimum LoA, service catalogue, chain policy."""
-    return app.configure_platform(platform, body.model_dump(), caller.client)
+    return app.reference.configure_platform(platform, body.model_dump(), caller.client)
 
 
 @router.put("/organisations/{organisation}", response_model=s.OrganisationOut, tags=["admin"])
@@ -37,7 +37,9 @@ def register_organisation(
     organisation: str, body: s.OrganisationIn, app: App, caller: Admin
 ) -> dict[str, Any]:
     """Register an organisation with the contact address that receives confirmation links."""
-    return app.register_organisation(organisation, body.name, body.contact_email, caller.client)
+    return app.reference.register_organisation(
+        organisation, body.name, body.contact_email, caller.client
+    )
 
 
 @router.put(
@@ -47,7 +49,7 @@ def register_advisor(
     platform: str, organisation: str, body: s.AdvisorIn, app: App, caller: Admin
 ) -> dict[str, Any]:
     """Register an advisor on a platform with its licence (or reinstate the licence)."""
-    return app.register_advisor(platform, organisation, body.licence, caller.client)
+    return app.reference.register_advisor(platform, organisation, body.licence, caller.client)
 
 
 @router.delete(
@@ -57,7 +59,7 @@ def register_advisor(
 )
 def withdraw_licence(platform: str, organisation: str, app: App, caller: Admin) -> dict[str, Any]:
     """Withdraw an advisor's licence; its grants on the platform are revoked explicitly."""
-    return app.withdraw_licence(platform, organisation, caller.client)
+    return app.reference.withdraw_licence(platform, organisation, caller.client)
 
 
 @router.put(
@@ -67,7 +69,7 @@ def register_contract(
     platform: str, contract: str, body: s.ContractIn, app: App, caller: Admin
 ) -> dict[str, Any]:
     """Register or amend a contract: its holder and the organisation numbers it covers."""
-    return app.register_contract(
+    return app.reference.register_contract(
         platform, contract, body.holder, body.covered, body.name, caller.client
     )
 
@@ -79,7 +81,7 @@ def request_grant(
     platform: str, body: s.GrantRequestIn, app: App, _: GrantsWriter
 ) -> dict[str, Any]:
     """Employer asks to give an advisor or group company access; a link is mailed to confirm."""
-    return app.request_grant(
+    return app.grants.request_grant(
         platform, body.grantor, body.grantee, body.rights, body.actor.model_dump()
     )
 
@@ -87,7 +89,7 @@ def request_grant(
 @router.post("/grants/confirm", response_model=s.GrantAccepted, tags=["grants"])
 def confirm_grant(body: s.ConfirmIn, app: App, caller: GrantsWriter) -> dict[str, Any]:
     """Activate a grant with the token from the confirmation link."""
-    return app.confirm_grant(body.token, caller.client)
+    return app.grants.confirm_grant(body.token, caller.client)
 
 
 @router.patch("/grants/{grant_id}", response_model=s.GrantChanged, tags=["grants"])
@@ -95,17 +97,17 @@ def change_rights(
     grant_id: str, body: s.RightsChangeIn, app: App, _: GrantsWriter
 ) -> dict[str, Any]:
     """Change an open grant's rights (`view` or `edit`)."""
-    return app.change_rights(grant_id, body.rights, body.actor.model_dump())
+    return app.grants.change_rights(grant_id, body.rights, body.actor.model_dump())
 
 
 @router.post("/grants/{grant_id}/revoke", response_model=s.GrantChanged, tags=["grants"])
 def revoke_grant(grant_id: str, body: s.RevokeIn, app: App, _: GrantsWriter) -> dict[str, Any]:
     """Revoke an open grant."""
-    return app.revoke_grant(grant_id, body.actor.model_dump(), body.reason)
+    return app.grants.revoke_grant(grant_id, body.actor.model_dump(), body.reason)
 
 
 @router.get("/grants/{grant_id}", response_model=s.GrantWithHistory, tags=["grants"])
 def get_grant(grant_id: str, app: App, _: GrantsReader, response: Response) -> dict[str, Any]:
     """A grant's state and its whole history, each step with position, time, type and actor."""
     response.headers["Cache-Control"] = "no-store"
-    return app.get_grant(grant_id)
+    return app.grants.get_grant(grant_id)

@@ -54,8 +54,13 @@ def utc_now() -> datetime:
 
 
 class StoreApplication(ToegangStore):
-    """An eventsourcing application whose use cases answer the log position they reached."""
+    """The one event store the contexts share: one ordered log, one hash chain, one position.
 
+    Every context's use cases load and record aggregates through it (`find`, `get`, `record`)
+    and answer the position they reached; listeners hear of every recorded position.
+    """
+
+    name = "toegang"  # eventsourcing names each subclass after itself; the tables follow it
     sealed = CATALOGUE.sealed()
 
     def __init__(
@@ -65,7 +70,7 @@ class StoreApplication(ToegangStore):
         self.clock = clock
         self.listeners: list[Callable[[int], None]] = []
 
-    def _find(self, aggregate_class: type[A], aggregate_id: UUID) -> A | None:
+    def find(self, aggregate_class: type[A], aggregate_id: UUID) -> A | None:
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -74,13 +79,13 @@ class StoreApplication(ToegangStore):
             return None
         return aggregate
 
-    def _get(self, aggregate_class: type[A], aggregate_id: UUID, what: str) -> A:
-        aggregate = self._find(aggregate_class, aggregate_id)
+    def get(self, aggregate_class: type[A], aggregate_id: UUID, what: str) -> A:
+        aggregate = self.find(aggregate_class, aggregate_id)
         if aggregate is None:
             raise NotFound(f"{what} not found")
         return aggregate
 
-    def _save(self, *aggregates: Aggregate | None) -> int:
+    def record(self, *aggregates: Aggregate | None) -> int:
         """Save pending events of all aggregates in one transaction; answer the position."""
         recordings = self.save(*aggregates)
         positions = [r.notification.id for r in recordings if r.notification.id is not None]
@@ -95,12 +100,12 @@ class StoreApplication(ToegangStore):
             listener(max(positions))
         return max(positions)
 
-    def _platform(self, slug: str) -> Platform:
-        return self._get(Platform, Platform.create_id(slug), f"platform {slug[:64]}")
+    def platform(self, slug: str) -> Platform:
+        return self.get(Platform, Platform.create_id(slug), f"platform {slug[:64]}")
 
-    def _organisation_name(self, ref: str) -> str:
+    def organisation_name(self, ref: str) -> str:
         """The organisation's registered name (its number when it is not registered)."""
-        organisation = self._find(Organisation, Organisation.create_id(ref))
+        organisation = self.find(Organisation, Organisation.create_id(ref))
         return organisation.name if organisation else ref
 
     def position(self) -> int:

@@ -1,33 +1,30 @@
-"""The grants service layer: the grant lifecycle (route B) as use cases on plain values."""
+"""The toegang application: the contexts' use cases, composed over the one event store.
+
+One eventsourcing application (the store) holds the one ordered log every context writes:
+a grant's confirmation, an agreement that revokes users and a profile erasure are ordered
+against each other, sealed in one hash chain, and one position answers "has the view seen
+this?" for all of them. The contexts are plain objects over that store, each with its own
+use cases; none inherits another's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
-from uuid import UUID
 
-from services.eventlog.store import event_positions
-from services.grants import identifiers
-from services.grants.app_base import NotFound, as_plain, retry_on_conflict, utc_now
-from services.grants.domain.actor import EHerkenningActor, service_actor
-from services.grants.domain.advisor import Advisor, rests_on_withdrawn_licence
-from services.grants.domain.base import Actor
-from services.grants.domain.coverage import Coverage
-from services.grants.domain.grant import ConfirmationInvalid, Grant, grant_basis
-from services.grants.domain.organisation import Organisation, OrganisationUnknown
-from services.grants.history import event_type, history_data
-from services.grants.notices import NoticeQueries, grant_facts
+from services.grants.agreements import AgreementsUseCases
+from services.grants.app_base import StoreApplication, utc_now
+from services.grants.grant_use_cases import GrantUseCases
+from services.grants.notices import NoticeQueries
 from services.grants.privacy import PrivacyUseCases
 from services.grants.reference import ReferenceData
-from services.grants.tokens import AccessCodes, ConfirmationTokens, grant_id_of, hash_token
+from services.grants.tokens import AccessCodes, ConfirmationTokens
 from services.grants.users import UsersUseCases
 
 
-class GrantsApplication(NoticeQueries, UsersUseCases, PrivacyUseCases, ReferenceData):
-    """Employers grant, confirm, change and revoke access to their portal."""
-
-    name = "toegang"
+class GrantsApplication:
+    """The store and the contexts over it: reference data, grants (route B), agreements and
+    users (credential platforms), privacy, and the notices the notifier reads."""
 
     def __init__(
         self,
@@ -37,154 +34,22 @@ class GrantsApplication(NoticeQueries, UsersUseCases, PrivacyUseCases, Reference
         confirm_ttl: timedelta = timedelta(days=7),
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        super().__init__(env, clock)
-        self.tokens = tokens
-        self.codes = AccessCodes(tokens.key)
-        self.confirm_ttl = confirm_ttl
+        self.store = StoreApplication(env, clock)
+        self.tokens, self.codes = tokens, AccessCodes(tokens.key)
+        self.reference = ReferenceData(self.store)
+        self.grants = GrantUseCases(self.store, tokens, confirm_ttl)
+        self.agreements = AgreementsUseCases(self.store, self.codes)
+        self.users = UsersUseCases(self.store, self.agreements)
+        self.privacy = PrivacyUseCases(self.store)
+        self.notices = NoticeQueries(self.store, tokens, self.codes)
 
-    @retry_on_conflict
-    def request_grant(
-        self, platform: str, grantor: str, grantee: str, rights: str, actor: Actor
-    ) -> dict[str, Any]:
-        """Employer `grantor` asks to give `grantee` rights; a link goes to its contact address."""
-        grantor = identifiers.organisation_ref(grantor)
-        grantee = identifiers.organisation_ref(grantee)
-        person = EHerkenningActor.from_dict(actor)
-        self._platform(platform).check_may_manage_access(person, grantor)
-        advisor = self._find(Advisor, Advisor.create_id(platform, grantee))
-        basis = grant_basis(
-            grantor,
-            grantee,
-            self._find(Coverage, Coverage.create_id(platform, grantor)),
-            self._find(Coverage, Coverage.create_id(platform, grantee)),
-            advisor,
-        )
-        contact = self._find(Organisation, Organisation.create_id(grantor))
-        if contact is None:
-            raise OrganisationUnknown(f"{grantor} has no registered contact address")
-        record = person.as_record()
-        grant = self._open_grant(platform, grantor, grantee, record)
-        self._request(grant, rights, basis, record, contact.contact_email)
-        # Only the grant's own stream is written: requests for different employers to one
-        # advisor never conflict, and cost the same at any number of clients.
-        position = self._save(grant)
-        return {"grant_id": str(grant.id), "status": "pending_confirmation", "position": position}
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.store.clock
 
-    def _open_grant(self, platform: str, grantor: str, grantee: str, actor: Actor) -> Grant:
-        grant_id = Grant.create_id(platform, grantor, grantee)
-        return self._find(Grant, grant_id) or Grant(
-            platform=platform, grantor=grantor, grantee=grantee, actor=actor
-        )
+    def position(self) -> int:
+        """The position of the last event in the log (0 when empty)."""
+        return self.store.position()
 
-    def _request(self, grant: Grant, rights: str, basis: str, actor: Actor, send_to: str) -> None:
-        """Record the request and the confirmation link (only the token's hash) in one go."""
-        now = self.clock()
-        expires_at = now + self.confirm_ttl
-        grant.request(rights=rights, basis=basis, actor=actor, now=now, expires_at=expires_at)
-        issued = self.tokens.issue(grant.id)
-        grant.issue_confirmation(
-            confirmation_id=issued.confirmation_id,
-            token_hash=issued.token_hash,
-            sent_to=send_to,
-            expires_at=expires_at,
-            actor=actor,
-        )
-
-    @retry_on_conflict
-    def confirm_grant(self, token: str, client: str) -> dict[str, Any]:
-        """Activate a grant with the token from the mailed link (single use, expiring)."""
-        grant = self._grant_for_token(token)
-        grant.confirm(
-            token_hash=hash_token(token),
-            actor={"method": "confirmation_link", "client": client},
-            now=self.clock(),
-        )
-        return {"grant_id": str(grant.id), "status": "active", "position": self._save(grant)}
-
-    @retry_on_conflict
-    def change_rights(self, grant_id: str, rights: str, actor: Actor) -> dict[str, Any]:
-        """Change an open grant's rights; only the grantor (employer_edit) may."""
-        grant, record = self._managed_grant(grant_id, actor)
-        grant.change_rights(rights=rights, actor=record, now=self.clock())
-        position = self._save(grant)
-        return {**self._summary(grant), "position": position}
-
-    @retry_on_conflict
-    def revoke_grant(self, grant_id: str, actor: Actor, reason: str) -> dict[str, Any]:
-        """End an open grant; only the grantor (employer_edit) may."""
-        grant, record = self._managed_grant(grant_id, actor)
-        grant.revoke(actor=record, reason=reason, now=self.clock())
-        position = self._save(grant)
-        return {**self._summary(grant), "position": position}
-
-    @retry_on_conflict
-    def revoke_after_licence_withdrawal(self, grant_id: str) -> dict[str, Any]:
-        """Revoke an open grant resting on an advisor licence that is withdrawn now (nothing
-        otherwise): the sweeper records, event by event, what a withdrawal ended."""
-        grant = self._grant(grant_id)
-        advisor = self._find(Advisor, Advisor.create_id(grant.platform, grant.grantee))
-        now = self.clock()
-        if rests_on_withdrawn_licence(grant, advisor, now):
-            grant.revoke(
-                actor=service_actor("toegang"), reason="advisor_licence_withdrawn", now=now
-            )
-        return {**self._summary(grant), "position": self._save(grant)}
-
-    @retry_on_conflict
-    def expire_grant_request(self, grant_id: str) -> dict[str, Any]:
-        """Record the expiry of a pending request whose link has run out (nothing otherwise)."""
-        grant = self._grant(grant_id)
-        grant.expire_if_due(self.clock(), service_actor("toegang"))
-        return {**self._summary(grant), "position": self._save(grant)}
-
-    def get_grant(self, grant_id: str) -> dict[str, Any]:
-        """A grant's current state and its whole history, each step with its log position."""
-        grant = self._grant(grant_id)
-        positions = event_positions(self.recorder, grant.id)
-        history = [
-            {
-                "position": positions.get(event.originator_version, 0),
-                "time": event.timestamp.isoformat(),  # type: ignore[attr-defined]
-                "type": event_type(event),
-                "actor": as_plain(getattr(event, "actor", None)),
-                "data": history_data(event),
-            }
-            for event in self.events.get(grant.id)
-        ]
-        return {**self._summary(grant), "history": history}
-
-    def describe_confirmation(self, token: str) -> dict[str, Any]:
-        """What a confirmation link would confirm, for the page that asks the employer."""
-        grant = self._grant_for_token(token)
-        if not grant.awaits_token(hash_token(token), self.clock()):
-            raise ConfirmationInvalid("this confirmation link is no longer valid")
-        names = {ref: self._organisation_name(ref) for ref in (grant.grantor, grant.grantee)}
-        return {
-            **self._summary(grant),
-            "grantor_name": names[grant.grantor],
-            "grantee_name": names[grant.grantee],
-            "expires_at": as_plain(grant.expires_at),
-            "platform_name": self._platform(grant.platform).name,
-        }
-
-    def _summary(self, grant: Grant) -> dict[str, Any]:
-        return {**grant_facts(grant), "status": grant.status_at(self.clock())}
-
-    def _grant(self, grant_id: str) -> Grant:
-        try:
-            return self._get(Grant, UUID(grant_id), "grant")
-        except ValueError:
-            raise NotFound("grant not found") from None
-
-    def _managed_grant(self, grant_id: str, actor: Actor) -> tuple[Grant, Actor]:
-        grant = self._grant(grant_id)
-        person = EHerkenningActor.from_dict(actor)
-        self._platform(grant.platform).check_may_manage_access(person, grant.grantor)
-        return grant, person.as_record()
-
-    def _grant_for_token(self, token: str) -> Grant:
-        grant_id = grant_id_of(token)
-        grant = self._find(Grant, grant_id) if grant_id else None
-        if grant is None:
-            raise ConfirmationInvalid("this confirmation link is not valid")
-        return grant
+    def close(self) -> None:
+        self.store.close()

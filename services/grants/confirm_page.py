@@ -100,7 +100,7 @@ def confirmation_page(
 ) -> HTMLResponse:
     """Show what the link would confirm, with a button; confirms nothing."""
     try:
-        grant = app.describe_confirmation(token)
+        grant = app.grants.describe_confirmation(token)
     except DomainError as error:
         return problem_page(language, error)
     return render(language, grant=grant, token=token)
@@ -112,7 +112,7 @@ def confirm_from_page(
 ) -> HTMLResponse:
     """Confirm the grant: the button on the page posts here."""
     try:
-        app.confirm_grant(token, client="confirmation-page")
+        app.grants.confirm_grant(token, client="confirmation-page")
     except DomainError as error:
         return problem_page(language, error)
     return render(language, confirmed=True)

@@ -62,11 +62,18 @@ def grant_facts(grant: Grant) -> dict[str, Any]:
     }
 
 
-class NoticeQueries(StoreApplication):
-    """Turn recorded events into mails (kind, locale, recipient, context, stable key)."""
+class NoticeQueries:
+    """Turn recorded events into mails (kind, locale, recipient, context, stable key): the
+    notifier's read-only view of the store."""
 
-    codes: AccessCodes
-    tokens: ConfirmationTokens
+    def __init__(
+        self, store: StoreApplication, tokens: ConfirmationTokens, codes: AccessCodes
+    ) -> None:
+        self.store, self.tokens, self.codes = store, tokens, codes
+
+    def has_opening_event(self, aggregate_id: UUID) -> bool:
+        """Whether the log holds the aggregate's first event (only an altered log lacks it)."""
+        return bool(self.store.recorder.select_events(aggregate_id, lte=1, limit=1))
 
     def confirmation_mail(self, grant_id: UUID, version: int) -> list[Mail]:
         """The confirmation link, to the grantor's registered address only."""
@@ -83,16 +90,16 @@ class NoticeQueries(StoreApplication):
 
     def confirmation_notice(self, grant_id: UUID, version: int) -> dict[str, Any]:
         """What the confirmation mail for a recorded ConfirmationIssued event says."""
-        grant: Grant = self.repository.get(grant_id, version=version)
+        grant: Grant = self.store.repository.get(grant_id, version=version)
         assert grant.confirmation_id is not None
         assert grant.sent_to is not None
-        platform = self._platform(grant.platform)
+        platform = self.store.platform(grant.platform)
         return {
             **grant_facts(grant),
             "platform_name": platform.name,
             "locale": platform.locale,
-            "grantor_name": self._organisation_name(grant.grantor),
-            "grantee_name": self._organisation_name(grant.grantee),
+            "grantor_name": self.store.organisation_name(grant.grantor),
+            "grantee_name": self.store.organisation_name(grant.grantee),
             "rights_text": GRANT_RIGHTS_TEXT[platform.locale][grant.rights or "view"],
             "sent_to": grant.sent_to,
             "expires_at": readable(grant.expires_at),
@@ -101,16 +108,16 @@ class NoticeQueries(StoreApplication):
 
     def grant_notice_mail(self, grant_id: UUID, version: int, kind: str) -> list[Mail]:
         """Confirmed, changed or revoked: a notice to the grantor's registered address."""
-        grant: Grant = self.repository.get(grant_id, version=version)
-        organisation = self._find(Organisation, Organisation.create_id(grant.grantor))
+        grant: Grant = self.store.repository.get(grant_id, version=version)
+        organisation = self.store.find(Organisation, Organisation.create_id(grant.grantor))
         if organisation is None:
             return []
-        platform = self._platform(grant.platform)
+        platform = self.store.platform(grant.platform)
         reason = getattr(grant, "end_reason", None) or ""
         context = {
             "grantor_name": organisation.name,
             "grantor": grant.grantor,
-            "grantee_name": self._organisation_name(grant.grantee),
+            "grantee_name": self.store.organisation_name(grant.grantee),
             "grantee": grant.grantee,
             "platform_name": platform.name,
             "rights_text": GRANT_RIGHTS_TEXT[platform.locale][grant.rights or "view"],
@@ -128,16 +135,16 @@ class NoticeQueries(StoreApplication):
 
     def credentials_mail(self, user_id: UUID, version: int) -> list[Mail]:
         """The access code, to the user's own address only."""
-        user: PlatformUser = self.repository.get(user_id, version=version)
+        user: PlatformUser = self.store.repository.get(user_id, version=version)
         if user.fiche["email"] is None:
             return []  # the person was erased since
-        platform = self._platform(user.platform)
+        platform = self.store.platform(user.platform)
         context = {
             "name": user.fiche["name"],
             "login": user.login,
             "code": self.codes.derive(user.code_id or ""),
             "platform_name": platform.name,
-            "organisation_name": self._organisation_name(user.organisation),
+            "organisation_name": self.store.organisation_name(user.organisation),
             "rights_text": RIGHTS_TEXT[platform.locale][user.fiche["rights"]],
             "expires_at": readable(user.code_expires_at),
             "is_master": user.is_master,
@@ -154,20 +161,20 @@ class NoticeQueries(StoreApplication):
 
     def announcement_mails(self, announcement_id: UUID) -> list[Mail]:
         """The news, to every current agreement address of the platform, in its language."""
-        news: Announcement = self.repository.get(announcement_id)
-        platform = self._platform(news.platform)
+        news: Announcement = self.store.repository.get(announcement_id)
+        platform = self.store.platform(news.platform)
         language = _pick(news.subject, platform.locale)
-        register = self._find(AgreementRegister, AgreementRegister.create_id(news.platform))
+        register = self.store.find(AgreementRegister, AgreementRegister.create_id(news.platform))
         mails = []
         for organisation in register.organisations if register else []:
-            agreement = self._find(Agreement, Agreement.create_id(news.platform, organisation))
+            agreement = self.store.find(Agreement, Agreement.create_id(news.platform, organisation))
             if agreement is None:
                 continue
             context = {
                 "subject": news.subject[language],
                 "body": news.body.get(language, ""),
                 "platform_name": platform.name,
-                "organisation_name": self._organisation_name(organisation),
+                "organisation_name": self.store.organisation_name(organisation),
             }
             mails.append(
                 {
@@ -182,16 +189,18 @@ class NoticeQueries(StoreApplication):
 
     def document_mails(self, notice_id: UUID) -> list[Mail]:
         """The notice, to the organisation's agreement address."""
-        notice: DocumentNotice = self.repository.get(notice_id)
-        platform = self._platform(notice.platform)
-        agreement = self._find(Agreement, Agreement.create_id(notice.platform, notice.organisation))
+        notice: DocumentNotice = self.store.repository.get(notice_id)
+        platform = self.store.platform(notice.platform)
+        agreement = self.store.find(
+            Agreement, Agreement.create_id(notice.platform, notice.organisation)
+        )
         if agreement is None:
             return []
         context = {
             "kind_text": KIND_TEXT[platform.locale][notice.kind],
             "title": notice.title,
             "platform_name": platform.name,
-            "organisation_name": self._organisation_name(notice.organisation),
+            "organisation_name": self.store.organisation_name(notice.organisation),
         }
         return [
             {

@@ -11,8 +11,11 @@ from services.grants.domain.base import Actor
 from services.grants.domain.platform_user import PlatformUser
 
 
-class PrivacyUseCases(StoreApplication):
+class PrivacyUseCases:
     """Use cases about people's personal data."""
+
+    def __init__(self, store: StoreApplication) -> None:
+        self.store = store
 
     @retry_on_conflict
     def forget_data_subject(self, subject: str, actor: Actor) -> dict[str, Any]:
@@ -25,15 +28,17 @@ class PrivacyUseCases(StoreApplication):
         """
         user = self._subject(subject)
         address = user.fiche.get("email")
-        agreement = self._find(Agreement, Agreement.create_id(user.platform, user.organisation))
+        agreement = self.store.find(
+            Agreement, Agreement.create_id(user.platform, user.organisation)
+        )
         if user.status == "active":
             user.revoke(reason="data_subject_erased", actor=actor)
             if agreement is not None and str(user.id) in agreement.user_ids:
                 agreement.remove_user(user_id=str(user.id))
         if not user.erased:
             user.erase_personal_data(actor=actor)
-        position = self._save(user, agreement)
-        self.subject_keys.forget(str(user.id))
+        position = self.store.record(user, agreement)
+        self.store.subject_keys.forget(str(user.id))
         return {"subject": str(user.id), "position": position, "address": address}
 
     def _subject(self, subject: str) -> PlatformUser:
@@ -41,4 +46,4 @@ class PrivacyUseCases(StoreApplication):
             user_id = UUID(subject)
         except ValueError:
             raise NotFound("no data subject with this id") from None
-        return self._get(PlatformUser, user_id, "data subject")
+        return self.store.get(PlatformUser, user_id, "data subject")

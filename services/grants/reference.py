@@ -16,8 +16,11 @@ from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform, check_platform_settings
 
 
-class ReferenceData(StoreApplication):
+class ReferenceData:
     """Provider staff configure platforms and register who is who."""
+
+    def __init__(self, store: StoreApplication) -> None:
+        self.store = store
 
     @retry_on_conflict
     def configure_platform(
@@ -27,12 +30,12 @@ class ReferenceData(StoreApplication):
         identifiers.platform_slug(slug)
         check_platform_settings(settings)
         actor = service_actor(client)
-        platform = self._find(Platform, Platform.create_id(slug))
+        platform = self.store.find(Platform, Platform.create_id(slug))
         if platform is None:
             platform = Platform(slug=slug, settings=settings, actor=actor)
         elif platform.settings != settings:
             platform.reconfigure(settings=settings, actor=actor)
-        return {"platform": slug, "position": self._save(platform)}
+        return {"platform": slug, "position": self.store.record(platform)}
 
     @retry_on_conflict
     def register_organisation(
@@ -42,42 +45,50 @@ class ReferenceData(StoreApplication):
         ref = identifiers.organisation_ref(ref)
         contact_email = identifiers.email_address(contact_email)
         actor = service_actor(client)
-        organisation = self._find(Organisation, Organisation.create_id(ref))
+        organisation = self.store.find(Organisation, Organisation.create_id(ref))
         if organisation is None:
             organisation = Organisation(
                 ref=ref, name=name, contact_email=contact_email, actor=actor
             )
         else:
             organisation.update(name=name, contact_email=contact_email, actor=actor)
-        return {"organisation": ref, "position": self._save(organisation)}
+        return {"organisation": ref, "position": self.store.record(organisation)}
 
     @retry_on_conflict
     def register_advisor(
         self, platform: str, ref: str, licence: str, client: str
     ) -> dict[str, Any]:
         """Record that an organisation is a licensed advisor on a platform."""
-        self._platform(platform)
+        self.store.platform(platform)
         ref = self._registered_organisation(ref).ref
         identifiers.reference(licence, "licence")
         actor = service_actor(client)
-        registration = self._find(Advisor, Advisor.create_id(platform, ref))
+        registration = self.store.find(Advisor, Advisor.create_id(platform, ref))
         if registration is None:
             registration = Advisor(
                 platform=platform, organisation=ref, licence=licence, actor=actor
             )
         else:
             registration.update_licence(licence=licence, actor=actor)
-        return {"platform": platform, "organisation": ref, "position": self._save(registration)}
+        return {
+            "platform": platform,
+            "organisation": ref,
+            "position": self.store.record(registration),
+        }
 
     @retry_on_conflict
     def withdraw_licence(self, platform: str, ref: str, client: str) -> dict[str, Any]:
         """Withdraw an advisor's licence. Checks deny its grants from this position on; the
         sweeper then revokes them one by one (`advisor_licence_withdrawn`)."""
         ref = identifiers.organisation_ref(ref)
-        registration = self._get(Advisor, Advisor.create_id(platform, ref), "advisor")
+        registration = self.store.get(Advisor, Advisor.create_id(platform, ref), "advisor")
         if registration.licensed:
             registration.withdraw_licence(actor=service_actor(client))
-        return {"platform": platform, "organisation": ref, "position": self._save(registration)}
+        return {
+            "platform": platform,
+            "organisation": ref,
+            "position": self.store.record(registration),
+        }
 
     @retry_on_conflict
     def register_contract(
@@ -90,13 +101,13 @@ class ReferenceData(StoreApplication):
         client: str,
     ) -> dict[str, Any]:
         """Register a contract or amend it; coverage indexes follow in the same transaction."""
-        self._platform(platform)
+        self.store.platform(platform)
         identifiers.reference(contract, "contract")
         covered = coverage_list(
             identifiers.organisation_ref(holder), [identifiers.organisation_ref(c) for c in covered]
         )
         actor = service_actor(client)
-        record = self._find(Contract, Contract.create_id(platform, contract))
+        record = self.store.find(Contract, Contract.create_id(platform, contract))
         before: list[str] = []
         if record is None:
             record = Contract(
@@ -114,7 +125,7 @@ class ReferenceData(StoreApplication):
         return {
             "platform": platform,
             "contract": contract,
-            "position": self._save(record, *coverages),
+            "position": self.store.record(record, *coverages),
         }
 
     def _update_coverage(
@@ -122,7 +133,7 @@ class ReferenceData(StoreApplication):
     ) -> list[Coverage]:
         changed = []
         for organisation in set(before) | set(after):
-            coverage = self._find(Coverage, Coverage.create_id(platform, organisation))
+            coverage = self.store.find(Coverage, Coverage.create_id(platform, organisation))
             if coverage is None:
                 coverage = Coverage(platform=platform, organisation=organisation, actor=actor)
             is_in = contract in coverage.contracts
@@ -135,4 +146,4 @@ class ReferenceData(StoreApplication):
 
     def _registered_organisation(self, ref: str) -> Organisation:
         ref = identifiers.organisation_ref(ref)
-        return self._get(Organisation, Organisation.create_id(ref), f"organisation {ref}")
+        return self.store.get(Organisation, Organisation.create_id(ref), f"organisation {ref}")

@@ -47,11 +47,11 @@ class ExpirySweeper:
                 " AND g.status IN ('pending', 'active')"
             ).fetchall()
         for (grant_id,) in grants:
-            self.app.expire_grant_request(grant_id)
+            self.app.grants.expire_grant_request(grant_id)
         for (user_id,) in users:
-            self.app.expire_user(user_id)
+            self.app.users.expire_user(user_id)
         for (grant_id,) in withdrawn:
-            self.app.revoke_after_licence_withdrawal(grant_id)
+            self.app.grants.revoke_after_licence_withdrawal(grant_id)
         return len(grants) + len(users) + len(withdrawn)
 
     def run(self, stop: threading.Event, interval: float = 60.0) -> None:

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from services.grants import identifiers
 from services.grants.agreements import AgreementsUseCases
-from services.grants.app_base import NotFound, retry_on_conflict
+from services.grants.app_base import NotFound, StoreApplication, retry_on_conflict
 from services.grants.domain.actor import service_actor
 from services.grants.domain.agreement import Agreement
 from services.grants.domain.base import Actor, DomainError
@@ -29,8 +29,11 @@ class MasterUserProtected(DomainError):
     code = "master_user_protected"
 
 
-class UsersUseCases(AgreementsUseCases):
+class UsersUseCases:
     """The master user creates, replaces and revokes user fiches; users activate codes."""
+
+    def __init__(self, store: StoreApplication, agreements: AgreementsUseCases) -> None:
+        self.store, self.agreements = store, agreements
 
     @retry_on_conflict
     def create_user(
@@ -38,7 +41,7 @@ class UsersUseCases(AgreementsUseCases):
     ) -> dict[str, Any]:
         """A new user fiche, by the organisation's master user; its access code is mailed."""
         agreement, master = self._managed(platform, ref, actor)
-        user = self.new_user(
+        user = self.agreements.new_user(
             agreement,
             self._checked(platform, agreement.organisation, fiche),
             is_master=False,
@@ -47,7 +50,7 @@ class UsersUseCases(AgreementsUseCases):
         return {
             "user_id": str(user.id),
             "login": user.login,
-            "position": self._save(agreement, user),
+            "position": self.store.record(agreement, user),
         }
 
     @retry_on_conflict
@@ -61,7 +64,7 @@ class UsersUseCases(AgreementsUseCases):
         user.replace_profile(
             fiche=self._checked(platform, agreement.organisation, fiche), actor=master
         )
-        return {"user_id": str(user.id), "login": user.login, "position": self._save(user)}
+        return {"user_id": str(user.id), "login": user.login, "position": self.store.record(user)}
 
     @retry_on_conflict
     def revoke_user(
@@ -77,7 +80,7 @@ class UsersUseCases(AgreementsUseCases):
         return {
             "user_id": str(user.id),
             "status": user.status,
-            "position": self._save(agreement, user),
+            "position": self.store.record(agreement, user),
         }
 
     @retry_on_conflict
@@ -88,31 +91,37 @@ class UsersUseCases(AgreementsUseCases):
         agreement, master = self._managed(platform, ref, actor)
         user = self._member(agreement.platform, agreement.organisation, user_id)
         user.check_active()
-        self.issue_code(user, master)
-        return {"user_id": str(user.id), "login": user.login, "position": self._save(user)}
+        self.agreements.issue_code(user, master)
+        return {"user_id": str(user.id), "login": user.login, "position": self.store.record(user)}
 
     @retry_on_conflict
     def activate_credentials(self, platform: str, login: str, code: str) -> dict[str, Any]:
         """Use a user's one-time access code (called by the platform's login service)."""
         user = self._by_login(platform, login)
-        user.activate(code_hash=hash_code(code), now=self.clock(), actor=service_actor(login))
-        return {"user_id": str(user.id), "login": user.login, "position": self._save(user)}
+        user.activate(code_hash=hash_code(code), now=self.store.clock(), actor=service_actor(login))
+        return {"user_id": str(user.id), "login": user.login, "position": self.store.record(user)}
 
     @retry_on_conflict
     def expire_user(self, user_id: str) -> dict[str, Any]:
         """Record the expiry of a user whose valid_until has passed (nothing otherwise)."""
-        user = self._get(PlatformUser, UUID(user_id), "user")
-        agreement = self._find(Agreement, Agreement.create_id(user.platform, user.organisation))
+        user = self.store.get(PlatformUser, UUID(user_id), "user")
+        agreement = self.store.find(
+            Agreement, Agreement.create_id(user.platform, user.organisation)
+        )
         if (
-            user.expire_if_due(self.clock().date(), service_actor("toegang"))
+            user.expire_if_due(self.store.clock().date(), service_actor("toegang"))
             and agreement
             and (user_id in agreement.user_ids)
         ):
             agreement.remove_user(user_id=user_id)
-        return {"user_id": user_id, "status": user.status, "position": self._save(user, agreement)}
+        return {
+            "user_id": user_id,
+            "status": user.status,
+            "position": self.store.record(user, agreement),
+        }
 
     def _managed(self, platform: str, ref: str, actor: Actor) -> tuple[Any, Actor]:
-        agreement = self._agreement(platform, identifiers.organisation_ref(ref))
+        agreement = self.agreements.agreement_of(platform, identifiers.organisation_ref(ref))
         if actor.get("method") != "credentials":
             raise NotMasterUser("user management needs the master user's credentials actor")
         master = self._member_or_none(actor["user_id"])
@@ -122,10 +131,10 @@ class UsersUseCases(AgreementsUseCases):
         return agreement, {"method": "credentials", "user_id": str(master.id)}
 
     def _checked(self, platform: str, ref: str, fiche: dict[str, Any]) -> dict[str, Any]:
-        fiche = check_fiche(fiche, self.clock().date())
+        fiche = check_fiche(fiche, self.store.clock().date())
         fiche["email"] = identifiers.email_address(fiche["email"])
         if fiche["contracts"] != "all":
-            coverage = self._find(Coverage, Coverage.create_id(platform, ref))
+            coverage = self.store.find(Coverage, Coverage.create_id(platform, ref))
             unknown = set(fiche["contracts"]) - set(coverage.contracts if coverage else [])
             if unknown:
                 raise ContractOutOfScope(
@@ -135,7 +144,7 @@ class UsersUseCases(AgreementsUseCases):
 
     def _member_or_none(self, user_id: str) -> PlatformUser | None:
         try:
-            return self._find(PlatformUser, UUID(user_id))
+            return self.store.find(PlatformUser, UUID(user_id))
         except ValueError:
             return None
 
@@ -150,7 +159,7 @@ class UsersUseCases(AgreementsUseCases):
         prefix = "kbo:" if len(digits) == 10 else "kvk:"
         if not number.isdigit():
             raise CodeInvalid("unknown login or code")
-        user = self._find(
+        user = self.store.find(
             PlatformUser, PlatformUser.create_id(platform, prefix + digits, int(number))
         )
         if user is None:

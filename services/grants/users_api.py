@@ -26,7 +26,7 @@ def sign_agreement(
     platform: str, organisation: str, body: s.AgreementIn, app: App, caller: Admin
 ) -> dict[str, Any]:
     """Sign an agreement or change its notification address; a new reference supersedes it."""
-    return app.sign_agreement(
+    return app.agreements.sign_agreement(
         platform,
         organisation,
         body.reference,
@@ -41,7 +41,9 @@ def appoint_master_user(
     platform: str, organisation: str, body: s.MasterUserIn, app: App, caller: Admin
 ) -> dict[str, Any]:
     """Appoint the master user from the master-user form; an access code is mailed."""
-    return app.appoint_master_user(platform, organisation, body.name, body.email, caller.client)
+    return app.agreements.appoint_master_user(
+        platform, organisation, body.name, body.email, caller.client
+    )
 
 
 @router.post("/organisations/{organisation}/users", status_code=201, response_model=s.UserOut)
@@ -49,7 +51,7 @@ def create_user(
     platform: str, organisation: str, body: s.NewUserIn, app: App, _: UsersWriter
 ) -> dict[str, Any]:
     """The master user adds a user fiche; the access code goes to the user's own address."""
-    return app.create_user(platform, organisation, body.actor.model_dump(), fiche_of(body))
+    return app.users.create_user(platform, organisation, body.actor.model_dump(), fiche_of(body))
 
 
 @router.put("/organisations/{organisation}/users/{user_id}", response_model=s.UserOut)
@@ -57,7 +59,7 @@ def replace_user(
     platform: str, organisation: str, user_id: str, body: s.FicheIn, app: App, _: UsersWriter
 ) -> dict[str, Any]:
     """The master user replaces a fiche by a complete new one."""
-    return app.replace_user(
+    return app.users.replace_user(
         platform, organisation, user_id, body.actor.model_dump(), fiche_of(body)
     )
 
@@ -69,7 +71,9 @@ def revoke_user(
     platform: str, organisation: str, user_id: str, body: s.UserRevokeIn, app: App, _: UsersWriter
 ) -> dict[str, Any]:
     """The master user ends a user's access."""
-    return app.revoke_user(platform, organisation, user_id, body.actor.model_dump(), body.reason)
+    return app.users.revoke_user(
+        platform, organisation, user_id, body.actor.model_dump(), body.reason
+    )
 
 
 @router.post("/organisations/{organisation}/users/{user_id}/credentials", response_model=s.UserOut)
@@ -77,7 +81,7 @@ def reissue_credentials(
     platform: str, organisation: str, user_id: str, body: s.MasterActionIn, app: App, _: UsersWriter
 ) -> dict[str, Any]:
     """The master user has a new access code mailed to the user."""
-    return app.reissue_credentials(platform, organisation, user_id, body.actor.model_dump())
+    return app.users.reissue_credentials(platform, organisation, user_id, body.actor.model_dump())
 
 
 @router.post("/credentials/activate", response_model=s.UserOut)
@@ -85,7 +89,7 @@ def activate_credentials(
     platform: str, body: s.ActivateIn, app: App, _: UsersWriter
 ) -> dict[str, Any]:
     """The platform's login service uses a one-time access code."""
-    return app.activate_credentials(platform, body.login, body.code)
+    return app.users.activate_credentials(platform, body.login, body.code)
 
 
 @router.post("/announcements", status_code=201, response_model=s.PublishedOut)
@@ -95,7 +99,7 @@ def publish_announcement(
     """Publish platform news; it is mailed to every agreement's notification address."""
     subject = {str(language): text for language, text in body.subject.items()}
     text = {str(language): words for language, words in body.body.items()}
-    return app.publish_announcement(platform, subject, text, caller.client)
+    return app.agreements.publish_announcement(platform, subject, text, caller.client)
 
 
 @router.post(
@@ -105,4 +109,6 @@ def publish_document(
     platform: str, organisation: str, body: s.DocumentIn, app: App, caller: Admin
 ) -> dict[str, Any]:
     """Announce new pension fiches, invoices or the annual-adjustment file."""
-    return app.publish_document(platform, organisation, body.kind, body.title, caller.client)
+    return app.agreements.publish_document(
+        platform, organisation, body.kind, body.title, caller.client
+    )

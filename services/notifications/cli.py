@@ -83,7 +83,7 @@ def retry_command(open_grants: OpenGrants, settings: Settings, args: argparse.Na
     producer: KafkaProducer = kafka.producer(settings.kafka_bootstrap)
     notifier = notifier_for(
         settings,
-        app,
+        app.notices,
         DeliveryLog(database),
         KafkaOutcomes(producer, kafka.Topics(settings.kafka_topic_prefix)),
     )

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from services.grants.application import GrantsApplication
 from services.grants.domain import catalogue_access as access
 from services.grants.domain import catalogue_credentials as credentials
 from services.grants.domain.catalogue import CATALOGUE
 from services.grants.domain.event_kind import EventKind
+from services.grants.notices import NoticeQueries
 from services.notifications.delivery import Claim, DeliveryLog, recipient_key
 from services.notifications.mail import render_mail
 from services.notifications.sending import PermanentFailure, Sender, TemporaryFailure, sender_for
@@ -28,20 +28,22 @@ from services.settings import Settings
 log = logging.getLogger("toegang.notifier")
 
 
-def _grant_notice(app: GrantsApplication, grant_id: Any, version: int, kind: str) -> list[Any]:
-    return app.grant_notice_mail(grant_id, version, kind)
+def _grant_notice(notices: NoticeQueries, grant_id: Any, version: int, kind: str) -> list[Any]:
+    return notices.grant_notice_mail(grant_id, version, kind)
 
 
-Mailer = Callable[[GrantsApplication, Any, int], list[dict[str, Any]]]
+Mailer = Callable[[NoticeQueries, Any, int], list[dict[str, Any]]]
 MAILERS: dict[EventKind, Mailer] = {
-    access.GRANT_CONFIRMATION_ISSUED: lambda app, i, v: app.confirmation_mail(i, v),
+    access.GRANT_CONFIRMATION_ISSUED: lambda notices, i, v: notices.confirmation_mail(i, v),
     **{
         kind: functools.partial(_grant_notice, kind=str(kind.mail))
         for kind in (access.GRANT_CONFIRMED, access.GRANT_RIGHTS_CHANGED, access.GRANT_REVOKED)
     },
-    credentials.PLATFORM_USER_CREDENTIALS_ISSUED: lambda app, i, v: app.credentials_mail(i, v),
-    credentials.ANNOUNCEMENT_PUBLISHED: lambda app, i, v: app.announcement_mails(i),
-    credentials.DOCUMENT_NOTICE_PUBLISHED: lambda app, i, v: app.document_mails(i),
+    credentials.PLATFORM_USER_CREDENTIALS_ISSUED: lambda notices, i, v: notices.credentials_mail(
+        i, v
+    ),
+    credentials.ANNOUNCEMENT_PUBLISHED: lambda notices, i, v: notices.announcement_mails(i),
+    credentials.DOCUMENT_NOTICE_PUBLISHED: lambda notices, i, v: notices.document_mails(i),
 }
 """What each mailed event writes, by its catalogue entry."""
 MAILED_TYPES = frozenset(kind.type for kind in MAILERS)
@@ -74,7 +76,7 @@ class Notifier:
 
     def __init__(
         self,
-        app: GrantsApplication,
+        notices: NoticeQueries,
         sender: Sender,
         deliveries: DeliveryLog,
         mail_from: str,
@@ -84,7 +86,7 @@ class Notifier:
         backoff: float = 1.0,
         reply_to: str | None = None,
     ) -> None:
-        self.app, self.sender, self.deliveries = app, sender, deliveries
+        self.notices, self.sender, self.deliveries = notices, sender, deliveries
         self.mail_from, self.link, self.publish = mail_from, link, publish
         self.max_attempts, self.backoff, self.reply_to = max_attempts, backoff, reply_to
 
@@ -101,13 +103,13 @@ class Notifier:
         builder = MAILERS.get(kind) if kind else None
         if builder is None:
             return []
-        if not self.app.recorder.select_events(aggregate_id, lte=1, limit=1):
+        if not self.notices.has_opening_event(aggregate_id):
             # Only an altered log has an event without its aggregate's opening one: no mail
             # can be written, and retrying would stop every mail after it.
             log.error("event %s has no opening event in the log; no mail sent", event_id)
             return []
         outcomes = []
-        for mail in builder(self.app, aggregate_id, version):
+        for mail in builder(self.notices, aggregate_id, version):
             recipient = recipient_key(mail["to"])
             if (only and recipient != only) or not self._claim(event_id, recipient, mail):
                 continue
@@ -197,13 +199,13 @@ class Notifier:
 
 def notifier_for(
     settings: Settings,
-    app: GrantsApplication,
+    notices: NoticeQueries,
     deliveries: DeliveryLog,
     publish: Callable[[Outcome], None] | None,
 ) -> Notifier:
     """The notifier as configured: its sender, addresses, link and retry policy from settings."""
     return Notifier(
-        app,
+        notices,
         sender_for(settings.smtp_url, settings.outbox_dir),
         deliveries,
         settings.mail_from,

@@ -158,18 +158,20 @@ def populate(app: GrantsApplication) -> World:
     (with the token the mailed link carries) and revoked."""
     world = build_world(app)
     employer = world.employer_actor()
-    advised = app.request_grant(world.platform, world.employer, world.advisor, "view", employer)
+    advised = app.grants.request_grant(
+        world.platform, world.employer, world.advisor, "view", employer
+    )
     confirm(app, advised["grant_id"])
-    app.change_rights(advised["grant_id"], "edit", employer)
-    app.revoke_grant(advised["grant_id"], employer, "adviseur gewisseld")
-    group = app.request_grant(world.platform, world.employer, world.group, "view", employer)
+    app.grants.change_rights(advised["grant_id"], "edit", employer)
+    app.grants.revoke_grant(advised["grant_id"], employer, "adviseur gewisseld")
+    group = app.grants.request_grant(world.platform, world.employer, world.group, "view", employer)
     confirm(app, group["grant_id"])
     return world
 
 
 def confirm(app: GrantsApplication, grant_id: str) -> None:
-    grant: Any = app.repository.get(uuid.UUID(grant_id))
-    app.confirm_grant(app.tokens.derive(grant.id, grant.confirmation_id), "test")
+    grant: Any = app.store.repository.get(uuid.UUID(grant_id))
+    app.grants.confirm_grant(app.tokens.derive(grant.id, grant.confirmation_id), "test")
 
 
 def populated(settings: Settings) -> Store:
@@ -349,7 +351,9 @@ def test_writes_continue_after_the_last_event_was_deleted(fresh_settings: Settin
     store.delete(last)
     app = build_grants_application(fresh_settings)
     try:
-        written = app.register_organisation(random_kvk(), "Na B.V.", "na@example.org", "test")
+        written = app.reference.register_organisation(
+            random_kvk(), "Na B.V.", "na@example.org", "test"
+        )
     finally:
         app.close()
     assert written["position"] > last
@@ -398,7 +402,9 @@ def test_concurrent_appends_leave_one_intact_chain(fresh_settings: Settings) -> 
             start.wait()
             for _ in range(each):
                 ref = random_kvk()
-                app.register_organisation(ref, f"Org {ref}", f"c-{ref[4:]}@example.org", "test")
+                app.reference.register_organisation(
+                    ref, f"Org {ref}", f"c-{ref[4:]}@example.org", "test"
+                )
         except BaseException as error:  # noqa: BLE001 - reported by the test below
             failures.append(error)
 
@@ -435,7 +441,9 @@ def test_verify_during_concurrent_appends_raises_no_false_alarm(
     def write() -> None:
         while not stop.is_set():
             ref = random_kvk()
-            app.register_organisation(ref, f"Org {ref}", f"c-{ref[4:]}@example.org", "test")
+            app.reference.register_organisation(
+                ref, f"Org {ref}", f"c-{ref[4:]}@example.org", "test"
+            )
 
     writer = threading.Thread(target=write)
     writer.start()

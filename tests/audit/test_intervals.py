@@ -105,9 +105,11 @@ def build_office(app: GrantsApplication) -> Office:
     """A credential platform with an organisation, its contract, agreement and master user."""
     office = Office(clock=app.clock)
     settings = {**platform_settings(), "login": ["credentials"], "locale": "fr"}
-    app.configure_platform(office.platform, settings, "test")
-    app.register_organisation(office.organisation, "Bureau", "bureau@example.be", "test")
-    app.register_contract(office.platform, office.contract, office.organisation, [], "G", "t")
+    app.reference.configure_platform(office.platform, settings, "test")
+    app.reference.register_organisation(office.organisation, "Bureau", "bureau@example.be", "test")
+    app.reference.register_contract(
+        office.platform, office.contract, office.organisation, [], "G", "t"
+    )
     new_agreement(app, office)
     return office
 
@@ -115,7 +117,7 @@ def build_office(app: GrantsApplication) -> Office:
 def new_agreement(app: GrantsApplication, office: Office) -> None:
     """Sign a new agreement (every user of the old one is revoked) and appoint a master."""
     reference = f"EXT-{random.getrandbits(32)}"
-    app.sign_agreement(
+    app.agreements.sign_agreement(
         office.platform, office.organisation, reference, "lijst@example.be", app.clock().date(), "s"
     )
     appoint_master(app, office)
@@ -123,7 +125,7 @@ def new_agreement(app: GrantsApplication, office: Office) -> None:
 
 def appoint_master(app: GrantsApplication, office: Office) -> None:
     """A new master user; the previous one is revoked."""
-    office.master = app.appoint_master_user(
+    office.master = app.agreements.appoint_master_user(
         office.platform, office.organisation, "Meester", "meester@example.be", "staff"
     )["user_id"]
 
@@ -206,7 +208,7 @@ class Driver:
     def request(self, party: str, rights: str) -> None:
         world = self.world
         grantee = getattr(world, party)
-        self.parts.app.request_grant(
+        self.parts.app.grants.request_grant(
             world.platform, world.employer, grantee, rights, world.employer_actor()
         )
 
@@ -214,38 +216,44 @@ class Driver:
         confirm(self.parts.app, self._grant(party))
 
     def change(self, party: str, rights: str) -> None:
-        self.parts.app.change_rights(str(self._grant(party)), rights, self.world.employer_actor())
+        self.parts.app.grants.change_rights(
+            str(self._grant(party)), rights, self.world.employer_actor()
+        )
 
     def revoke(self, party: str) -> None:
-        self.parts.app.revoke_grant(str(self._grant(party)), self.world.employer_actor(), "t")
+        self.parts.app.grants.revoke_grant(
+            str(self._grant(party)), self.world.employer_actor(), "t"
+        )
 
     def withdraw(self) -> None:
-        self.parts.app.withdraw_licence(self.world.platform, self.world.advisor, "staff")
+        self.parts.app.reference.withdraw_licence(self.world.platform, self.world.advisor, "staff")
 
     def reinstate(self) -> None:
-        self.parts.app.register_advisor(self.world.platform, self.world.advisor, "AFM-2", "s")
+        self.parts.app.reference.register_advisor(
+            self.world.platform, self.world.advisor, "AFM-2", "s"
+        )
 
     def add_user(self, terms: tuple[str, bool, int | None]) -> None:
         office = self.office
-        made = self.parts.app.create_user(
+        made = self.parts.app.users.create_user(
             office.platform, office.organisation, office.master_actor(), fiche(office, *terms)
         )
         office.users.append(made["user_id"])
 
     def replace_user(self, choice: int, terms: tuple[str, bool, int | None]) -> None:
         office, user = self.office, self._user(choice)
-        self.parts.app.replace_user(
+        self.parts.app.users.replace_user(
             office.platform, office.organisation, user, office.master_actor(), fiche(office, *terms)
         )
 
     def revoke_user(self, choice: int) -> None:
         office, user = self.office, self._user(choice)
-        self.parts.app.revoke_user(
+        self.parts.app.users.revoke_user(
             office.platform, office.organisation, user, office.master_actor(), "left"
         )
 
     def expire_user(self, choice: int) -> None:
-        self.parts.app.expire_user(self._user(choice))
+        self.parts.app.users.expire_user(self._user(choice))
 
     def agreement(self) -> None:
         new_agreement(self.parts.app, self.office)
@@ -263,8 +271,8 @@ class Driver:
 
 def confirm(app: GrantsApplication, grant_id: UUID, client: str = "test") -> None:
     """Confirm a grant with the token its mail carried."""
-    grant: Grant = app.repository.get(grant_id)
-    app.confirm_grant(app.tokens.derive(grant.id, grant.confirmation_id or ""), client)
+    grant: Grant = app.store.repository.get(grant_id)
+    app.grants.confirm_grant(app.tokens.derive(grant.id, grant.confirmation_id or ""), client)
 
 
 def instants(events: list[tuple[Any, int]]) -> list[datetime]:
@@ -356,10 +364,12 @@ class History:
 def history(parts: Parts) -> History:
     app, world = parts.app, build_world(parts.app)
     for party, rights in ((world.advisor, "view"), (world.group, "edit")):
-        app.request_grant(world.platform, world.employer, party, rights, world.employer_actor())
+        app.grants.request_grant(
+            world.platform, world.employer, party, rights, world.employer_actor()
+        )
     office = build_office(app)
     terms = fiche(office, "view", True, None)
-    made = app.create_user(office.platform, office.organisation, office.master_actor(), terms)
+    made = app.users.create_user(office.platform, office.organisation, office.master_actor(), terms)
     parts.projection().catch_up()
     return History(parts, world, office, made["user_id"], parts.events())
 
@@ -426,14 +436,16 @@ def test_a_restarted_projection_continues_without_applying_anything_twice(
     parts: Parts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, world = parts.app, build_world(parts.app)
-    app.request_grant(world.platform, world.employer, world.advisor, "view", world.employer_actor())
+    app.grants.request_grant(
+        world.platform, world.employer, world.advisor, "view", world.employer_actor()
+    )
     first = parts.projection(batch_size=4)
     assert first.catch_up() == parts.log.head()
     second = parts.projection()
     assert second.position == first.position and second.catch_up() == 0
     grant_id = Grant.create_id(world.platform, world.employer, world.advisor)
     confirm(app, grant_id)
-    app.change_rights(str(grant_id), "edit", world.employer_actor())
+    app.grants.change_rights(str(grant_id), "edit", world.employer_actor())
     head = parts.log.head()
     assert second.catch_up() == head - first.position
     assert first.process_batch() == 0  # behind the stored position: reloads, writes nothing
@@ -453,13 +465,15 @@ def test_a_grant_interval_records_approval_and_keeps_since_across_rights_changes
     parts: Parts,
 ) -> None:
     app, world = parts.app, build_world(parts.app)
-    app.request_grant(world.platform, world.employer, world.advisor, "view", world.employer_actor())
+    app.grants.request_grant(
+        world.platform, world.employer, world.advisor, "view", world.employer_actor()
+    )
     grant_id = Grant.create_id(world.platform, world.employer, world.advisor)
     confirm(app, grant_id, "mail-link")
     parts.clock.advance(timedelta(hours=1))
-    changed = app.change_rights(str(grant_id), "edit", world.employer_actor())["position"]
+    changed = app.grants.change_rights(str(grant_id), "edit", world.employer_actor())["position"]
     parts.clock.advance(timedelta(hours=1))
-    app.revoke_grant(str(grant_id), world.employer_actor(), "done")
+    app.grants.revoke_grant(str(grant_id), world.employer_actor(), "done")
     parts.projection().catch_up()
     first, second = intervals_of(parts.database, world.platform, world.employer)
     assert (first["rights"], second["rights"]) == ("view", "edit")
@@ -493,7 +507,7 @@ def test_a_user_loses_access_at_midnight_after_valid_until_without_any_event(
     app, office = parts.app, build_office(parts.app)
     cut = parse_instant(day_after(app.clock().date()) or "")
     terms = fiche(office, "view", False, 0)
-    made = app.create_user(office.platform, office.organisation, office.master_actor(), terms)
+    made = app.users.create_user(office.platform, office.organisation, office.master_actor(), terms)
     projection = parts.projection()
     projection.catch_up()
     user = user_interval(parts, office, made["login"])
@@ -506,7 +520,7 @@ def test_a_user_loses_access_at_midnight_after_valid_until_without_any_event(
     assert made["login"] in holders(parts, office, cut - MICRO)
     assert made["login"] not in holders(parts, office, cut)
     parts.clock.advance(timedelta(days=2))
-    app.expire_user(made["user_id"])
+    app.users.expire_user(made["user_id"])
     projection.catch_up()
     expired = positions_of(parts.events(), also=is_a("PlatformUser.Expired"))
     ended = user_interval(parts, office, made["login"])
@@ -517,9 +531,9 @@ def test_a_user_loses_access_at_midnight_after_valid_until_without_any_event(
 def test_an_event_before_the_cut_off_pulls_the_end_earlier(parts: Parts) -> None:
     app, office = parts.app, build_office(parts.app)
     terms = fiche(office, "edit", True, 1)
-    made = app.create_user(office.platform, office.organisation, office.master_actor(), terms)
+    made = app.users.create_user(office.platform, office.organisation, office.master_actor(), terms)
     parts.clock.advance(timedelta(hours=1))
-    app.revoke_user(
+    app.users.revoke_user(
         office.platform, office.organisation, made["user_id"], office.master_actor(), "left"
     )
     parts.projection().catch_up()

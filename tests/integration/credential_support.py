@@ -87,7 +87,7 @@ def nothing_appended(stack: Stack, client: httpx.Client, before: int) -> None:
     after = head(client)
     if after == before:
         return
-    notifications = stack.app.recorder.select_notifications(
+    notifications = stack.app.store.recorder.select_notifications(
         start=before, limit=1000, inclusive_of_start=False
     )
     appended = [n.topic for n in notifications if not n.topic.endswith(SWEEPER_TOPICS)]
@@ -451,7 +451,7 @@ def sweep_until_expired(stack: Stack, user_id: str) -> None:
 
         def expired() -> bool:
             ExpirySweeper(stack.app, database).sweep()
-            user: PlatformUser = stack.app.repository.get(UUID(user_id))
+            user: PlatformUser = stack.app.store.repository.get(UUID(user_id))
             return user.status == "expired"
 
         wait_until(expired, interval=0.2)

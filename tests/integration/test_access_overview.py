@@ -151,9 +151,11 @@ def test_advisor_clients_and_licence_withdrawal(stack: Stack, client: httpx.Clie
     app = stack.app
     ended = (active_id, pending_id)
     sweep_until(
-        app, stack.settings, lambda: all(app.get_grant(g)["status"] == "revoked" for g in ended)
+        app,
+        stack.settings,
+        lambda: all(app.grants.get_grant(g)["status"] == "revoked" for g in ended),
     )
-    swept = max(app.get_grant(g)["history"][-1]["position"] for g in ended)
+    swept = max(app.grants.get_grant(g)["history"][-1]["position"] for g in ended)
     client.get(path, params={"min_position": swept}, headers=READER)
     overview = client.get(
         f"/v1/platforms/{world.platform}/organisations/{world.advisor}/grants", headers=READER

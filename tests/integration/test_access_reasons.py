@@ -315,7 +315,7 @@ def test_advisor_licence_withdrawn(stack: Stack, client: httpx.Client) -> None:
     denied(decision, ["advisor_licence_withdrawn"])
     refused(client, world.platform, login, "organisation_unknown")
     app = stack.app
-    sweep_until(app, stack.settings, lambda: app.get_grant(grant_id)["status"] == "revoked")
+    sweep_until(app, stack.settings, lambda: app.grants.get_grant(grant_id)["status"] == "revoked")
     history = client.get(f"/v1/grants/{grant_id}", headers=WRITER).json()
     assert history["history"][-1]["data"]["reason"] == "advisor_licence_withdrawn"
     position = history["history"][-1]["position"]

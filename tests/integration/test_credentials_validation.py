@@ -72,7 +72,7 @@ def test_an_external_user_expires_after_valid_until(stack: Stack, client: httpx.
 
     sweep_until_expired(stack, consultant["user_id"])
 
-    events = list(stack.app.events.get(UUID(consultant["user_id"])))
+    events = list(stack.app.store.events.get(UUID(consultant["user_id"])))
     assert [type(e).__qualname__ for e in events][-1] == "PlatformUser.Expired"
     row = user_list(client, site, head(client))[consultant["user_id"]]
     assert (row["status"], row["end_reason"]) == ("expired", "valid_until_passed")

@@ -29,11 +29,11 @@ from tests.world import build_world, sweep_until
 
 
 def history_types(app: GrantsApplication, grant_id: str) -> list[str]:
-    return [entry["type"] for entry in app.get_grant(grant_id)["history"]]
+    return [entry["type"] for entry in app.grants.get_grant(grant_id)["history"]]
 
 
 def request(app: GrantsApplication, world: World, grantee: str | None = None) -> str:
-    answer = app.request_grant(
+    answer = app.grants.request_grant(
         world.platform, world.employer, grantee or world.advisor, "view", world.employer_actor()
     )
     grant_id: str = answer["grant_id"]
@@ -43,17 +43,17 @@ def request(app: GrantsApplication, world: World, grantee: str | None = None) ->
 def test_request_confirm_change_revoke_and_grant_again(stack: Stack) -> None:
     app, world = stack.app, build_world(stack.app)
     grant_id = request(app, world)
-    assert app.get_grant(grant_id)["status"] == "pending"
-    confirmed = app.confirm_grant(mailed_token(stack.settings.outbox_dir, grant_id), "test")
+    assert app.grants.get_grant(grant_id)["status"] == "pending"
+    confirmed = app.grants.confirm_grant(mailed_token(stack.settings.outbox_dir, grant_id), "test")
     assert confirmed["status"] == "active"
-    changed = app.change_rights(grant_id, "edit", world.employer_actor())
+    changed = app.grants.change_rights(grant_id, "edit", world.employer_actor())
     assert (changed["rights"], changed["status"]) == ("edit", "active")
-    revoked = app.revoke_grant(grant_id, world.employer_actor(), "adviseur gewisseld")
+    revoked = app.grants.revoke_grant(grant_id, world.employer_actor(), "adviseur gewisseld")
     assert revoked["status"] == "revoked"
     again = request(app, world)
     assert again == grant_id
-    app.confirm_grant(mailed_token(stack.settings.outbox_dir, grant_id, count=2), "test")
-    grant = app.get_grant(grant_id)
+    app.grants.confirm_grant(mailed_token(stack.settings.outbox_dir, grant_id, count=2), "test")
+    grant = app.grants.get_grant(grant_id)
     assert (grant["status"], grant["rights"]) == ("active", "view")
     assert history_types(app, grant_id) == [
         "GrantOpened",
@@ -71,8 +71,8 @@ def test_request_confirm_change_revoke_and_grant_again(stack: Stack) -> None:
 def test_history_positions_increase_and_record_actor_and_time(stack: Stack) -> None:
     app, world = stack.app, build_world(stack.app)
     grant_id = request(app, world)
-    app.revoke_grant(grant_id, world.employer_actor(person="p-9"), "test")
-    history = app.get_grant(grant_id)["history"]
+    app.grants.revoke_grant(grant_id, world.employer_actor(person="p-9"), "test")
+    history = app.grants.get_grant(grant_id)["history"]
     positions = [entry["position"] for entry in history]
     assert positions == sorted(positions) and len(set(positions)) == len(positions)
     assert positions[-1] == app.position()
@@ -85,7 +85,7 @@ def test_history_positions_increase_and_record_actor_and_time(stack: Stack) -> N
 def test_group_company_in_own_contract_may_be_granted(stack: Stack) -> None:
     app, world = stack.app, build_world(stack.app)
     grant_id = request(app, world, grantee=world.group)
-    assert app.get_grant(grant_id)["status"] == "pending"
+    assert app.grants.get_grant(grant_id)["status"] == "pending"
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_refused_requests_append_nothing(stack: Stack, case: str, error: type[Ex
         platform = "no-such-platform"
     before = app.position()
     with pytest.raises(error):
-        app.request_grant(platform, grantor, grantee, "view", person)
+        app.grants.request_grant(platform, grantor, grantee, "view", person)
     assert app.position() == before
 
 
@@ -144,11 +144,11 @@ def test_confirmation_token_is_single_use_and_checked(stack: Stack) -> None:
     grant_id = request(app, world)
     token = mailed_token(stack.settings.outbox_dir, grant_id)
     with pytest.raises(ConfirmationInvalid):
-        app.confirm_grant(token[:-1] + ("A" if token[-1] != "A" else "B"), "test")
-    app.confirm_grant(token, "test")
+        app.grants.confirm_grant(token[:-1] + ("A" if token[-1] != "A" else "B"), "test")
+    app.grants.confirm_grant(token, "test")
     before = app.position()
     with pytest.raises(ConfirmationUsed):
-        app.confirm_grant(token, "test")
+        app.grants.confirm_grant(token, "test")
     assert app.position() == before
 
 
@@ -159,9 +159,9 @@ def test_expired_confirmation_is_refused_and_pair_can_be_requested_again(stack: 
     stack.clock.advance(timedelta(days=7, seconds=1))
     before = app.position()
     with pytest.raises(ConfirmationExpired):
-        app.confirm_grant(token, "test")
+        app.grants.confirm_grant(token, "test")
     assert app.position() == before
-    assert app.get_grant(grant_id)["status"] == "expired"
+    assert app.grants.get_grant(grant_id)["status"] == "expired"
     request(app, world)
     assert history_types(app, grant_id)[-3:] == [
         "GrantRequestExpired",
@@ -173,20 +173,20 @@ def test_expired_confirmation_is_refused_and_pair_can_be_requested_again(stack: 
 def test_withdrawn_licence_revokes_the_advisors_grants_explicitly(stack: Stack) -> None:
     app, world = stack.app, build_world(stack.app)
     active = request(app, world)
-    app.confirm_grant(mailed_token(stack.settings.outbox_dir, active), "test")
+    app.grants.confirm_grant(mailed_token(stack.settings.outbox_dir, active), "test")
     other = build_world(app)
-    app.register_advisor(world.platform, other.advisor, "AFM-2", "test")
+    app.reference.register_advisor(world.platform, other.advisor, "AFM-2", "test")
     untouched = request(app, world, grantee=other.advisor)
-    app.withdraw_licence(world.platform, world.advisor, "staff")
-    assert app.get_grant(active)["status"] == "active"  # the sweeper revokes it, next
-    sweep_until(app, stack.settings, lambda: app.get_grant(active)["status"] == "revoked")
-    grant = app.get_grant(active)
+    app.reference.withdraw_licence(world.platform, world.advisor, "staff")
+    assert app.grants.get_grant(active)["status"] == "active"  # the sweeper revokes it, next
+    sweep_until(app, stack.settings, lambda: app.grants.get_grant(active)["status"] == "revoked")
+    grant = app.grants.get_grant(active)
     assert grant["status"] == "revoked"
     assert grant["history"][-1]["data"]["reason"] == "advisor_licence_withdrawn"
-    assert app.get_grant(untouched)["status"] == "pending"
+    assert app.grants.get_grant(untouched)["status"] == "pending"
     with pytest.raises(AdvisorNotLicensed):
         request(app, world)
-    app.register_advisor(world.platform, world.advisor, "AFM-1", "staff")
+    app.reference.register_advisor(world.platform, world.advisor, "AFM-1", "staff")
     assert request(app, world) == active
 
 
@@ -194,30 +194,32 @@ def test_change_and_revoke_need_an_open_grant_and_the_grantor(stack: Stack) -> N
     app, world = stack.app, build_world(stack.app)
     grant_id = request(app, world)
     with pytest.raises(ActorNotAuthorised):
-        app.revoke_grant(grant_id, actor(world.advisor), "not mine to revoke")
-    app.revoke_grant(grant_id, world.employer_actor(), "done")
+        app.grants.revoke_grant(grant_id, actor(world.advisor), "not mine to revoke")
+    app.grants.revoke_grant(grant_id, world.employer_actor(), "done")
     with pytest.raises(GrantNotOpen):
-        app.change_rights(grant_id, "edit", world.employer_actor())
+        app.grants.change_rights(grant_id, "edit", world.employer_actor())
     with pytest.raises(NotFound):
-        app.get_grant("not-a-grant-id")
+        app.grants.get_grant("not-a-grant-id")
 
 
 def test_concurrent_requests_to_one_advisor_write_only_their_own_grants(stack: Stack) -> None:
     world = build_world(stack.app)
     employers = [random_kvk() for _ in range(32)]
     for employer in employers:
-        stack.app.register_organisation(employer, "Werkgever", "hr@example.nl", "test")
-    stack.app.register_contract(
+        stack.app.reference.register_organisation(employer, "Werkgever", "hr@example.nl", "test")
+    stack.app.reference.register_contract(
         world.platform, f"{world.contract}-B", employers[0], employers, "B", "t"
     )
     advisor_id = Advisor.create_id(world.platform, world.advisor)
-    version: int = stack.app.repository.get(advisor_id).version
+    version: int = stack.app.store.repository.get(advisor_id).version
     # An application of its own with a small pool: 16 threads share 4 connections, and the
     # session's stack keeps no extra idle connections afterwards.
     app = build_grants_application(stack.settings.model_copy(update={"postgres_pool_size": 2}))
 
     def ask(employer: str) -> str:
-        answer = app.request_grant(world.platform, employer, world.advisor, "view", actor(employer))
+        answer = app.grants.request_grant(
+            world.platform, employer, world.advisor, "view", actor(employer)
+        )
         status: str = answer["status"]
         return status
 
@@ -228,4 +230,4 @@ def test_concurrent_requests_to_one_advisor_write_only_their_own_grants(stack: S
         app.close()
     # The advisor's stream is read, never written: no request waits for or conflicts with
     # another, whatever the number of the advisor's clients.
-    assert stack.app.repository.get(advisor_id).version == version
+    assert stack.app.store.repository.get(advisor_id).version == version

@@ -36,7 +36,7 @@ def notifier_loop(app: GrantsApplication, settings: Settings, directory: Path) -
     """The embedded notifier, writing to `directory`."""
     database = ViewDatabase(settings)
     notifier = Notifier(
-        app,
+        app.notices,
         FileSender(directory),
         DeliveryLog(database),
         settings.mail_from,
@@ -51,7 +51,7 @@ def test_crash_after_sending_before_tracking_sends_nothing_twice(
 ) -> None:
     loop = notifier_loop(own_app, fresh_settings, tmp_path)
     world = build_world(own_app)
-    grant_id = own_app.request_grant(
+    grant_id = own_app.grants.request_grant(
         world.platform, world.employer, world.advisor, "edit", world.employer_actor()
     )["grant_id"]
     assert loop.process_pending() == 1
@@ -78,8 +78,8 @@ def test_mail_in_platform_locale_and_only_to_contact_address(
         "chain_authorisation": "sufficient",
         "locale": "fr",
     }
-    own_app.configure_platform(world.platform, settings, "test")
-    own_app.request_grant(
+    own_app.reference.configure_platform(world.platform, settings, "test")
+    own_app.grants.request_grant(
         world.platform, world.employer, world.advisor, "edit", world.employer_actor()
     )
     loop.process_pending()
@@ -97,10 +97,10 @@ def test_an_intent_left_by_a_crash_is_waited_out_then_sent_once(
     loop = notifier_loop(own_app, fresh_settings, tmp_path)
     loop.notifier.sender.timeout = 0.5  # how long an attempt can last
     world = build_world(own_app)
-    grant_id = own_app.request_grant(
+    grant_id = own_app.grants.request_grant(
         world.platform, world.employer, world.advisor, "edit", world.employer_actor()
     )["grant_id"]
-    issued: int = own_app.repository.get(UUID(grant_id)).version  # ConfirmationIssued, last
+    issued: int = own_app.store.repository.get(UUID(grant_id)).version  # ConfirmationIssued, last
     event_id = cloudevents.event_id(UUID(grant_id), issued)
     recipient = recipient_key(f"contact-{world.employer[4:]}@example.org")
     deliveries = loop.notifier.deliveries

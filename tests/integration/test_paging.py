@@ -23,11 +23,15 @@ def test_pages_cover_every_client_once_in_order(stack: Stack, client: httpx.Clie
     app, world = stack.app, build_world(stack.app)
     employers = [random_kvk() for _ in range(CLIENTS)]
     for employer in employers:
-        app.register_organisation(employer, "Werkgever", "hr@example.nl", "test")
-    app.register_contract(world.platform, f"{world.contract}-P", employers[0], employers, "P", "t")
+        app.reference.register_organisation(employer, "Werkgever", "hr@example.nl", "test")
+    app.reference.register_contract(
+        world.platform, f"{world.contract}-P", employers[0], employers, "P", "t"
+    )
     position = 0
     for employer in employers:
-        answer = app.request_grant(world.platform, employer, world.advisor, "view", actor(employer))
+        answer = app.grants.request_grant(
+            world.platform, employer, world.advisor, "view", actor(employer)
+        )
         position = answer["position"]
     path = f"/v1/platforms/{world.platform}/advisors/{world.advisor}/clients"
     seen: list[str] = []

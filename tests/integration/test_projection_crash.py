@@ -28,12 +28,14 @@ def fill_log(settings: Settings) -> int:
     app = build_grants_application(settings)
     try:
         world = build_world(app)
-        app.request_grant(
+        app.grants.request_grant(
             world.platform, world.employer, world.advisor, "edit", world.employer_actor()
         )
-        app.withdraw_licence(world.platform, world.advisor, "staff")
+        app.reference.withdraw_licence(world.platform, world.advisor, "staff")
         while app.position() < EVENTS:
-            app.register_organisation(random_kvk(), "Organisatie", "o@example.org", "staff")
+            app.reference.register_organisation(
+                random_kvk(), "Organisatie", "o@example.org", "staff"
+            )
         return app.position()
     finally:
         app.close()

@@ -62,27 +62,33 @@ def run_operation(
 
     def confirm() -> None:
         assert grant_id is not None
-        grant: Grant = app.repository.get(grant_id)
-        app.confirm_grant(app.tokens.derive(grant.id, grant.confirmation_id or ""), "test")
+        grant: Grant = app.store.repository.get(grant_id)
+        app.grants.confirm_grant(app.tokens.derive(grant.id, grant.confirmation_id or ""), "test")
 
     def project() -> None:
         incremental.batch_size = args[0]
         incremental.process_batch()
 
     actions: dict[str, Callable[[], object]] = {
-        "request": lambda: app.request_grant(
+        "request": lambda: app.grants.request_grant(
             world.platform, world.employer, party, args[-1], person
         ),
         "confirm": confirm,
-        "change": lambda: app.change_rights(str(grant_id), args[-1], person),
-        "revoke": lambda: app.revoke_grant(str(grant_id), person, "test"),
-        "withdraw": lambda: app.withdraw_licence(world.platform, world.advisor, "staff"),
-        "reinstate": lambda: app.register_advisor(world.platform, world.advisor, "AFM-2", "s"),
-        "drop_group": lambda: app.register_contract(
+        "change": lambda: app.grants.change_rights(str(grant_id), args[-1], person),
+        "revoke": lambda: app.grants.revoke_grant(str(grant_id), person, "test"),
+        "withdraw": lambda: app.reference.withdraw_licence(world.platform, world.advisor, "staff"),
+        "reinstate": lambda: app.reference.register_advisor(
+            world.platform, world.advisor, "AFM-2", "s"
+        ),
+        "drop_group": lambda: app.reference.register_contract(
             world.platform, world.contract, world.employer, [], "C", "staff"
         ),
-        "rename": lambda: app.register_organisation(world.advisor, "Nieuw", "n@example.org", "s"),
-        "chain": lambda: app.configure_platform(world.platform, platform_settings(args[0]), "s"),
+        "rename": lambda: app.reference.register_organisation(
+            world.advisor, "Nieuw", "n@example.org", "s"
+        ),
+        "chain": lambda: app.reference.configure_platform(
+            world.platform, platform_settings(args[0]), "s"
+        ),
         "later": lambda: stack.clock.advance(timedelta(days=4)),
         "project": project,
     }
@@ -116,7 +122,7 @@ def test_rebuild_swaps_in_equal_views_and_the_live_projection_reloads(
 ) -> None:
     log, database = projection_parts
     world = build_world(stack.app)
-    stack.app.request_grant(
+    stack.app.grants.request_grant(
         world.platform, world.employer, world.advisor, "view", world.employer_actor()
     )
     live = stack.projection
@@ -133,7 +139,7 @@ def test_rebuild_swaps_in_equal_views_and_the_live_projection_reloads(
     assert snapshot(swapped.state) == before
     live.reload_if_swapped()
     assert live.generation == swapped.generation > 0
-    stack.app.revoke_grant(
+    stack.app.grants.revoke_grant(
         str(Grant.create_id(world.platform, world.employer, world.advisor)),
         world.employer_actor(),
         "after the swap",

@@ -19,7 +19,9 @@ def test_readyz_fails_while_the_view_lags(fresh_settings: Settings) -> None:
         projection.process_batch = lambda: 0  # as if the runner were stuck
         grants = build_grants_application(settings)
         for _ in range(8):
-            grants.register_organisation(random_kvk(), "Organisatie", "o@example.org", "test")
+            grants.reference.register_organisation(
+                random_kvk(), "Organisatie", "o@example.org", "test"
+            )
         answer = httpx.get(f"{server.url}/readyz")
         assert answer.status_code == 503
         assert answer.json()["checks"]["views"]["access"]["lag"] == 8

@@ -161,14 +161,14 @@ def test_a_second_projections_replica_follows_and_takes_over_writing(
         wait_until(lambda: _ready(leader) == 200, timeout=30)
         with role("projections", env, tmp_path) as (follower, _):
             wait_until(lambda: _ready(follower) == 200, timeout=30)
-            grant = app.request_grant(
+            grant = app.grants.request_grant(
                 world.platform, world.employer, world.advisor, "view", world.employer_actor()
             )
             answer = check_as_employer(follower, world, grant["position"])
             assert answer["allowed"] is True  # the follower answers from its own state
             written = view_position(database)
             os.kill(process.pid, signal.SIGKILL)
-            more = app.revoke_grant(grant["grant_id"], world.employer_actor(), "einde")
+            more = app.grants.revoke_grant(grant["grant_id"], world.employer_actor(), "einde")
             wait_until(lambda: view_position(database) >= more["position"] > written, timeout=30)
             assert check_as_employer(follower, world, more["position"])["allowed"] is True
     database.close()

@@ -110,7 +110,7 @@ def read_topic(bootstrap: str, topic: str, at_least: int = 1) -> list[Any]:
 
 def request(stack: KafkaStack) -> tuple[Any, str]:
     world = build_world(stack.app)
-    grant = stack.app.request_grant(
+    grant = stack.app.grants.request_grant(
         world.platform, world.employer, world.advisor, "view", world.employer_actor()
     )
     return world, grant["grant_id"]
@@ -297,11 +297,11 @@ def test_sigkill_of_the_relay_process_loses_nothing_and_mails_once(
     app = build_grants_application(settings)
     worlds = [build_world(app) for _ in range(3)]
     for world in worlds:
-        app.request_grant(
+        app.grants.request_grant(
             world.platform, world.employer, world.advisor, "view", world.employer_actor()
         )
     while app.position() < 600:
-        app.register_organisation(random_kvk(), "Organisatie", "o@example.org", "staff")
+        app.reference.register_organisation(random_kvk(), "Organisatie", "o@example.org", "staff")
     head = app.position()
     env = {
         **cli_env(settings),

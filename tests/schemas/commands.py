@@ -100,11 +100,15 @@ class GrantWorld:
     def build(self) -> Harness:
         employer, group, advisor, _ = self.refs
         h = Harness.new(self.platform, list(self.refs), self.contract)
-        h.app.configure_platform(self.platform, platform_settings(self.chain), "test")
+        h.app.reference.configure_platform(self.platform, platform_settings(self.chain), "test")
         for ref in self.refs:
-            h.app.register_organisation(ref, f"Organisatie {ref}", f"c-{ref[4:]}@example.org", "t")
-        h.app.register_contract(self.platform, self.contract, employer, [group], "C", "test")
-        h.app.register_advisor(self.platform, advisor, "AFM-1", "test")
+            h.app.reference.register_organisation(
+                ref, f"Organisatie {ref}", f"c-{ref[4:]}@example.org", "t"
+            )
+        h.app.reference.register_contract(
+            self.platform, self.contract, employer, [group], "C", "test"
+        )
+        h.app.reference.register_advisor(self.platform, advisor, "AFM-1", "test")
         return h
 
 
@@ -125,7 +129,7 @@ class Reconfigure:
 
     def __call__(self, h: Harness) -> object:
         settings = {**platform_settings(self.chain, self.min_loa), "locale": self.locale}
-        return h.app.configure_platform(h.platform, settings, "test")
+        return h.app.reference.configure_platform(h.platform, settings, "test")
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ class UpdateOrganisation:
 
     def __call__(self, h: Harness) -> object:
         ref = h.organisations[self.who % len(h.organisations)]
-        return h.app.register_organisation(ref, self.name, self.email, "test")
+        return h.app.reference.register_organisation(ref, self.name, self.email, "test")
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,9 @@ class AmendContract:
     def __call__(self, h: Harness) -> object:
         employer, *others = h.organisations
         covered = [others[i % len(others)] for i in self.covered]
-        return h.app.register_contract(h.platform, h.contract, employer, covered, self.name, "t")
+        return h.app.reference.register_contract(
+            h.platform, h.contract, employer, covered, self.name, "t"
+        )
 
 
 @dataclass(frozen=True)
@@ -155,13 +161,15 @@ class RegisterAdvisor:
     licence: str
 
     def __call__(self, h: Harness) -> object:
-        return h.app.register_advisor(h.platform, h.organisations[2], self.licence, "test")
+        return h.app.reference.register_advisor(
+            h.platform, h.organisations[2], self.licence, "test"
+        )
 
 
 @dataclass(frozen=True)
 class WithdrawLicence:
     def __call__(self, h: Harness) -> object:
-        return h.app.withdraw_licence(h.platform, h.organisations[2], "test")
+        return h.app.reference.withdraw_licence(h.platform, h.organisations[2], "test")
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,7 @@ class RequestGrant:
     def __call__(self, h: Harness) -> object:
         employer, *others = h.organisations
         person = actor(employer, loa=LOA2) if self.low_loa else actor(employer)
-        answer = h.app.request_grant(
+        answer = h.app.grants.request_grant(
             h.platform, employer, others[self.grantee % len(others)], self.rights, person
         )
         if answer["grant_id"] not in h.grants:
@@ -189,10 +197,10 @@ class ConfirmGrant:
         grant_id = h.pick(h.grants, self.grant)
         if grant_id is None:
             return None
-        grant: Grant = h.app.repository.get(UUID(grant_id))
+        grant: Grant = h.app.store.repository.get(UUID(grant_id))
         if grant.confirmation_id is None:
             return None
-        return h.app.confirm_grant(h.app.tokens.derive(grant.id, grant.confirmation_id), "t")
+        return h.app.grants.confirm_grant(h.app.tokens.derive(grant.id, grant.confirmation_id), "t")
 
 
 @dataclass(frozen=True)
@@ -204,7 +212,7 @@ class ChangeRights:
         grant_id = h.pick(h.grants, self.grant)
         if grant_id is None:
             return None
-        return h.app.change_rights(grant_id, self.rights, actor(h.organisations[0]))
+        return h.app.grants.change_rights(grant_id, self.rights, actor(h.organisations[0]))
 
 
 @dataclass(frozen=True)
@@ -216,7 +224,7 @@ class RevokeGrant:
         grant_id = h.pick(h.grants, self.grant)
         if grant_id is None:
             return None
-        return h.app.revoke_grant(grant_id, actor(h.organisations[0]), self.reason)
+        return h.app.grants.revoke_grant(grant_id, actor(h.organisations[0]), self.reason)
 
 
 @dataclass(frozen=True)
@@ -225,7 +233,7 @@ class LetRequestsExpire:
 
     def __call__(self, h: Harness) -> object:
         h.clock.advance(timedelta(days=self.days))
-        return [h.app.expire_grant_request(grant_id) for grant_id in h.grants]
+        return [h.app.grants.expire_grant_request(grant_id) for grant_id in h.grants]
 
 
 indexes = st.integers(0, 7)
@@ -272,10 +280,16 @@ class CredentialWorld:
     def build(self) -> Harness:
         h = Harness.new(self.platform, list(self.refs), self.contract)
         login = ["eherkenning", "credentials"] if self.also_eherkenning else ["credentials"]
-        h.app.configure_platform(self.platform, {**platform_settings(), "login": login}, "t")
+        h.app.reference.configure_platform(
+            self.platform, {**platform_settings(), "login": login}, "t"
+        )
         for ref in self.refs:
-            h.app.register_organisation(ref, f"Organisatie {ref}", f"c-{ref[4:]}@example.org", "t")
-        h.app.register_contract(self.platform, self.contract, self.refs[0], [], "C", "test")
+            h.app.reference.register_organisation(
+                ref, f"Organisatie {ref}", f"c-{ref[4:]}@example.org", "t"
+            )
+        h.app.reference.register_contract(
+            self.platform, self.contract, self.refs[0], [], "C", "test"
+        )
         for who in range(len(self.refs) if self.with_masters else 0):
             h.run(SignAgreement(who, "EXT-1", "a@example.org", 0))
             h.run(AppointMaster(who, "Meester", "m@example.org"))
@@ -294,7 +308,7 @@ credential_worlds = st.builds(
 
 def _master_actor(h: Harness, ref: str) -> dict[str, Any] | None:
     try:
-        agreement: Agreement = h.app.repository.get(Agreement.create_id(h.platform, ref))
+        agreement: Agreement = h.app.store.repository.get(Agreement.create_id(h.platform, ref))
     except AggregateNotFoundError:
         return None
     if agreement.master_user_id is None:
@@ -312,7 +326,9 @@ class SignAgreement:
     def __call__(self, h: Harness) -> object:
         ref = h.organisations[self.who % len(h.organisations)]
         signed_on = date(2025, 1, 1) + timedelta(days=self.day)
-        return h.app.sign_agreement(h.platform, ref, self.reference, self.email, signed_on, "t")
+        return h.app.agreements.sign_agreement(
+            h.platform, ref, self.reference, self.email, signed_on, "t"
+        )
 
 
 @dataclass(frozen=True)
@@ -323,7 +339,9 @@ class AppointMaster:
 
     def __call__(self, h: Harness) -> object:
         ref = h.organisations[self.who % len(h.organisations)]
-        answer = h.app.appoint_master_user(h.platform, ref, self.name, self.email, "test")
+        answer = h.app.agreements.appoint_master_user(
+            h.platform, ref, self.name, self.email, "test"
+        )
         h.users.append(answer["user_id"])
         return answer
 
@@ -372,7 +390,7 @@ class CreateUser:
         master = _master_actor(h, ref)
         if master is None:
             return None
-        answer = h.app.create_user(h.platform, ref, master, self.fiche.build(h, ref))
+        answer = h.app.users.create_user(h.platform, ref, master, self.fiche.build(h, ref))
         h.users.append(answer["user_id"])
         return answer
 
@@ -381,7 +399,7 @@ def _user(h: Harness, index: int) -> tuple[PlatformUser, dict[str, Any]] | None:
     user_id = h.pick(h.users, index)
     if user_id is None:
         return None
-    user: PlatformUser = h.app.repository.get(UUID(user_id))
+    user: PlatformUser = h.app.store.repository.get(UUID(user_id))
     master = _master_actor(h, user.organisation)
     return (user, master) if master else None
 
@@ -397,7 +415,7 @@ class ReplaceUser:
             return None
         user, master = found
         fiche = self.fiche.build(h, user.organisation)
-        return h.app.replace_user(h.platform, user.organisation, str(user.id), master, fiche)
+        return h.app.users.replace_user(h.platform, user.organisation, str(user.id), master, fiche)
 
 
 @dataclass(frozen=True)
@@ -410,7 +428,9 @@ class RevokeUser:
         if found is None:
             return None
         user, master = found
-        return h.app.revoke_user(h.platform, user.organisation, str(user.id), master, self.reason)
+        return h.app.users.revoke_user(
+            h.platform, user.organisation, str(user.id), master, self.reason
+        )
 
 
 @dataclass(frozen=True)
@@ -421,7 +441,9 @@ class ForgetUser:
         user_id = h.pick(h.users, self.user)
         if user_id is None:
             return None
-        return h.app.forget_data_subject(user_id, {"method": "service", "client": "privacy"})
+        return h.app.privacy.forget_data_subject(
+            user_id, {"method": "service", "client": "privacy"}
+        )
 
 
 @dataclass(frozen=True)
@@ -433,7 +455,7 @@ class ReissueCredentials:
         if found is None:
             return None
         user, master = found
-        return h.app.reissue_credentials(h.platform, user.organisation, str(user.id), master)
+        return h.app.users.reissue_credentials(h.platform, user.organisation, str(user.id), master)
 
 
 @dataclass(frozen=True)
@@ -444,9 +466,9 @@ class ActivateCredentials:
         user_id = h.pick(h.users, self.user)
         if user_id is None:
             return None
-        user: PlatformUser = h.app.repository.get(UUID(user_id))
+        user: PlatformUser = h.app.store.repository.get(UUID(user_id))
         code = h.app.codes.derive(user.code_id or "")
-        return h.app.activate_credentials(h.platform, user.login, code)
+        return h.app.users.activate_credentials(h.platform, user.login, code)
 
 
 @dataclass(frozen=True)
@@ -455,7 +477,7 @@ class LetUsersExpire:
 
     def __call__(self, h: Harness) -> object:
         h.clock.advance(timedelta(days=self.days))
-        return [h.app.expire_user(user_id) for user_id in h.users]
+        return [h.app.users.expire_user(user_id) for user_id in h.users]
 
 
 @dataclass(frozen=True)
@@ -465,7 +487,7 @@ class Announce:
 
     def __call__(self, h: Harness) -> object:
         subject = {language: f"{self.text} ({language})" for language in self.languages}
-        return h.app.publish_announcement(h.platform, subject, dict(subject), "test")
+        return h.app.agreements.publish_announcement(h.platform, subject, dict(subject), "test")
 
 
 @dataclass(frozen=True)
@@ -476,7 +498,7 @@ class PublishDocument:
 
     def __call__(self, h: Harness) -> object:
         ref = h.organisations[self.who % len(h.organisations)]
-        return h.app.publish_document(h.platform, ref, self.kind, self.title, "test")
+        return h.app.agreements.publish_document(h.platform, ref, self.kind, self.title, "test")
 
 
 credential_commands: st.SearchStrategy[Command] = st.one_of(

@@ -99,10 +99,10 @@ def as_record(message: Message) -> dict[str, Any]:
 def stored(app: GrantsApplication) -> Iterator[tuple[int, Any, dict[str, str]]]:
     """Every stored event with its log position and its aggregate's origin, in log order."""
     origins: dict[UUID, dict[str, str]] = {}
-    for notification in app.recorder.select_notifications(start=1, limit=100_000):
-        event: Any = app.mapper.to_domain_event(notification)
+    for notification in app.store.recorder.select_notifications(start=1, limit=100_000):
+        event: Any = app.store.mapper.to_domain_event(notification)
         if event.originator_id not in origins:
-            first = next(iter(app.events.get(event.originator_id, lte=1)))
+            first = next(iter(app.store.events.get(event.originator_id, lte=1)))
             origins[event.originator_id] = origin_of(first)
         assert notification.id is not None
         yield notification.id, event, origins[event.originator_id]
