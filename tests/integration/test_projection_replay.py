@@ -20,7 +20,7 @@ from services.projections.rebuild import rebuild_view
 from services.projections.runner import AccessProjection
 from tests.conftest import Stack
 from tests.projection_support import isolated_projection, snapshot
-from tests.support import platform_settings
+from tests.support import platform_settings, wait_until
 from tests.world import build_world
 
 PARTIES = ("advisor", "group", "stranger")
@@ -145,6 +145,17 @@ def test_rebuild_swaps_in_equal_views_and_the_live_projection_reloads(
         "after the swap",
     )
     assert live.wait_for(log.head(), timeout=10)
-    after = AccessProjection(log, database)
-    after.load()
+    after = stored_at(log, database, log.head())  # the live writer commits after it applies
     assert snapshot(after.state) == snapshot(live.state)
+
+
+def stored_at(log: EventLog, database: ViewDatabase, position: int) -> AccessProjection:
+    """The views as stored (a reader's load), once they were written up to `position`."""
+
+    def loaded() -> AccessProjection | None:
+        stored = AccessProjection(log, database, writer=False)
+        stored.load()
+        return stored if stored.position == position else None
+
+    found: AccessProjection = wait_until(loaded)
+    return found
