@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from services.bootstrap import build_grants_application
-from services.grants.application import GrantsApplication
+from services.bootstrap.application import ToegangApplication
 from services.settings import Settings
 from tests.support import World, actor, platform_settings
 
@@ -27,7 +27,7 @@ from tests.support import World, actor, platform_settings
 class Employers:
     """Fresh registered, covered employers, numbered."""
 
-    def __init__(self, app: GrantsApplication, world: World) -> None:
+    def __init__(self, app: ToegangApplication, world: World) -> None:
         self.app, self.world, self.count = app, world, 0
 
     def new(self) -> str:
@@ -40,13 +40,13 @@ class Employers:
         return employer
 
 
-def request(app: GrantsApplication, world: World, employer: str) -> float:
+def request(app: ToegangApplication, world: World, employer: str) -> float:
     started = time.perf_counter()
     app.grants.request_grant(world.platform, employer, world.advisor, "view", actor(employer))
     return time.perf_counter() - started
 
 
-def concurrent(app: GrantsApplication, world: World, employers: list[str]) -> tuple[float, int]:
+def concurrent(app: ToegangApplication, world: World, employers: list[str]) -> tuple[float, int]:
     """Requests/s of 16 threads and how many requests were refused."""
 
     def one(employer: str) -> bool:

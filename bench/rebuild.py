@@ -18,10 +18,10 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from services.bootstrap.application import ToegangApplication
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
 from services.eventlog.store import eventsourcing_env
-from services.grants.application import GrantsApplication
 from services.grants.domain.contract import Contract
 from services.grants.domain.coverage import Coverage
 from services.grants.domain.grant import Grant
@@ -81,7 +81,7 @@ def employer_events(platform: str, number: int, advisor: str) -> list[Any]:
 
 
 def fill(settings: Settings, events: int) -> int:
-    app = GrantsApplication(eventsourcing_env(settings), tokens=ConfirmationTokens(b"k" * 32))
+    app = ToegangApplication(eventsourcing_env(settings), tokens=ConfirmationTokens(b"k" * 32))
     platform = "bench-platform"
     app.store.save(Platform(slug=platform, settings=platform_settings(), actor=STAFF))
     advisors = [f"kvk:{30_000_000 + n:08d}" for n in range(50)]

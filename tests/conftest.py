@@ -17,7 +17,7 @@ import pytest
 from psycopg import sql
 
 from services.bootstrap import create_app
-from services.grants.application import GrantsApplication
+from services.bootstrap.application import ToegangApplication
 from services.projections.runner import AccessProjection
 from services.settings import Settings
 from tests.support import TOKENS, Clock, ServerThread
@@ -58,7 +58,7 @@ class Stack:
     backend: str
     settings: Settings
     clock: Clock
-    app: GrantsApplication
+    app: ToegangApplication
     projection: AccessProjection
     url: str
 
@@ -84,7 +84,7 @@ def stack(
 
 
 @pytest.fixture
-def app(stack: Stack) -> GrantsApplication:
+def app(stack: Stack) -> ToegangApplication:
     return stack.app
 
 

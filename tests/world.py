@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 
+from services.bootstrap.application import ToegangApplication
 from services.eventlog.database import ViewDatabase
-from services.grants.application import GrantsApplication
-from services.grants.sweeper import ExpirySweeper
+from services.projections.sweeper import ExpirySweeper
 from services.settings import Settings
 from tests.support import World, platform_settings, wait_until
 
@@ -17,7 +17,7 @@ ADMIN = {"Authorization": "Bearer admin-token"}
 WRITER = {"Authorization": "Bearer writer-token"}
 
 
-def build_world(app: GrantsApplication, chain: str = "sufficient") -> World:
+def build_world(app: ToegangApplication, chain: str = "sufficient") -> World:
     """Register a fresh world through the application's use cases."""
     world = World()
     app.reference.configure_platform(world.platform, platform_settings(chain), "test")
@@ -82,7 +82,7 @@ def request_grant(
     )
 
 
-def sweep_until(app: GrantsApplication, settings: Settings, done: Callable[[], bool]) -> None:
+def sweep_until(app: ToegangApplication, settings: Settings, done: Callable[[], bool]) -> None:
     """Run the sweeper (as the service does) until `done`: it reads the view tables, which
     follow the log a moment later."""
     database = ViewDatabase(settings)

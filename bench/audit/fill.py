@@ -11,8 +11,8 @@ from bench.audit.common import ORGANISATION, OTHER, PORTAL, SPAN, STAFF
 from bench.audit.grants import GrantStory
 from bench.audit.history import History, SimulatedClock, Story, event_times
 from bench.audit.users import Office, UserStory
+from services.bootstrap.application import ToegangApplication
 from services.eventlog.store import eventsourcing_env
-from services.grants.application import GrantsApplication
 from services.grants.domain.advisor import Advisor
 from services.grants.domain.contract import Contract
 from services.grants.domain.coverage import Coverage
@@ -109,7 +109,7 @@ class Filled:
 
 def fill(settings: Settings, events: int, seed: int) -> Filled:
     """Simulate the history (see the package docstring) and store it; answer what was made."""
-    app = GrantsApplication(eventsourcing_env(settings), tokens=ConfirmationTokens(b"k" * 32))
+    app = ToegangApplication(eventsourcing_env(settings), tokens=ConfirmationTokens(b"k" * 32))
     today = datetime.combine(datetime.now(UTC).date(), midnight(), UTC)
     clock = SimulatedClock(today - SPAN)  # the same history all day long, for a given seed
     history = History(app, random.Random(seed), clock)

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, CanCreateTimestamp
 
-from services.grants.application import GrantsApplication
+from services.bootstrap.application import ToegangApplication
 
 SAVE_EVERY = 1000
 
@@ -41,7 +41,7 @@ class Story(Protocol):
 class History:
     """A discrete-event simulation of many stories, saved through the application in batches."""
 
-    def __init__(self, app: GrantsApplication, rng: random.Random, clock: SimulatedClock):
+    def __init__(self, app: ToegangApplication, rng: random.Random, clock: SimulatedClock):
         self.app, self.rng, self.clock = app, rng, clock
         self.queue: list[tuple[datetime, int, Story]] = []
         self.sequence = itertools.count()

@@ -17,8 +17,9 @@ from services.audit import export
 from services.audit import schemas as s
 from services.audit.service import AuditService, HistoryFilter
 from services.grants import identifiers
-from services.http.auth import Caller, ScopedRoute, requires
+from services.http.auth import ScopedRoute
 from services.http.problems import Problem
+from services.http.scopes import Auditor
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"], route_class=ScopedRoute)
 
@@ -29,7 +30,6 @@ async def audit_service(request: Request) -> AuditService:
 
 
 Audit = Annotated[AuditService, Depends(audit_service)]
-Auditor = Annotated[Caller, Depends(requires("audit:read"))]
 MinPosition = Annotated[int | None, Query(ge=0, le=2**62)]
 Instant = Annotated[datetime | None, Query()]
 

@@ -6,16 +6,27 @@ import argparse
 import functools
 import sys
 from collections.abc import Callable
+from typing import Protocol
 
 from services.audit.cli import guarded
+from services.credentials.privacy import PrivacyUseCases
 from services.eventlog.database import ViewDatabase
 from services.grants.app_base import NotFound
-from services.grants.application import GrantsApplication
 from services.grants.domain.actor import service_actor
 from services.notifications.erasure import forget_recipient, purge_outbox
 from services.settings import Settings
 
-OpenGrants = Callable[[Settings], GrantsApplication]
+
+class Erasing(Protocol):
+    """The application as the erasure needs it: its privacy use cases, then closed."""
+
+    @property
+    def privacy(self) -> PrivacyUseCases: ...
+
+    def close(self) -> None: ...
+
+
+OpenGrants = Callable[[Settings], Erasing]
 
 
 def add_commands(

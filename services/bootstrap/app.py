@@ -15,10 +15,11 @@ from fastapi.responses import JSONResponse
 from services.audit import api as audit_api
 from services.bootstrap.build import ROLES, store_head
 from services.bootstrap.roles import start_roles
+from services.credentials import api as users_api
 from services.eventlog.status import reports
 from services.eventlog.subject_keys import SubjectErased
 from services.grants import api as grants_api
-from services.grants import confirm_page, users_api
+from services.grants import confirm_page
 from services.grants.app_base import utc_now
 from services.grants.domain.base import DomainError
 from services.http.auth import TokenRegistry

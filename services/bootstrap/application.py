@@ -12,17 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from services.grants.agreements import AgreementsUseCases
+from services.credentials.agreements import AgreementsUseCases
+from services.credentials.privacy import PrivacyUseCases
+from services.credentials.users import UsersUseCases
 from services.grants.app_base import StoreApplication, utc_now
 from services.grants.grant_use_cases import GrantUseCases
 from services.grants.notices import NoticeQueries
-from services.grants.privacy import PrivacyUseCases
 from services.grants.reference import ReferenceData
 from services.grants.tokens import AccessCodes, ConfirmationTokens
-from services.grants.users import UsersUseCases
 
 
-class GrantsApplication:
+class ToegangApplication:
     """The store and the contexts over it: reference data, grants (route B), agreements and
     users (credential platforms), privacy, and the notices the notifier reads."""
 

@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from services import keys
+from services.bootstrap.application import ToegangApplication
 from services.eventlog.store import eventsourcing_env
 from services.grants.app_base import utc_now
-from services.grants.application import GrantsApplication
 from services.grants.tokens import ConfirmationTokens
 from services.settings import Settings
 
@@ -27,9 +27,9 @@ READINESS_TIMEOUT = 1.0  # seconds /readyz and /metrics wait for the store befor
 
 def build_grants_application(
     settings: Settings, clock: Callable[[], datetime] = utc_now
-) -> GrantsApplication:
+) -> ToegangApplication:
     """The grants application on the configured store (this connects)."""
-    return GrantsApplication(
+    return ToegangApplication(
         eventsourcing_env(settings),
         tokens=ConfirmationTokens(keys.token_key(settings)),
         confirm_ttl=settings.confirm_ttl,

@@ -6,11 +6,11 @@ import threading
 from collections.abc import Callable
 from contextlib import ExitStack
 
+from services.bootstrap.application import ToegangApplication
 from services.eventlog.database import ViewDatabase
 from services.eventlog.follower import Backoff, LogFollower
 from services.eventlog.leader import LeaderLock
 from services.eventlog.log import open_event_log
-from services.grants.application import GrantsApplication
 from services.notifications import kafka
 from services.notifications.delivery import DeliveryLog
 from services.notifications.group import KafkaLoop
@@ -46,7 +46,7 @@ def start_relay(
 
 
 def start_notifier(
-    settings: Settings, grants: GrantsApplication, stack: ExitStack, background: Background
+    settings: Settings, grants: ToegangApplication, stack: ExitStack, background: Background
 ) -> tuple[LogFollower, DeliveryLog]:
     """The notifier: from Kafka when a broker is configured, else from the log itself.
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
+from services.bootstrap.application import ToegangApplication
 from services.bootstrap.audit import start_audit
 from services.bootstrap.build import (
     READINESS_TIMEOUT,
@@ -22,10 +23,9 @@ from services.eventlog.follower import Backoff, LogFollower
 from services.eventlog.leader import LeaderLock
 from services.eventlog.log import listen_for_appends, open_event_log
 from services.eventlog.metrics import ProcessorCollector
-from services.grants.application import GrantsApplication
-from services.grants.sweeper import ExpirySweeper
 from services.notifications import kafka
 from services.projections.runner import AccessProjection
+from services.projections.sweeper import ExpirySweeper
 from services.settings import Settings
 
 
@@ -112,7 +112,7 @@ def start_projections(app: FastAPI, settings: Settings, stack: ExitStack) -> Non
 def start_notifications(
     app: FastAPI,
     settings: Settings,
-    grants: GrantsApplication,
+    grants: ToegangApplication,
     stack: ExitStack,
     wake_on_commands: bool,
 ) -> None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
-from services.grants import user_schemas as s
-from services.grants.api import Admin, App
-from services.http.auth import Caller, ScopedRoute, requires
+from services.credentials import schemas as s
+from services.credentials.agreements import AgreementsUseCases
+from services.credentials.users import UsersUseCases
+from services.http.auth import ScopedRoute
+from services.http.scopes import Admin, UsersWriter
 
 router = APIRouter(
     prefix="/v1/platforms/{platform}", tags=["credential platforms"], route_class=ScopedRoute
 )
-UsersWriter = Annotated[Caller, Depends(requires("users:write"))]
 FICHE = {"name", "email", "rights", "contracts", "external", "assignment", "valid_until"}
 
 
@@ -21,12 +22,28 @@ def fiche_of(body: s.NewUserIn | s.FicheIn) -> dict[str, Any]:
     return body.model_dump(include=FICHE)
 
 
+async def agreement_use_cases(request: Request) -> AgreementsUseCases:
+    """The agreement use cases of the composed application."""
+    agreements: AgreementsUseCases = request.app.state.grants.agreements
+    return agreements
+
+
+async def user_use_cases(request: Request) -> UsersUseCases:
+    """The user-fiche use cases of the composed application."""
+    users: UsersUseCases = request.app.state.grants.users
+    return users
+
+
+Agreements = Annotated[AgreementsUseCases, Depends(agreement_use_cases)]
+Users = Annotated[UsersUseCases, Depends(user_use_cases)]
+
+
 @router.put("/organisations/{organisation}/agreement", response_model=s.AgreementOut)
 def sign_agreement(
-    platform: str, organisation: str, body: s.AgreementIn, app: App, caller: Admin
+    platform: str, organisation: str, body: s.AgreementIn, agreements: Agreements, caller: Admin
 ) -> dict[str, Any]:
     """Sign an agreement or change its notification address; a new reference supersedes it."""
-    return app.agreements.sign_agreement(
+    return agreements.sign_agreement(
         platform,
         organisation,
         body.reference,
@@ -38,28 +55,28 @@ def sign_agreement(
 
 @router.put("/organisations/{organisation}/master-user", response_model=s.UserOut)
 def appoint_master_user(
-    platform: str, organisation: str, body: s.MasterUserIn, app: App, caller: Admin
+    platform: str, organisation: str, body: s.MasterUserIn, agreements: Agreements, caller: Admin
 ) -> dict[str, Any]:
     """Appoint the master user from the master-user form; an access code is mailed."""
-    return app.agreements.appoint_master_user(
+    return agreements.appoint_master_user(
         platform, organisation, body.name, body.email, caller.client
     )
 
 
 @router.post("/organisations/{organisation}/users", status_code=201, response_model=s.UserOut)
 def create_user(
-    platform: str, organisation: str, body: s.NewUserIn, app: App, _: UsersWriter
+    platform: str, organisation: str, body: s.NewUserIn, users: Users, _: UsersWriter
 ) -> dict[str, Any]:
     """The master user adds a user fiche; the access code goes to the user's own address."""
-    return app.users.create_user(platform, organisation, body.actor.model_dump(), fiche_of(body))
+    return users.create_user(platform, organisation, body.actor.model_dump(), fiche_of(body))
 
 
 @router.put("/organisations/{organisation}/users/{user_id}", response_model=s.UserOut)
 def replace_user(
-    platform: str, organisation: str, user_id: str, body: s.FicheIn, app: App, _: UsersWriter
+    platform: str, organisation: str, user_id: str, body: s.FicheIn, users: Users, _: UsersWriter
 ) -> dict[str, Any]:
     """The master user replaces a fiche by a complete new one."""
-    return app.users.replace_user(
+    return users.replace_user(
         platform, organisation, user_id, body.actor.model_dump(), fiche_of(body)
     )
 
@@ -68,47 +85,53 @@ def replace_user(
     "/organisations/{organisation}/users/{user_id}/revoke", response_model=s.UserRevokedOut
 )
 def revoke_user(
-    platform: str, organisation: str, user_id: str, body: s.UserRevokeIn, app: App, _: UsersWriter
+    platform: str,
+    organisation: str,
+    user_id: str,
+    body: s.UserRevokeIn,
+    users: Users,
+    _: UsersWriter,
 ) -> dict[str, Any]:
     """The master user ends a user's access."""
-    return app.users.revoke_user(
-        platform, organisation, user_id, body.actor.model_dump(), body.reason
-    )
+    return users.revoke_user(platform, organisation, user_id, body.actor.model_dump(), body.reason)
 
 
 @router.post("/organisations/{organisation}/users/{user_id}/credentials", response_model=s.UserOut)
 def reissue_credentials(
-    platform: str, organisation: str, user_id: str, body: s.MasterActionIn, app: App, _: UsersWriter
+    platform: str,
+    organisation: str,
+    user_id: str,
+    body: s.MasterActionIn,
+    users: Users,
+    _: UsersWriter,
 ) -> dict[str, Any]:
     """The master user has a new access code mailed to the user."""
-    return app.users.reissue_credentials(platform, organisation, user_id, body.actor.model_dump())
+    return users.reissue_credentials(platform, organisation, user_id, body.actor.model_dump())
 
 
 @router.post("/credentials/activate", response_model=s.UserOut)
 def activate_credentials(
-    platform: str, body: s.ActivateIn, app: App, _: UsersWriter
+    platform: str, body: s.ActivateIn, users: Users, _: UsersWriter
 ) -> dict[str, Any]:
     """The platform's login service uses a one-time access code."""
-    return app.users.activate_credentials(platform, body.login, body.code)
+    return users.activate_credentials(platform, body.login, body.code)
 
 
 @router.post("/announcements", status_code=201, response_model=s.PublishedOut)
 def publish_announcement(
-    platform: str, body: s.AnnouncementIn, app: App, caller: Admin
+    platform: str, body: s.AnnouncementIn, agreements: Agreements, caller: Admin
 ) -> dict[str, Any]:
     """Publish platform news; it is mailed to every agreement's notification address."""
     subject = {str(language): text for language, text in body.subject.items()}
     text = {str(language): words for language, words in body.body.items()}
-    return app.agreements.publish_announcement(platform, subject, text, caller.client)
+    return agreements.publish_announcement(platform, subject, text, caller.client)
 
 
 @router.post(
     "/organisations/{organisation}/documents", status_code=201, response_model=s.PublishedOut
 )
 def publish_document(
-    platform: str, organisation: str, body: s.DocumentIn, app: App, caller: Admin
+    platform: str, organisation: str, body: s.DocumentIn, agreements: Agreements, caller: Admin
 ) -> dict[str, Any]:
     """Announce new pension fiches, invoices or the annual-adjustment file."""
-    return app.agreements.publish_document(
-        platform, organisation, body.kind, body.title, caller.client
-    )
+    return agreements.publish_document(platform, organisation, body.kind, body.title, caller.client)

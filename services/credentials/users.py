@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from services.credentials.agreements import AgreementsUseCases
 from services.grants import identifiers
-from services.grants.agreements import AgreementsUseCases
 from services.grants.app_base import NotFound, StoreApplication, retry_on_conflict
 from services.grants.domain.actor import service_actor
 from services.grants.domain.agreement import Agreement

@@ -7,37 +7,44 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from services.grants import schemas as s
-from services.grants.application import GrantsApplication
-from services.http.auth import Caller, ScopedRoute, requires
+from services.grants.grant_use_cases import GrantUseCases
+from services.grants.reference import ReferenceData
+from services.http.auth import ScopedRoute
+from services.http.scopes import Admin, GrantsReader, GrantsWriter
 
 router = APIRouter(prefix="/v1", route_class=ScopedRoute)
 
 
-async def grants_app(request: Request) -> GrantsApplication:
-    application: GrantsApplication = request.app.state.grants
-    return application
+async def reference_data(request: Request) -> ReferenceData:
+    """The reference-data use cases of the composed application."""
+    reference: ReferenceData = request.app.state.grants.reference
+    return reference
 
 
-App = Annotated[GrantsApplication, Depends(grants_app)]
-Admin = Annotated[Caller, Depends(requires("admin"))]
-GrantsWriter = Annotated[Caller, Depends(requires("grants:write"))]
-GrantsReader = Annotated[Caller, Depends(requires("grants:write", "audit:read"))]
+async def grant_use_cases(request: Request) -> GrantUseCases:
+    """The grant (route B) use cases of the composed application."""
+    grants: GrantUseCases = request.app.state.grants.grants
+    return grants
+
+
+Reference = Annotated[ReferenceData, Depends(reference_data)]
+Grants = Annotated[GrantUseCases, Depends(grant_use_cases)]
 
 
 @router.put("/platforms/{platform}", response_model=s.PlatformOut, tags=["admin"])
 def configure_platform(
-    platform: str, body: s.PlatformIn, app: App, caller: Admin
+    platform: str, body: s.PlatformIn, reference: Reference, caller: Admin
 ) -> dict[str, Any]:
     """Create or replace a platform: login methods, minimum LoA, service catalogue, chain policy."""
-    return app.reference.configure_platform(platform, body.model_dump(), caller.client)
+    return reference.configure_platform(platform, body.model_dump(), caller.client)
 
 
 @router.put("/organisations/{organisation}", response_model=s.OrganisationOut, tags=["admin"])
 def register_organisation(
-    organisation: str, body: s.OrganisationIn, app: App, caller: Admin
+    organisation: str, body: s.OrganisationIn, reference: Reference, caller: Admin
 ) -> dict[str, Any]:
     """Register an organisation with the contact address that receives confirmation links."""
-    return app.reference.register_organisation(
+    return reference.register_organisation(
         organisation, body.name, body.contact_email, caller.client
     )
 
@@ -46,10 +53,10 @@ def register_organisation(
     "/platforms/{platform}/advisors/{organisation}", response_model=s.AdvisorOut, tags=["admin"]
 )
 def register_advisor(
-    platform: str, organisation: str, body: s.AdvisorIn, app: App, caller: Admin
+    platform: str, organisation: str, body: s.AdvisorIn, reference: Reference, caller: Admin
 ) -> dict[str, Any]:
     """Register an advisor on a platform with its licence (or reinstate the licence)."""
-    return app.reference.register_advisor(platform, organisation, body.licence, caller.client)
+    return reference.register_advisor(platform, organisation, body.licence, caller.client)
 
 
 @router.delete(
@@ -57,19 +64,21 @@ def register_advisor(
     response_model=s.LicenceWithdrawnOut,
     tags=["admin"],
 )
-def withdraw_licence(platform: str, organisation: str, app: App, caller: Admin) -> dict[str, Any]:
+def withdraw_licence(
+    platform: str, organisation: str, reference: Reference, caller: Admin
+) -> dict[str, Any]:
     """Withdraw an advisor's licence; its grants on the platform are revoked explicitly."""
-    return app.reference.withdraw_licence(platform, organisation, caller.client)
+    return reference.withdraw_licence(platform, organisation, caller.client)
 
 
 @router.put(
     "/platforms/{platform}/contracts/{contract}", response_model=s.ContractOut, tags=["admin"]
 )
 def register_contract(
-    platform: str, contract: str, body: s.ContractIn, app: App, caller: Admin
+    platform: str, contract: str, body: s.ContractIn, reference: Reference, caller: Admin
 ) -> dict[str, Any]:
     """Register or amend a contract: its holder and the organisation numbers it covers."""
-    return app.reference.register_contract(
+    return reference.register_contract(
         platform, contract, body.holder, body.covered, body.name, caller.client
     )
 
@@ -78,36 +87,38 @@ def register_contract(
     "/platforms/{platform}/grants", status_code=202, response_model=s.GrantAccepted, tags=["grants"]
 )
 def request_grant(
-    platform: str, body: s.GrantRequestIn, app: App, _: GrantsWriter
+    platform: str, body: s.GrantRequestIn, grants: Grants, _: GrantsWriter
 ) -> dict[str, Any]:
     """Employer asks to give an advisor or group company access; a link is mailed to confirm."""
-    return app.grants.request_grant(
+    return grants.request_grant(
         platform, body.grantor, body.grantee, body.rights, body.actor.model_dump()
     )
 
 
 @router.post("/grants/confirm", response_model=s.GrantAccepted, tags=["grants"])
-def confirm_grant(body: s.ConfirmIn, app: App, caller: GrantsWriter) -> dict[str, Any]:
+def confirm_grant(body: s.ConfirmIn, grants: Grants, caller: GrantsWriter) -> dict[str, Any]:
     """Activate a grant with the token from the confirmation link."""
-    return app.grants.confirm_grant(body.token, caller.client)
+    return grants.confirm_grant(body.token, caller.client)
 
 
 @router.patch("/grants/{grant_id}", response_model=s.GrantChanged, tags=["grants"])
 def change_rights(
-    grant_id: str, body: s.RightsChangeIn, app: App, _: GrantsWriter
+    grant_id: str, body: s.RightsChangeIn, grants: Grants, _: GrantsWriter
 ) -> dict[str, Any]:
     """Change an open grant's rights (`view` or `edit`)."""
-    return app.grants.change_rights(grant_id, body.rights, body.actor.model_dump())
+    return grants.change_rights(grant_id, body.rights, body.actor.model_dump())
 
 
 @router.post("/grants/{grant_id}/revoke", response_model=s.GrantChanged, tags=["grants"])
-def revoke_grant(grant_id: str, body: s.RevokeIn, app: App, _: GrantsWriter) -> dict[str, Any]:
+def revoke_grant(
+    grant_id: str, body: s.RevokeIn, grants: Grants, _: GrantsWriter
+) -> dict[str, Any]:
     """Revoke an open grant."""
-    return app.grants.revoke_grant(grant_id, body.actor.model_dump(), body.reason)
+    return grants.revoke_grant(grant_id, body.actor.model_dump(), body.reason)
 
 
 @router.get("/grants/{grant_id}", response_model=s.GrantWithHistory, tags=["grants"])
-def get_grant(grant_id: str, app: App, _: GrantsReader, response: Response) -> dict[str, Any]:
+def get_grant(grant_id: str, grants: Grants, _: GrantsReader, response: Response) -> dict[str, Any]:
     """A grant's state and its whole history, each step with position, time, type and actor."""
     response.headers["Cache-Control"] = "no-store"
-    return app.grants.get_grant(grant_id)
+    return grants.get_grant(grant_id)

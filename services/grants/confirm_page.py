@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from services.grants.api import App
+from services.grants.api import Grants
 from services.grants.domain.base import DomainError
 from services.http.problems import STATUS
 from services.messages import negotiate, texts
@@ -96,11 +96,11 @@ def problem_page(language: str, error: DomainError) -> HTMLResponse:
 
 @router.get("/confirm")
 def confirmation_page(
-    app: App, language: Language, token: Annotated[str, Query(max_length=200)] = ""
+    grants: Grants, language: Language, token: Annotated[str, Query(max_length=200)] = ""
 ) -> HTMLResponse:
     """Show what the link would confirm, with a button; confirms nothing."""
     try:
-        grant = app.grants.describe_confirmation(token)
+        grant = grants.describe_confirmation(token)
     except DomainError as error:
         return problem_page(language, error)
     return render(language, grant=grant, token=token)
@@ -108,11 +108,11 @@ def confirmation_page(
 
 @router.post("/confirm")
 def confirm_from_page(
-    app: App, language: Language, token: Annotated[str, Form(max_length=200)]
+    grants: Grants, language: Language, token: Annotated[str, Form(max_length=200)]
 ) -> HTMLResponse:
     """Confirm the grant: the button on the page posts here."""
     try:
-        app.grants.confirm_grant(token, client="confirmation-page")
+        grants.confirm_grant(token, client="confirmation-page")
     except DomainError as error:
         return problem_page(language, error)
     return render(language, confirmed=True)

@@ -6,7 +6,7 @@ import argparse
 import functools
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -14,14 +14,24 @@ from rich.console import Console
 from rich.table import Table
 
 from services.eventlog.database import ViewDatabase
-from services.grants.application import GrantsApplication
+from services.grants.notices import NoticeQueries
 from services.notifications import kafka
 from services.notifications.delivery import DeliveryLog
 from services.notifications.loops import KafkaOutcomes
 from services.notifications.notifier import notifier_for
 from services.settings import Settings
 
-OpenGrants = Callable[[Settings], GrantsApplication]
+
+class Mailing(Protocol):
+    """The application as a retry needs it: the notices mails are written from, then closed."""
+
+    @property
+    def notices(self) -> NoticeQueries: ...
+
+    def close(self) -> None: ...
+
+
+OpenGrants = Callable[[Settings], Mailing]
 
 
 def add_commands(

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from services.http.auth import Caller, ScopedRoute, requires
+from services.http.auth import ScopedRoute
 from services.http.problems import Problem
+from services.http.scopes import Reader, UsersWriter
 from services.projections import queries
 from services.projections import schemas as s
 from services.projections.deps import (
     Clock,
     MinPosition,
     Projection,
-    Reader,
     caught_up,
     listing,
     locale_of,
@@ -101,9 +101,6 @@ async def advisor_clients(
         min_position,
         lambda state: queries.advisor_clients(state, platform, organisation, now(), after, limit),
     )
-
-
-UsersWriter = Annotated[Caller, Depends(requires("users:write"))]
 
 
 @router.get(

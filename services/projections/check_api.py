@@ -8,13 +8,13 @@ from fastapi import APIRouter, Request
 
 from services.http.lean import LeanRoute
 from services.http.problems import problem_body
+from services.http.scopes import Reader
 from services.projections import schemas as s
 from services.projections.batch import BadItem, decide, questions
 from services.projections.check import Decision, check_access
 from services.projections.deps import (
     Clock,
     Projection,
-    Reader,
     caught_up,
     locale_of,
     reasons_out,

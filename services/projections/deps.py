@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
-from services.http.auth import Caller, requires
 from services.http.problems import Problem
 from services.messages import negotiate, texts
 from services.projections.evaluation import Reason
@@ -32,7 +31,6 @@ Projection = Annotated[AccessProjection, Depends(access_projection)]
 
 Clock = Annotated[Callable[[], datetime], Depends(clock)]
 
-Reader = Annotated[Caller, Depends(requires("access:read"))]
 
 MinPosition = Annotated[int | None, Query(ge=0, le=2**62)]
 

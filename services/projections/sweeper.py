@@ -11,18 +11,35 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
 
+from services.credentials.users import UsersUseCases
 from services.eventlog.database import ViewDatabase
-from services.grants.application import GrantsApplication
+from services.grants.grant_use_cases import GrantUseCases
 
 log = logging.getLogger("toegang.sweeper")
+
+
+class Sweepable(Protocol):
+    """What the sweeper records through: the grant and user use cases, and the clock."""
+
+    @property
+    def grants(self) -> GrantUseCases: ...
+
+    @property
+    def users(self) -> UsersUseCases: ...
+
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
 
 
 class ExpirySweeper:
     """Periodically append GrantRequestExpired, PlatformUserExpired and the GrantRevoked of
     withdrawn licences where they are due."""
 
-    def __init__(self, app: GrantsApplication, database: ViewDatabase) -> None:
+    def __init__(self, app: Sweepable, database: ViewDatabase) -> None:
         self.app, self.database = app, database
 
     def sweep(self) -> int:

@@ -25,7 +25,7 @@ from psycopg import sql
 
 from services.audit.service import open_audit
 from services.bootstrap import ROLES, build_grants_application, create_app
-from services.grants.application import GrantsApplication
+from services.bootstrap.application import ToegangApplication
 from services.settings import Settings
 from tests.conftest import Stack
 from tests.e2e.cli import TOEGANG, clean_env
@@ -153,7 +153,7 @@ class Store:
 # --- toegang, used the ordinary way ------------------------------------------------------------
 
 
-def populate(app: GrantsApplication) -> World:
+def populate(app: ToegangApplication) -> World:
     """A platform with organisations, contract and advisor, and grants requested, confirmed
     (with the token the mailed link carries) and revoked."""
     world = build_world(app)
@@ -169,7 +169,7 @@ def populate(app: GrantsApplication) -> World:
     return world
 
 
-def confirm(app: GrantsApplication, grant_id: str) -> None:
+def confirm(app: ToegangApplication, grant_id: str) -> None:
     grant: Any = app.store.repository.get(uuid.UUID(grant_id))
     app.grants.confirm_grant(app.tokens.derive(grant.id, grant.confirmation_id), "test")
 
@@ -187,7 +187,7 @@ def populated(settings: Settings) -> Store:
 @contextmanager
 def serving(
     settings: Settings, roles: tuple[str, ...] = ROLES
-) -> Iterator[tuple[httpx.Client, GrantsApplication | None]]:
+) -> Iterator[tuple[httpx.Client, ToegangApplication | None]]:
     """The service on the store, with a client for it; a failed start fails at once."""
     app = create_app(settings, TOKENS, roles=roles)
     server = ServerThread(app)

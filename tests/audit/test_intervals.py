@@ -28,10 +28,10 @@ from services.audit.projection import AuditProjection
 from services.audit.replay import replay_access_at
 from services.audit.timefmt import day_after, instant, parse_instant
 from services.audit.views import access_at, history_positions, intervals_of
+from services.bootstrap.application import ToegangApplication
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import EventLog, open_event_log
 from services.eventlog.store import eventsourcing_env
-from services.grants.application import GrantsApplication
 from services.grants.domain.advisor import Advisor
 from services.grants.domain.agreement import Agreement
 from services.grants.domain.base import DomainError
@@ -53,7 +53,7 @@ COMPARED = ("kind", "subject_id", "holder", "rights", "since")
 class Parts:
     """One store with its application, clock, log reader, view database and projection."""
 
-    app: GrantsApplication
+    app: ToegangApplication
     clock: Clock
     log: EventLog
     database: ViewDatabase
@@ -78,7 +78,7 @@ def parts(fresh_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator
     clock = Clock()
     monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo", clock)
     env = eventsourcing_env(fresh_settings)
-    app = GrantsApplication(env, tokens=ConfirmationTokens(os.urandom(32)), clock=clock)
+    app = ToegangApplication(env, tokens=ConfirmationTokens(os.urandom(32)), clock=clock)
     log, database = open_event_log(fresh_settings), ViewDatabase(fresh_settings)
     yield Parts(app, clock, log, database)
     log.close()
@@ -101,7 +101,7 @@ class Office:
         return {"method": "credentials", "user_id": self.master}
 
 
-def build_office(app: GrantsApplication) -> Office:
+def build_office(app: ToegangApplication) -> Office:
     """A credential platform with an organisation, its contract, agreement and master user."""
     office = Office(clock=app.clock)
     settings = {**platform_settings(), "login": ["credentials"], "locale": "fr"}
@@ -114,7 +114,7 @@ def build_office(app: GrantsApplication) -> Office:
     return office
 
 
-def new_agreement(app: GrantsApplication, office: Office) -> None:
+def new_agreement(app: ToegangApplication, office: Office) -> None:
     """Sign a new agreement (every user of the old one is revoked) and appoint a master."""
     reference = f"EXT-{random.getrandbits(32)}"
     app.agreements.sign_agreement(
@@ -123,7 +123,7 @@ def new_agreement(app: GrantsApplication, office: Office) -> None:
     appoint_master(app, office)
 
 
-def appoint_master(app: GrantsApplication, office: Office) -> None:
+def appoint_master(app: ToegangApplication, office: Office) -> None:
     """A new master user; the previous one is revoked."""
     office.master = app.agreements.appoint_master_user(
         office.platform, office.organisation, "Meester", "meester@example.be", "staff"
@@ -269,7 +269,7 @@ class Driver:
         self.projection.process_batch()
 
 
-def confirm(app: GrantsApplication, grant_id: UUID, client: str = "test") -> None:
+def confirm(app: ToegangApplication, grant_id: UUID, client: str = "test") -> None:
     """Confirm a grant with the token its mail carried."""
     grant: Grant = app.store.repository.get(grant_id)
     app.grants.confirm_grant(app.tokens.derive(grant.id, grant.confirmation_id or ""), client)

@@ -16,7 +16,7 @@ import httpx
 
 from services.eventlog.database import ViewDatabase
 from services.grants.domain.platform_user import PlatformUser
-from services.grants.sweeper import ExpirySweeper
+from services.projections.sweeper import ExpirySweeper
 from tests.conftest import Stack
 from tests.mailbox import read_mail
 from tests.support import platform_settings, random_kbo, random_slug, wait_until

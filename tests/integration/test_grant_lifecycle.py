@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from services.bootstrap import build_grants_application
+from services.bootstrap.application import ToegangApplication
 from services.grants.app_base import NotFound
-from services.grants.application import GrantsApplication
 from services.grants.domain.actor import ActorNotAuthorised, LoaTooLow, ServiceNotLinked
 from services.grants.domain.advisor import Advisor, AdvisorNotLicensed, AdvisorUnknown
 from services.grants.domain.base import DomainError
@@ -28,11 +28,11 @@ from tests.support import LOA2, VIEW_SERVICE, World, actor, random_kvk
 from tests.world import build_world, sweep_until
 
 
-def history_types(app: GrantsApplication, grant_id: str) -> list[str]:
+def history_types(app: ToegangApplication, grant_id: str) -> list[str]:
     return [entry["type"] for entry in app.grants.get_grant(grant_id)["history"]]
 
 
-def request(app: GrantsApplication, world: World, grantee: str | None = None) -> str:
+def request(app: ToegangApplication, world: World, grantee: str | None = None) -> str:
     answer = app.grants.request_grant(
         world.platform, world.employer, grantee or world.advisor, "view", world.employer_actor()
     )

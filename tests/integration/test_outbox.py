@@ -11,9 +11,9 @@ from uuid import UUID
 import pytest
 
 from services.bootstrap import build_grants_application
+from services.bootstrap.application import ToegangApplication
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
-from services.grants.application import GrantsApplication
 from services.notifications import cloudevents
 from services.notifications.delivery import Claim, DeliveryLog, recipient_key
 from services.notifications.loops import LogLoop
@@ -25,14 +25,14 @@ from tests.world import build_world
 
 
 @pytest.fixture
-def own_app(fresh_settings: Settings) -> Iterator[GrantsApplication]:
+def own_app(fresh_settings: Settings) -> Iterator[ToegangApplication]:
     """A store of its own: no other notifier shares its delivery log."""
     application = build_grants_application(fresh_settings)
     yield application
     application.close()
 
 
-def notifier_loop(app: GrantsApplication, settings: Settings, directory: Path) -> LogLoop:
+def notifier_loop(app: ToegangApplication, settings: Settings, directory: Path) -> LogLoop:
     """The embedded notifier, writing to `directory`."""
     database = ViewDatabase(settings)
     notifier = Notifier(
@@ -47,7 +47,7 @@ def notifier_loop(app: GrantsApplication, settings: Settings, directory: Path) -
 
 
 def test_crash_after_sending_before_tracking_sends_nothing_twice(
-    own_app: GrantsApplication, fresh_settings: Settings, tmp_path: Path
+    own_app: ToegangApplication, fresh_settings: Settings, tmp_path: Path
 ) -> None:
     loop = notifier_loop(own_app, fresh_settings, tmp_path)
     world = build_world(own_app)
@@ -66,7 +66,7 @@ def test_crash_after_sending_before_tracking_sends_nothing_twice(
 
 
 def test_mail_in_platform_locale_and_only_to_contact_address(
-    own_app: GrantsApplication, fresh_settings: Settings, tmp_path: Path
+    own_app: ToegangApplication, fresh_settings: Settings, tmp_path: Path
 ) -> None:
     loop = notifier_loop(own_app, fresh_settings, tmp_path)
     world = build_world(own_app)
@@ -92,7 +92,7 @@ def test_mail_in_platform_locale_and_only_to_contact_address(
 
 
 def test_an_intent_left_by_a_crash_is_waited_out_then_sent_once(
-    own_app: GrantsApplication, fresh_settings: Settings, tmp_path: Path
+    own_app: ToegangApplication, fresh_settings: Settings, tmp_path: Path
 ) -> None:
     loop = notifier_loop(own_app, fresh_settings, tmp_path)
     loop.notifier.sender.timeout = 0.5  # how long an attempt can last

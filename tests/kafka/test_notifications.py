@@ -22,9 +22,9 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 
 from services.bootstrap import ALL_ROLES, build_grants_application, create_app
+from services.bootstrap.application import ToegangApplication
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
-from services.grants.application import GrantsApplication
 from services.notifications import kafka
 from services.notifications.relay import Relay
 from services.notifications.tracking import TRACKING
@@ -50,7 +50,7 @@ HEADERS = {
 @dataclass
 class KafkaStack:
     settings: Settings
-    app: GrantsApplication
+    app: ToegangApplication
     url: str
     topics: kafka.Topics
     app_state: Any

@@ -1,4 +1,4 @@
-"""Hypothesis-generated command sequences through an in-memory GrantsApplication.
+"""Hypothesis-generated command sequences through an in-memory ToegangApplication.
 
 Two worlds, each set up through the use cases like `tests.world.build_world`: an eHerkenning
 platform (organisations, contract, advisor, grants) and a credential platform (agreements,
@@ -18,7 +18,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from hypothesis import strategies as st
 
-from services.grants.application import GrantsApplication
+from services.bootstrap.application import ToegangApplication
 from services.grants.domain.agreement import Agreement
 from services.grants.domain.base import RIGHTS, DomainError
 from services.grants.domain.document import DOCUMENT_KINDS
@@ -54,7 +54,7 @@ emails = st.sampled_from(["a@example.org", "b@example.org", "Someone@Example.be"
 class Harness:
     """One application, its clock, and what the commands so far have created."""
 
-    app: GrantsApplication
+    app: ToegangApplication
     clock: Clock
     platform: str
     organisations: list[str]
@@ -65,7 +65,7 @@ class Harness:
     @classmethod
     def new(cls, platform: str, organisations: list[str], contract: str) -> Harness:
         clock = Clock()
-        app = GrantsApplication(
+        app = ToegangApplication(
             {"PERSISTENCE_MODULE": "eventsourcing.popo"},
             tokens=ConfirmationTokens(b"k" * 32),
             clock=clock,

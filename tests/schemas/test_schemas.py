@@ -26,7 +26,7 @@ from referencing import Registry, Resource
 from schemas import events, generate
 from schemas.documents import OUTCOME_TYPES, mail_kinds
 from schemas.events import GeneratorError, describe, event_types
-from services.grants.application import GrantsApplication
+from services.bootstrap.application import ToegangApplication
 from services.grants.domain.event_kind import origin_of
 from services.notifications.cloudevents import (
     Message,
@@ -96,7 +96,7 @@ def as_record(message: Message) -> dict[str, Any]:
     }
 
 
-def stored(app: GrantsApplication) -> Iterator[tuple[int, Any, dict[str, str]]]:
+def stored(app: ToegangApplication) -> Iterator[tuple[int, Any, dict[str, str]]]:
     """Every stored event with its log position and its aggregate's origin, in log order."""
     origins: dict[UUID, dict[str, str]] = {}
     for notification in app.store.recorder.select_notifications(start=1, limit=100_000):
@@ -108,7 +108,7 @@ def stored(app: GrantsApplication) -> Iterator[tuple[int, Any, dict[str, str]]]:
         yield notification.id, event, origins[event.originator_id]
 
 
-def check_published(app: GrantsApplication) -> set[str]:
+def check_published(app: ToegangApplication) -> set[str]:
     """Validate the record of every stored event; answer the ce_types seen."""
     message_schema = load(ROOT / "message.json")
     seen = set()
@@ -122,7 +122,7 @@ def check_published(app: GrantsApplication) -> set[str]:
     return seen
 
 
-def run(harness: c.Harness, sequence: list[c.Command]) -> GrantsApplication:
+def run(harness: c.Harness, sequence: list[c.Command]) -> ToegangApplication:
     for command in sequence:
         harness.run(command)
     return harness.app

@@ -13,7 +13,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from services.grants.agreements import MASTER_FICHE
+from services.credentials.agreements import MASTER_FICHE
 from services.grants.domain.advisor import Advisor
 from services.grants.domain.agreement import Agreement
 from services.grants.domain.contract import Contract
