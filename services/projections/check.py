@@ -7,13 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from services.grants.domain.base import rights_cover
-from services.projections.evaluation import (
-    Login,
-    Portal,
-    Reason,
-    evaluate_login,
-    grant_reasons,
-)
+from services.projections.evaluation import evaluate_login, grant_reasons
+from services.projections.login import Login, Portal, Reason
 from services.projections.state import AccessState
 
 

@@ -19,7 +19,7 @@ from services.projections.deps import (
     locale_of,
     reasons_out,
 )
-from services.projections.evaluation import PlatformUnknown
+from services.projections.login import PlatformUnknown
 
 hot = APIRouter(prefix="/v1", tags=["access"], route_class=LeanRoute)  # the checks
 

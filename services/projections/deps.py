@@ -10,7 +10,7 @@ from fastapi import Depends, Query, Request
 
 from services.http.problems import Problem
 from services.messages import negotiate, texts
-from services.projections.evaluation import Reason
+from services.projections.login import Reason
 from services.projections.runner import AccessProjection
 from services.projections.state import AccessState
 

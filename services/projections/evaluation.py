@@ -5,53 +5,16 @@ Pure functions over the access state: no I/O, so a check costs no database looku
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from services.grants.domain.actor import EHerkenningActor
 from services.grants.domain.base import DomainError, lower_rights
 from services.grants.domain.platform import login_capability
-from services.projections.records import GrantRow, UserRow
+from services.projections.credential_login import credentials_login
+from services.projections.login import CAPABILITY_RIGHTS, Login, PlatformUnknown, Portal, Reason
+from services.projections.records import GrantRow
 from services.projections.state import AccessState
-
-CAPABILITY_RIGHTS = {"employer_view": "view", "employer_edit": "edit"}
-
-
-@dataclass(frozen=True)
-class Reason:
-    """A stable code, optionally refined by a route (`rights_insufficient@grant`)."""
-
-    code: str
-    variant: str | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.code}@{self.variant}" if self.variant else self.code
-
-
-@dataclass(frozen=True)
-class Portal:
-    organisation: str
-    rights: str
-    via: str
-    contracts: tuple[str, ...] | None = None  # None: every contract of the organisation
-
-
-@dataclass
-class Login:
-    """The outcome of a login: its portals, or the reasons it is refused."""
-
-    portals: dict[str, Portal] = field(default_factory=dict)
-    refused: list[Reason] = field(default_factory=list)
-    actor: EHerkenningActor | None = None
-    capability: str | None = None
-    asked: GrantRow | None = None  # with `only`: the pair's grant, for the reasons of a denial
-    licensed: bool = True  # the actor's advisor licence (False once withdrawn)
-
-
-class PlatformUnknown(DomainError):
-    code = "not_found"
 
 
 def evaluate_login(
@@ -178,38 +141,3 @@ _BY_STATUS = {
     "none": (Reason("no_grant"),),
     "new": (Reason("no_grant"),),
 }
-
-
-def credentials_login(
-    state: AccessState, platform: str, settings: dict[str, Any], user_id: str, now: datetime
-) -> Login:
-    """A credential platform's user (DESIGN §1 step 5): one organisation, the fiche's rights."""
-    if "credentials" not in settings["login"]:
-        return Login(refused=[Reason("login_method_not_accepted")])
-    user = state.users.get(user_id)
-    if user is None:
-        return Login(refused=[Reason("user_unknown")])
-    if user.platform != platform:
-        return Login(refused=[Reason("platform_mismatch")])
-    reasons = user_reasons(state, user, now)
-    if reasons:
-        return Login(refused=reasons)
-    scope = None if user.contracts == "all" else tuple(user.contracts)
-    portal = Portal(user.organisation, user.rights, "user", scope)
-    return Login(portals={user.organisation: portal})
-
-
-def user_reasons(state: AccessState, user: UserRow, now: datetime) -> list[Reason]:
-    """Why a user fiche gives no access now (empty when it does)."""
-    agreement = state.agreements.get((user.platform, user.organisation))
-    status = user.status_on(now.date().isoformat())
-    if status == "revoked":
-        superseded = user.end_reason == "agreement_superseded"
-        return [Reason("agreement_superseded" if superseded else "user_revoked")]
-    if status == "expired":
-        return [Reason("user_expired")]
-    if agreement is None:
-        return [Reason("no_agreement")]
-    if agreement["reference"] != user.agreement:
-        return [Reason("agreement_superseded")]
-    return []

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from services.grants.domain.platform_user import NotMasterUser
-from services.projections.evaluation import PlatformUnknown, Portal
+from services.projections.login import PlatformUnknown, Portal
 from services.projections.records import GrantRow
 from services.projections.state import AccessState
 

@@ -24,7 +24,8 @@ from services.grants.domain.platform import Platform
 from services.grants.domain.platform_user import PlatformUser, check_fiche
 from services.grants.tokens import AccessCodes, ConfirmationTokens, hash_code
 from services.projections.check import Decision, check_access
-from services.projections.evaluation import Login, evaluate_login
+from services.projections.evaluation import evaluate_login
+from services.projections.login import Login
 from services.projections.state import AccessState
 from tests.support import platform_settings
 

@@ -15,7 +15,8 @@ import pytest
 
 from services.grants.domain.actor import ActorNotAuthorised
 from services.grants.domain.grant import Grant
-from services.projections.evaluation import PlatformUnknown, evaluate_login
+from services.projections.evaluation import evaluate_login
+from services.projections.login import PlatformUnknown
 from tests.support import ADVISOR_SERVICE, EDIT_SERVICE, LOA2, LOA3, VIEW_SERVICE, actor
 from tests.unit.feed import (
     LATER,

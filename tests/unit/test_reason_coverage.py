@@ -1,11 +1,11 @@
 """Every reason code the login evaluation and the check can give is expected by a unit test.
 
 The reason codes are read from the code that makes them (every `Reason(...)` in
-services/projections/evaluation.py and check.py, the refusals of `login_capability`, the
-routes a `rights_insufficient` names) and from the catalogue's route variants
-(`rights_insufficient@…` in services/locales/nl.toml); the expectations from the tables of
-tests/unit/test_login_rules.py and test_credential_rules.py. A new reason code without a unit
-test, or a text without a code, fails here.
+services/projections/evaluation.py, credential_login.py and check.py, the refusals of
+`login_capability`, the routes a `rights_insufficient` names) and from the catalogue's route
+variants (`rights_insufficient@…` in services/locales/nl.toml); the expectations from the
+tables of tests/unit/test_login_rules.py and test_credential_rules.py. A new reason code
+without a unit test, or a text without a code, fails here.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from typing import Any
 
 import services.grants.domain.platform as platform_module
 from services.messages import LANGUAGES, catalogue
-from services.projections import check, evaluation
+from services.projections import check, credential_login, evaluation
 from tests.unit import test_credential_rules, test_login_rules
 from tests.unit.feed import Opened, Outcome
 
-SOURCES = (evaluation, check)
+SOURCES = (evaluation, credential_login, check)
 TESTS = (test_login_rules, test_credential_rules)
 
 
@@ -47,7 +47,7 @@ def literals(node: ast.expr | None) -> set[str] | None:
 def routes() -> set[str]:
     """The `via` of every portal the evaluation opens."""
     found: set[str] = set()
-    for call in calls(evaluation, "Portal"):
+    for call in (c for module in SOURCES for c in calls(module, "Portal")):
         via = call.args[2] if len(call.args) > 2 else None
         via = via or next((k.value for k in call.keywords if k.arg == "via"), None)
         values = literals(via)
