@@ -19,7 +19,8 @@ from schemas.events import (
 from schemas.examples import Record
 from services.grants import identifiers
 from services.notifications.kafka import Topics
-from services.notifications.notifier import MAILED_TYPES, Outcome
+from services.notifications.mailers import MAILED_TYPES
+from services.notifications.notifier import Outcome
 from services.settings import Settings
 
 Schema = dict[str, Any]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,40 +13,16 @@ from services.grants.domain.grant import Grant
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform_user import PlatformUser
 from services.grants.domain.register import AgreementRegister
+from services.grants.mail_texts import (
+    GRANT_RIGHTS_TEXT,
+    KIND_TEXT,
+    REASON_TEXT,
+    RIGHTS_TEXT,
+    pick_language,
+    readable,
+)
 from services.grants.tokens import AccessCodes, ConfirmationTokens
 
-RIGHTS_TEXT = {
-    "nl": {"view": "raadplegen", "edit": "raadplegen en invoeren"},
-    "en": {"view": "view", "edit": "view and change"},
-    "fr": {"view": "consulter", "edit": "consulter et encoder"},
-}
-KIND_TEXT = {
-    "nl": {
-        "pension_fiche": "nieuwe pensioenfiches",
-        "invoice": "een nieuwe factuur",
-        "annual_adjustment": "het bestand voor de jaarlijkse aanpassing",
-    },
-    "en": {
-        "pension_fiche": "new pension fiches",
-        "invoice": "a new invoice",
-        "annual_adjustment": "the annual adjustment file",
-    },
-    "fr": {
-        "pension_fiche": "de nouvelles fiches de pension",
-        "invoice": "une nouvelle facture",
-        "annual_adjustment": "le fichier d'adaptation annuelle",
-    },
-}
-GRANT_RIGHTS_TEXT = {
-    "nl": {"view": "bekijken", "edit": "bekijken en wijzigen"},
-    "en": {"view": "view", "edit": "view and change"},
-    "fr": {"view": "consulter", "edit": "consulter et encoder"},
-}
-REASON_TEXT = {
-    "nl": {"advisor_licence_withdrawn": "de vergunning van de adviseur is ingetrokken"},
-    "en": {"advisor_licence_withdrawn": "the advisor's licence was withdrawn"},
-    "fr": {"advisor_licence_withdrawn": "l'agrément du conseiller a été retiré"},
-}
 Mail = dict[str, Any]
 
 
@@ -163,7 +138,7 @@ class NoticeQueries:
         """The news, to every current agreement address of the platform, in its language."""
         news: Announcement = self.store.repository.get(announcement_id)
         platform = self.store.platform(news.platform)
-        language = _pick(news.subject, platform.locale)
+        language = pick_language(news.subject, platform.locale)
         register = self.store.find(AgreementRegister, AgreementRegister.create_id(news.platform))
         mails = []
         for organisation in register.organisations if register else []:
@@ -211,16 +186,3 @@ class NoticeQueries:
                 "key": f"document.{notice_id}",
             }
         ]
-
-
-def _pick(texts: dict[str, str], preferred: str) -> str:
-    """The preferred language if the text has it, else nl, fr, en in that order."""
-    for language in (preferred, "nl", "fr", "en"):
-        if language in texts:
-            return language
-    return next(iter(texts))
-
-
-def readable(moment: datetime | None) -> str:
-    """A timestamp as people read it in a mail: `2026-12-03 14:05 UTC`."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""

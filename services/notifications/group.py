@@ -11,7 +11,8 @@ from kafka import KafkaConsumer, KafkaProducer
 from services.eventlog.processor import TrackedProcessor
 from services.notifications.kafka import Topics, consumer, ensure_topics, producer
 from services.notifications.loops import KafkaOutcomes, handle_record, headers_of
-from services.notifications.notifier import MAILED_TYPES, Notifier
+from services.notifications.mailers import MAILED_TYPES
+from services.notifications.notifier import Notifier
 from services.settings import Settings
 
 log = logging.getLogger("toegang.notifier")

@@ -15,7 +15,8 @@ from services.eventlog.log import EventLog
 from services.eventlog.processor import TrackedProcessor
 from services.notifications.cloudevents import Message, event_id, event_type
 from services.notifications.kafka import Topics, publish
-from services.notifications.notifier import MAILED_TOPICS, MAILED_TYPES, Notifier, Outcome
+from services.notifications.mailers import MAILED_TOPICS, MAILED_TYPES
+from services.notifications.notifier import Notifier, Outcome
 from services.notifications.tracking import TrackedPosition
 
 log = logging.getLogger("toegang.notifier")

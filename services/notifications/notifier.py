@@ -8,46 +8,21 @@ exponential backoff; after the last attempt the mail goes to the dead-letter top
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from services.grants.domain import catalogue_access as access
-from services.grants.domain import catalogue_credentials as credentials
 from services.grants.domain.catalogue import CATALOGUE
-from services.grants.domain.event_kind import EventKind
 from services.grants.notices import NoticeQueries
 from services.notifications.delivery import Claim, DeliveryLog, recipient_key
 from services.notifications.mail import render_mail
+from services.notifications.mailers import MAILERS
 from services.notifications.sending import PermanentFailure, Sender, TemporaryFailure, sender_for
 from services.settings import Settings
 
 log = logging.getLogger("toegang.notifier")
-
-
-def _grant_notice(notices: NoticeQueries, grant_id: Any, version: int, kind: str) -> list[Any]:
-    return notices.grant_notice_mail(grant_id, version, kind)
-
-
-Mailer = Callable[[NoticeQueries, Any, int], list[dict[str, Any]]]
-MAILERS: dict[EventKind, Mailer] = {
-    access.GRANT_CONFIRMATION_ISSUED: lambda notices, i, v: notices.confirmation_mail(i, v),
-    **{
-        kind: functools.partial(_grant_notice, kind=str(kind.mail))
-        for kind in (access.GRANT_CONFIRMED, access.GRANT_RIGHTS_CHANGED, access.GRANT_REVOKED)
-    },
-    credentials.PLATFORM_USER_CREDENTIALS_ISSUED: lambda notices, i, v: notices.credentials_mail(
-        i, v
-    ),
-    credentials.ANNOUNCEMENT_PUBLISHED: lambda notices, i, v: notices.announcement_mails(i),
-    credentials.DOCUMENT_NOTICE_PUBLISHED: lambda notices, i, v: notices.document_mails(i),
-}
-"""What each mailed event writes, by its catalogue entry."""
-MAILED_TYPES = frozenset(kind.type for kind in MAILERS)
-MAILED_TOPICS = [kind.topic for kind in MAILERS]
 
 
 @dataclass

@@ -34,7 +34,8 @@ from services.notifications.cloudevents import (
 )
 from services.notifications.kafka import Topics
 from services.notifications.loops import outcome_message
-from services.notifications.notifier import MAILED_TYPES, Outcome
+from services.notifications.mailers import MAILED_TYPES
+from services.notifications.notifier import Outcome
 from tests.schemas import commands as c
 
 ROOT = generate.ROOT

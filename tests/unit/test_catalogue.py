@@ -6,7 +6,7 @@ import re
 
 from schemas.events import event_types
 from services.grants.domain.catalogue import CATALOGUE
-from services.notifications.notifier import MAILERS
+from services.notifications.mailers import MAILERS
 from services.projections.state import HANDLERS
 
 
