@@ -13,13 +13,18 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from services.credentials.users import UsersUseCases
 from services.eventlog.database import ViewDatabase
 from services.grants.grant_use_cases import GrantUseCases
 
 log = logging.getLogger("toegang.sweeper")
+
+
+class UserExpiry(Protocol):
+    """The credential platforms' use case the sweeper records a passed valid_until with."""
+
+    def expire_user(self, user_id: str) -> dict[str, Any]: ...
 
 
 class Sweepable(Protocol):
@@ -29,7 +34,7 @@ class Sweepable(Protocol):
     def grants(self) -> GrantUseCases: ...
 
     @property
-    def users(self) -> UsersUseCases: ...
+    def users(self) -> UserExpiry: ...
 
     @property
     def clock(self) -> Callable[[], datetime]: ...
