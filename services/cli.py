@@ -9,7 +9,7 @@ import sys
 from services import demo, keys
 from services.audit import cli as audit_cli
 from services.audit import forget as privacy_cli
-from services.bootstrap import build_grants_application, embedded_roles
+from services.bootstrap import context_opener, embedded_roles
 from services.logs import configure_logging
 from services.notifications import cli as notifications_cli
 from services.projections import cli as projections_cli
@@ -48,9 +48,9 @@ def parser() -> argparse.ArgumentParser:
     load = commands.add_parser("demo", help="load demo platforms and organisations")
     load.set_defaults(handler=demo_command)
     projections_cli.add_commands(commands)
-    notifications_cli.add_commands(commands, build_grants_application)
+    notifications_cli.add_commands(commands, context_opener("notices"))
     audit_cli.add_commands(commands)
-    privacy_cli.add_commands(commands, build_grants_application)
+    privacy_cli.add_commands(commands, context_opener("privacy"))
     return root
 
 

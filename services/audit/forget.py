@@ -6,7 +6,7 @@ import argparse
 import functools
 import sys
 from collections.abc import Callable
-from typing import Protocol
+from contextlib import AbstractContextManager
 
 from services.audit.cli import guarded
 from services.credentials.privacy import PrivacyUseCases
@@ -16,43 +16,31 @@ from services.grants.domain.actor import service_actor
 from services.notifications.erasure import forget_recipient, purge_outbox
 from services.settings import Settings
 
-
-class Erasing(Protocol):
-    """The application as the erasure needs it: its privacy use cases, then closed."""
-
-    @property
-    def privacy(self) -> PrivacyUseCases: ...
-
-    def close(self) -> None: ...
-
-
-OpenGrants = Callable[[Settings], Erasing]
+OpenPrivacy = Callable[[Settings], AbstractContextManager[PrivacyUseCases]]
 
 
 def add_commands(
     commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    open_grants: OpenGrants,
+    open_privacy: OpenPrivacy,
 ) -> None:
-    """The `privacy` commands; `open_grants` is the composition root's way to open the store."""
+    """The `privacy` commands; `open_privacy` is the composition root's way to open them."""
     privacy = commands.add_parser("privacy", help="personal data: erase a data subject")
     actions = privacy.add_subparsers(required=True, metavar="ACTION")
     forget = actions.add_parser(
         "forget", help="erase a platform user's name and address for good (destroys their key)"
     )
     forget.add_argument("subject", help="the data subject: a platform user's user_id")
-    forget.set_defaults(handler=guarded(functools.partial(forget_command, open_grants)))
+    forget.set_defaults(handler=guarded(functools.partial(forget_command, open_privacy)))
 
 
-def forget_command(open_grants: OpenGrants, settings: Settings, args: argparse.Namespace) -> int:
+def forget_command(open_privacy: OpenPrivacy, settings: Settings, args: argparse.Namespace) -> int:
     """Erase the subject: end access, record the erasure, destroy the key, purge mail."""
-    grants = open_grants(settings)
     try:
-        erased = grants.privacy.forget_data_subject(args.subject, service_actor("privacy-cli"))
+        with open_privacy(settings) as privacy:
+            erased = privacy.forget_data_subject(args.subject, service_actor("privacy-cli"))
     except NotFound:
         print(f"toegang: no data subject {args.subject}", file=sys.stderr)
         return 1
-    finally:
-        grants.close()
     database = ViewDatabase(settings)
     try:
         mails = purge_outbox(settings.outbox_dir, erased["subject"], erased["address"])

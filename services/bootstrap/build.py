@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,21 @@ def build_grants_application(
         confirm_ttl=settings.confirm_ttl,
         clock=clock,
     )
+
+
+def context_opener(name: str) -> Callable[[Settings], AbstractContextManager[Any]]:
+    """For a CLI command: open the application on the store, hand it one context (`privacy`,
+    `notices`), close it afterwards."""
+
+    @contextmanager
+    def opened(settings: Settings) -> Iterator[Any]:
+        application = build_grants_application(settings)
+        try:
+            yield getattr(application, name)
+        finally:
+            application.close()
+
+    return opened
 
 
 def embedded_roles(settings: Settings) -> tuple[str, ...]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from services.credentials import schemas as s
 from services.credentials.agreements import AgreementsUseCases
 from services.credentials.users import UsersUseCases
 from services.http.auth import ScopedRoute
 from services.http.scopes import Admin, UsersWriter
+from services.http.state import from_state
 
 router = APIRouter(
     prefix="/v1/platforms/{platform}", tags=["credential platforms"], route_class=ScopedRoute
@@ -22,20 +23,8 @@ def fiche_of(body: s.NewUserIn | s.FicheIn) -> dict[str, Any]:
     return body.model_dump(include=FICHE)
 
 
-async def agreement_use_cases(request: Request) -> AgreementsUseCases:
-    """The agreement use cases of the composed application."""
-    agreements: AgreementsUseCases = request.app.state.grants.agreements
-    return agreements
-
-
-async def user_use_cases(request: Request) -> UsersUseCases:
-    """The user-fiche use cases of the composed application."""
-    users: UsersUseCases = request.app.state.grants.users
-    return users
-
-
-Agreements = Annotated[AgreementsUseCases, Depends(agreement_use_cases)]
-Users = Annotated[UsersUseCases, Depends(user_use_cases)]
+Agreements = Annotated[AgreementsUseCases, Depends(from_state("grants", "agreements"))]
+Users = Annotated[UsersUseCases, Depends(from_state("grants", "users"))]
 
 
 @router.put("/organisations/{organisation}/agreement", response_model=s.AgreementOut)

@@ -26,8 +26,8 @@ class MasterUserIn(Strict):
     email: Email
 
 
-class NewUserIn(Strict):
-    """A new fiche; assignment and valid_until are needed when the user is external."""
+class _FicheBody(Strict):
+    """The fields every fiche body has (the master user acting, then the fiche)."""
 
     actor: CredentialsActorIn
     name: Name
@@ -35,19 +35,18 @@ class NewUserIn(Strict):
     rights: Rights
     contracts: Contracts
     external: bool
+
+
+class NewUserIn(_FicheBody):
+    """A new fiche; assignment and valid_until are needed when the user is external."""
+
     assignment: Assignment | None = None
     valid_until: date | None = None
 
 
-class FicheIn(Strict):
+class FicheIn(_FicheBody):
     """A complete new fiche: every field is given (null where it does not apply)."""
 
-    actor: CredentialsActorIn
-    name: Name
-    email: Email
-    rights: Rights
-    contracts: Contracts
-    external: bool
     assignment: Assignment | None
     valid_until: date | None
 

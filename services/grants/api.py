@@ -4,31 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 
 from services.grants import schemas as s
 from services.grants.grant_use_cases import GrantUseCases
 from services.grants.reference import ReferenceData
 from services.http.auth import ScopedRoute
 from services.http.scopes import Admin, GrantsReader, GrantsWriter
+from services.http.state import from_state
 
 router = APIRouter(prefix="/v1", route_class=ScopedRoute)
 
 
-async def reference_data(request: Request) -> ReferenceData:
-    """The reference-data use cases of the composed application."""
-    reference: ReferenceData = request.app.state.grants.reference
-    return reference
-
-
-async def grant_use_cases(request: Request) -> GrantUseCases:
-    """The grant (route B) use cases of the composed application."""
-    grants: GrantUseCases = request.app.state.grants.grants
-    return grants
-
-
-Reference = Annotated[ReferenceData, Depends(reference_data)]
-Grants = Annotated[GrantUseCases, Depends(grant_use_cases)]
+Reference = Annotated[ReferenceData, Depends(from_state("grants", "reference"))]
+Grants = Annotated[GrantUseCases, Depends(from_state("grants", "grants"))]
 
 
 @router.put("/platforms/{platform}", response_model=s.PlatformOut, tags=["admin"])

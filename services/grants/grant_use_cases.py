@@ -92,16 +92,14 @@ class GrantUseCases:
         """Change an open grant's rights; only the grantor (employer_edit) may."""
         grant, record = self._managed_grant(grant_id, actor)
         grant.change_rights(rights=rights, actor=record, now=self.store.clock())
-        position = self.store.record(grant)
-        return {**self._summary(grant), "position": position}
+        return self._recorded(grant)
 
     @retry_on_conflict
     def revoke_grant(self, grant_id: str, actor: Actor, reason: str) -> dict[str, Any]:
         """End an open grant; only the grantor (employer_edit) may."""
         grant, record = self._managed_grant(grant_id, actor)
         grant.revoke(actor=record, reason=reason, now=self.store.clock())
-        position = self.store.record(grant)
-        return {**self._summary(grant), "position": position}
+        return self._recorded(grant)
 
     @retry_on_conflict
     def revoke_after_licence_withdrawal(self, grant_id: str) -> dict[str, Any]:
@@ -114,14 +112,14 @@ class GrantUseCases:
             grant.revoke(
                 actor=service_actor("toegang"), reason="advisor_licence_withdrawn", now=now
             )
-        return {**self._summary(grant), "position": self.store.record(grant)}
+        return self._recorded(grant)
 
     @retry_on_conflict
     def expire_grant_request(self, grant_id: str) -> dict[str, Any]:
         """Record the expiry of a pending request whose link has run out (nothing otherwise)."""
         grant = self._grant(grant_id)
         grant.expire_if_due(self.store.clock(), service_actor("toegang"))
-        return {**self._summary(grant), "position": self.store.record(grant)}
+        return self._recorded(grant)
 
     def get_grant(self, grant_id: str) -> dict[str, Any]:
         """A grant's current state and its whole history, each step with its log position."""
@@ -152,6 +150,11 @@ class GrantUseCases:
             "expires_at": as_plain(grant.expires_at),
             "platform_name": self.store.platform(grant.platform).name,
         }
+
+    def _recorded(self, grant: Grant) -> dict[str, Any]:
+        """Record the grant's new events; answer its summary and the position reached."""
+        position = self.store.record(grant)
+        return {**self._summary(grant), "position": position}
 
     def _summary(self, grant: Grant) -> dict[str, Any]:
         return {**grant_facts(grant), "status": grant.status_at(self.store.clock())}

@@ -6,7 +6,8 @@ import argparse
 import functools
 import json
 from collections.abc import Callable
-from typing import Any, Protocol
+from contextlib import AbstractContextManager, ExitStack
+from typing import Any
 from uuid import UUID
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -21,24 +22,14 @@ from services.notifications.loops import KafkaOutcomes
 from services.notifications.notifier import notifier_for
 from services.settings import Settings
 
-
-class Mailing(Protocol):
-    """The application as a retry needs it: the notices mails are written from, then closed."""
-
-    @property
-    def notices(self) -> NoticeQueries: ...
-
-    def close(self) -> None: ...
-
-
-OpenGrants = Callable[[Settings], Mailing]
+OpenNotices = Callable[[Settings], AbstractContextManager[NoticeQueries]]
 
 
 def add_commands(
     commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    open_grants: OpenGrants,
+    open_notices: OpenNotices,
 ) -> None:
-    """The `notifications` commands; `open_grants` is the composition root's way to the store."""
+    """The `notifications` commands; `open_notices` is the composition root's way to the store."""
     group = commands.add_parser("notifications", help="operate the notification service")
     dlq = group.add_subparsers(required=True, metavar="TOPIC").add_parser(
         "dlq", help="the dead-letter topic"
@@ -46,7 +37,7 @@ def add_commands(
     actions = dlq.add_subparsers(required=True, metavar="ACTION")
     actions.add_parser("list", help="list dead-lettered mail").set_defaults(handler=list_command)
     actions.add_parser("retry", help="try dead-lettered mail again").set_defaults(
-        handler=functools.partial(retry_command, open_grants)
+        handler=functools.partial(retry_command, open_notices)
     )
 
 
@@ -84,21 +75,20 @@ def list_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def retry_command(open_grants: OpenGrants, settings: Settings, args: argparse.Namespace) -> int:
+def retry_command(open_notices: OpenNotices, settings: Settings, args: argparse.Namespace) -> int:
     """Deliver each dead letter again (unless it was sent since); report the outcomes."""
     if not settings.kafka_bootstrap:
         print("toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP")
         return 2
-    app, database = open_grants(settings), ViewDatabase(settings)
-    producer: KafkaProducer = kafka.producer(settings.kafka_bootstrap)
-    notifier = notifier_for(
-        settings,
-        app.notices,
-        DeliveryLog(database),
-        KafkaOutcomes(producer, kafka.Topics(settings.kafka_topic_prefix)),
-    )
     counts = {"sent": 0, "failed": 0}
-    try:
+    with ExitStack() as stack:
+        notices = stack.enter_context(open_notices(settings))
+        database = ViewDatabase(settings)
+        stack.callback(database.close)
+        producer: KafkaProducer = kafka.producer(settings.kafka_bootstrap)
+        stack.callback(producer.close)
+        outcomes = KafkaOutcomes(producer, kafka.Topics(settings.kafka_topic_prefix))
+        notifier = notifier_for(settings, notices, DeliveryLog(database), outcomes)
         for letter in dead_letters(settings):
             for outcome in notifier.handle(
                 letter["event_type"],
@@ -108,9 +98,5 @@ def retry_command(open_grants: OpenGrants, settings: Settings, args: argparse.Na
                 only=letter["recipient"],
             ):
                 counts[outcome.status] += 1
-    finally:
-        producer.close()
-        app.close()
-        database.close()
     print(f"retried: {counts['sent']} sent, {counts['failed']} failed again")
     return 0 if counts["failed"] == 0 else 1

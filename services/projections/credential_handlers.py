@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from services.grants.domain import catalogue_credentials as credentials
 from services.projections.records import UserRow
-from services.projections.registry import Handlers, iso
+from services.projections.registry import Handlers, iso, touch
 
 if TYPE_CHECKING:
     from services.projections.state import AccessState
@@ -73,9 +73,7 @@ def _fiche(fiche: dict[str, Any]) -> dict[str, Any]:
 
 
 def _user(state: AccessState, event: Any, position: int) -> UserRow:
-    row = state.users[str(event.originator_id)]
-    row.position = position
-    state.dirty["users"].add(row.user_id)
+    row: UserRow = touch(state, "users", event, position)
     return row
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from services.grants.domain import catalogue_access as access
 from services.projections.records import ContractRow, GrantRow, shared
-from services.projections.registry import Handlers, iso
+from services.projections.registry import Handlers, iso, touch
 
 if TYPE_CHECKING:
     from services.projections.state import AccessState
@@ -82,9 +82,7 @@ def grant_opened(state: AccessState, event: Any, position: int) -> None:
 
 
 def _grant(state: AccessState, event: Any, position: int) -> GrantRow:
-    row = state.grants[str(event.originator_id)]
-    row.position = position
-    state.dirty["grants"].add(row.grant_id)
+    row: GrantRow = touch(state, "grants", event, position)
     return row
 
 

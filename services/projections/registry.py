@@ -30,5 +30,14 @@ class Handlers:
         return register
 
 
+def touch(state: AccessState, table: str, event: Any, position: int) -> Any:
+    """The row of the event's aggregate (a grant, a user), marked changed at `position`."""
+    key = str(event.originator_id)
+    row = getattr(state, table)[key]
+    row.position = position
+    state.dirty[table].add(key)
+    return row
+
+
 def iso(event: Any) -> str:
     return str(event.timestamp.isoformat())
