@@ -11,14 +11,6 @@ from eventsourcing.domain import Aggregate, event
 from services.grants.domain.base import Actor, DomainError, stable_id
 
 
-class AdvisorUnknown(DomainError):
-    code = "advisor_unknown"
-
-
-class AdvisorNotLicensed(DomainError):
-    code = "advisor_not_licensed"
-
-
 class Advisor(Aggregate):
     """An advisor's licence on one platform and the grants it has received there."""
 
@@ -71,3 +63,14 @@ def rests_on_withdrawn_licence(grant: AdvisorGrant, advisor: Advisor | None, now
         and not advisor.licensed
         and grant.is_open(now)
     )
+
+
+# The errors its rules raise (each a stable problem code).
+
+
+class AdvisorUnknown(DomainError):
+    code = "advisor_unknown"
+
+
+class AdvisorNotLicensed(DomainError):
+    code = "advisor_not_licensed"

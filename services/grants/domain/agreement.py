@@ -10,14 +10,6 @@ from eventsourcing.domain import Aggregate, event
 from services.grants.domain.base import Actor, DomainError, stable_id
 
 
-class NoAgreement(DomainError):
-    code = "no_agreement"
-
-
-class AgreementConflict(DomainError):
-    code = "agreement_conflict"
-
-
 class Agreement(Aggregate):
     """The current agreement of (platform, organisation), its master user and its users."""
 
@@ -103,3 +95,14 @@ class Agreement(Aggregate):
     def remove_user(self, user_id: str) -> None:
         """A revoked user no longer counts under the agreement."""
         self.user_ids.remove(user_id)
+
+
+# The errors its rules raise (each a stable problem code).
+
+
+class NoAgreement(DomainError):
+    code = "no_agreement"
+
+
+class AgreementConflict(DomainError):
+    code = "agreement_conflict"

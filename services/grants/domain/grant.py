@@ -20,34 +20,6 @@ from services.grants.domain.time_rules import grant_status_at
 OPEN_STATUSES = ("pending", "active")
 
 
-class GrantExists(DomainError):
-    code = "grant_exists"
-
-
-class GrantNotOpen(DomainError):
-    code = "grant_not_open"
-
-
-class GranteeIsGrantor(DomainError):
-    code = "grantee_is_grantor"
-
-
-class OrganisationNotInContract(DomainError):
-    code = "organisation_not_in_contract"
-
-
-class ConfirmationInvalid(DomainError):
-    code = "confirmation_invalid"
-
-
-class ConfirmationExpired(DomainError):
-    code = "confirmation_expired"
-
-
-class ConfirmationUsed(DomainError):
-    code = "confirmation_used"
-
-
 class Grant(Aggregate):
     """The whole story of one (platform, grantor, grantee) pair, one stream per pair."""
 
@@ -211,3 +183,34 @@ def grant_basis(
     if registration is not None:
         raise AdvisorNotLicensed(f"{grantee}'s licence on this platform was withdrawn")
     raise AdvisorUnknown(f"{grantee} is neither a registered advisor nor in {grantor}'s contract")
+
+
+# The errors its rules raise (each a stable problem code).
+
+
+class GrantExists(DomainError):
+    code = "grant_exists"
+
+
+class GrantNotOpen(DomainError):
+    code = "grant_not_open"
+
+
+class GranteeIsGrantor(DomainError):
+    code = "grantee_is_grantor"
+
+
+class OrganisationNotInContract(DomainError):
+    code = "organisation_not_in_contract"
+
+
+class ConfirmationInvalid(DomainError):
+    code = "confirmation_invalid"
+
+
+class ConfirmationExpired(DomainError):
+    code = "confirmation_expired"
+
+
+class ConfirmationUsed(DomainError):
+    code = "confirmation_used"

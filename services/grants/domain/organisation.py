@@ -9,10 +9,6 @@ from eventsourcing.domain import Aggregate, event
 from services.grants.domain.base import Actor, DomainError, stable_id
 
 
-class OrganisationUnknown(DomainError):
-    code = "organisation_unknown"
-
-
 class Organisation(Aggregate):
     """An organisation known by its KvK or KBO reference, with a registered contact address."""
 
@@ -42,3 +38,10 @@ class Organisation(Aggregate):
             self.rename(name=name, actor=actor)
         if contact_email != self.contact_email:
             self.change_contact_email(contact_email=contact_email, actor=actor)
+
+
+# The errors its rules raise (each a stable problem code).
+
+
+class OrganisationUnknown(DomainError):
+    code = "organisation_unknown"

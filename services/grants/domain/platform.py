@@ -23,14 +23,6 @@ CHAIN_POLICIES = ("sufficient", "requires_grant", "not_accepted")
 LOCALES = ("nl", "en", "fr")
 
 
-class InvalidPlatformSettings(DomainError):
-    code = "invalid_request"
-
-
-class LoginMethodNotAccepted(DomainError):
-    code = "login_method_not_accepted"
-
-
 class Platform(Aggregate):
     """Login rules of one portal: methods, minimum LoA, service catalogue, chain policy."""
 
@@ -109,3 +101,14 @@ def login_capability(settings: dict[str, Any], actor: EHerkenningActor) -> str:
     if capability is None:
         raise ServiceNotLinked(f"service {actor.service_id} is not linked to this platform")
     return capability
+
+
+# The errors its rules raise (each a stable problem code).
+
+
+class InvalidPlatformSettings(DomainError):
+    code = "invalid_request"
+
+
+class LoginMethodNotAccepted(DomainError):
+    code = "login_method_not_accepted"

@@ -11,31 +11,6 @@ from eventsourcing.domain import Aggregate, event
 from services.grants.domain.base import Actor, DomainError, check_rights, stable_id
 from services.grants.domain.time_rules import request_lapsed, validity_ended
 
-
-class InvalidFiche(DomainError):
-    code = "invalid_fiche"
-
-
-class NotMasterUser(DomainError):
-    code = "not_master_user"
-
-
-class UserNotActive(DomainError):
-    code = "user_revoked"
-
-
-class UserExpired(UserNotActive):
-    code = "user_expired"
-
-
-class CodeInvalid(DomainError):
-    code = "access_code_invalid"
-
-
-class CodeExpired(DomainError):
-    code = "access_code_expired"
-
-
 FICHE_FIELDS = ("name", "email", "rights", "contracts", "external", "assignment", "valid_until")
 
 
@@ -154,3 +129,30 @@ class PlatformUser(Aggregate):
             or ((self.platform, self.organisation) != (platform, organisation))
         ):
             raise NotMasterUser("only the organisation's master user on this platform may")
+
+
+# The errors its rules raise (each a stable problem code).
+
+
+class InvalidFiche(DomainError):
+    code = "invalid_fiche"
+
+
+class NotMasterUser(DomainError):
+    code = "not_master_user"
+
+
+class UserNotActive(DomainError):
+    code = "user_revoked"
+
+
+class UserExpired(UserNotActive):
+    code = "user_expired"
+
+
+class CodeInvalid(DomainError):
+    code = "access_code_invalid"
+
+
+class CodeExpired(DomainError):
+    code = "access_code_expired"
