@@ -21,6 +21,7 @@ from rich.table import Table
 from services.audit import export
 from services.audit.service import AuditService, HistoryFilter, open_audit
 from services.audit.timefmt import parse_instant
+from services.commands import Commands
 from services.grants import identifiers
 from services.grants.domain.base import DomainError
 from services.settings import Settings
@@ -28,7 +29,7 @@ from services.settings import Settings
 Handler = Callable[[Settings, argparse.Namespace], int]
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: Commands) -> None:
     audit = commands.add_parser("audit", help="the audit trail: history, access, verify")
     actions = audit.add_subparsers(required=True, metavar="ACTION")
     history = actions.add_parser("history", help="events in log order, filtered")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 from services.audit.cli import guarded
+from services.commands import Commands, Opener
 from services.credentials.privacy import PrivacyUseCases
 from services.eventlog.database import ViewDatabase
 from services.grants.app_base import NotFound
@@ -16,13 +15,8 @@ from services.grants.domain.actor import service_actor
 from services.notifications.erasure import forget_recipient, purge_outbox
 from services.settings import Settings
 
-OpenPrivacy = Callable[[Settings], AbstractContextManager[PrivacyUseCases]]
 
-
-def add_commands(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    open_privacy: OpenPrivacy,
-) -> None:
+def add_commands(commands: Commands, open_privacy: Opener[PrivacyUseCases]) -> None:
     """The `privacy` commands; `open_privacy` is the composition root's way to open them."""
     privacy = commands.add_parser("privacy", help="personal data: erase a data subject")
     actions = privacy.add_subparsers(required=True, metavar="ACTION")
@@ -33,7 +27,9 @@ def add_commands(
     forget.set_defaults(handler=guarded(functools.partial(forget_command, open_privacy)))
 
 
-def forget_command(open_privacy: OpenPrivacy, settings: Settings, args: argparse.Namespace) -> int:
+def forget_command(
+    open_privacy: Opener[PrivacyUseCases], settings: Settings, args: argparse.Namespace
+) -> int:
     """Erase the subject: end access, record the erasure, destroy the key, purge mail."""
     try:
         with open_privacy(settings) as privacy:

@@ -90,17 +90,10 @@ class Problem(Exception):
         self.status, self.text_key = status, text_key
 
 
-def problem_response(
-    request: Request,
-    code: str,
-    detail: str = "",
-    *,
-    status: int | None = None,
-    text_key: str = "",
-    **extra: Any,
-) -> JSONResponse:
-    """A problem+json answer in the caller's language (specific detail for English)."""
-    body, language = problem_body(request, code, detail, status=status, text_key=text_key, **extra)
+def problem_response(request: Request, code: str, detail: str = "", **options: Any) -> JSONResponse:
+    """A problem+json answer in the caller's language (specific detail for English); `options`
+    are those of `problem_body`."""
+    body, language = problem_body(request, code, detail, **options)
     headers = {"Content-Language": language}
     headers.update(EXTRA_HEADERS.get(code, {}))
     return JSONResponse(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack
+from contextlib import ExitStack
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +13,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from rich.console import Console
 from rich.table import Table
 
+from services.commands import Commands, Opener
 from services.eventlog.database import ViewDatabase
 from services.grants.notices import NoticeQueries
 from services.notifications import kafka
@@ -22,13 +22,8 @@ from services.notifications.loops import KafkaOutcomes
 from services.notifications.notifier import notifier_for
 from services.settings import Settings
 
-OpenNotices = Callable[[Settings], AbstractContextManager[NoticeQueries]]
 
-
-def add_commands(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
-    open_notices: OpenNotices,
-) -> None:
+def add_commands(commands: Commands, open_notices: Opener[NoticeQueries]) -> None:
     """The `notifications` commands; `open_notices` is the composition root's way to the store."""
     group = commands.add_parser("notifications", help="operate the notification service")
     dlq = group.add_subparsers(required=True, metavar="TOPIC").add_parser(
@@ -75,7 +70,9 @@ def list_command(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def retry_command(open_notices: OpenNotices, settings: Settings, args: argparse.Namespace) -> int:
+def retry_command(
+    open_notices: Opener[NoticeQueries], settings: Settings, args: argparse.Namespace
+) -> int:
     """Deliver each dead letter again (unless it was sent since); report the outcomes."""
     if not settings.kafka_bootstrap:
         print("toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP")

@@ -16,13 +16,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from services.commands import Commands
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
 from services.projections.rebuild import VIEWS, rebuild_view, view_status
 from services.settings import Settings
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: Commands) -> None:
     group = commands.add_parser("projections", help="rebuild or inspect the views")
     actions = group.add_subparsers(required=True, metavar="ACTION")
     rebuild = actions.add_parser("rebuild", help="replay the log into fresh tables and swap")

@@ -72,21 +72,16 @@ def _fiche(fiche: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _user(state: AccessState, event: Any, position: int) -> UserRow:
-    row: UserRow = touch(state, "users", event, position)
-    return row
-
-
 @CREDENTIAL_HANDLERS(credentials.PLATFORM_USER_PROFILE_REPLACED)
 def user_profile_replaced(state: AccessState, event: Any, position: int) -> None:
-    row = _user(state, event, position)
+    row: UserRow = touch(state, "users", event, position)
     for name, value in _fiche(event.fiche).items():
         setattr(row, name, value)
 
 
 @CREDENTIAL_HANDLERS(credentials.PLATFORM_USER_REVOKED, credentials.PLATFORM_USER_EXPIRED)
 def user_ended(state: AccessState, event: Any, position: int) -> None:
-    row = _user(state, event, position)
+    row: UserRow = touch(state, "users", event, position)
     revoked = type(event) is credentials.PLATFORM_USER_REVOKED.cls
     row.status = "revoked" if revoked else "expired"
     row.end_reason = event.reason if revoked else "valid_until_passed"
@@ -97,7 +92,7 @@ def user_ended(state: AccessState, event: Any, position: int) -> None:
     credentials.PLATFORM_USER_CREDENTIALS_ISSUED, credentials.PLATFORM_USER_CREDENTIALS_ACTIVATED
 )
 def user_credentials(state: AccessState, event: Any, position: int) -> None:
-    row = _user(state, event, position)
+    row: UserRow = touch(state, "users", event, position)
     if type(event) is credentials.PLATFORM_USER_CREDENTIALS_ISSUED.cls:
         row.code_issued_at, row.activated_at = iso(event), None
     else:
@@ -107,5 +102,5 @@ def user_credentials(state: AccessState, event: Any, position: int) -> None:
 @CREDENTIAL_HANDLERS(credentials.PLATFORM_USER_PERSONAL_DATA_ERASED)
 def user_erased(state: AccessState, event: Any, position: int) -> None:
     """The person was erased: the views drop their name and address too."""
-    row = _user(state, event, position)
+    row: UserRow = touch(state, "users", event, position)
     row.name = row.email = None

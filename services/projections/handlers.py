@@ -81,14 +81,9 @@ def grant_opened(state: AccessState, event: Any, position: int) -> None:
     state.dirty["grants"].add(row.grant_id)
 
 
-def _grant(state: AccessState, event: Any, position: int) -> GrantRow:
-    row: GrantRow = touch(state, "grants", event, position)
-    return row
-
-
 @ACCESS_HANDLERS(access.GRANT_REQUESTED)
 def grant_requested(state: AccessState, event: Any, position: int) -> None:
-    row = _grant(state, event, position)
+    row: GrantRow = touch(state, "grants", event, position)
     row.rights, row.basis, row.status = shared(event.rights), shared(event.basis), "pending"
     row.requested_at, row.expires_at = iso(event), event.expires_at.isoformat()
     row.active_since = row.ended_at = row.end_reason = None
@@ -96,23 +91,23 @@ def grant_requested(state: AccessState, event: Any, position: int) -> None:
 
 @ACCESS_HANDLERS(access.GRANT_CONFIRMATION_ISSUED)
 def confirmation_issued(state: AccessState, event: Any, position: int) -> None:
-    _grant(state, event, position).expires_at = event.expires_at.isoformat()
+    touch(state, "grants", event, position).expires_at = event.expires_at.isoformat()
 
 
 @ACCESS_HANDLERS(access.GRANT_CONFIRMED)
 def grant_confirmed(state: AccessState, event: Any, position: int) -> None:
-    row = _grant(state, event, position)
+    row: GrantRow = touch(state, "grants", event, position)
     row.status, row.active_since = "active", iso(event)
 
 
 @ACCESS_HANDLERS(access.GRANT_RIGHTS_CHANGED)
 def rights_changed(state: AccessState, event: Any, position: int) -> None:
-    _grant(state, event, position).rights = shared(event.rights)
+    touch(state, "grants", event, position).rights = shared(event.rights)
 
 
 @ACCESS_HANDLERS(access.GRANT_REQUEST_EXPIRED, access.GRANT_REVOKED)
 def grant_ended(state: AccessState, event: Any, position: int) -> None:
-    row = _grant(state, event, position)
+    row: GrantRow = touch(state, "grants", event, position)
     revoked = type(event) is access.GRANT_REVOKED.cls
     row.status = "revoked" if revoked else "expired"
     row.ended_at = iso(event)
