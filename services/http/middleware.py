@@ -14,8 +14,8 @@ from prometheus_client import Histogram
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.log_lines import request_id as current_request
 from services.logs import log_access
-from services.logs import request_id as current_request
 
 MAX_BODY_BYTES = 64 * 1024
 BATCH_BODY_BYTES = 1024 * 1024  # 1,000 checks of about 300 bytes each
