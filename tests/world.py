@@ -11,10 +11,8 @@ from services.eventlog.database import ViewDatabase
 from services.grants.application import GrantsApplication
 from services.grants.sweeper import ExpirySweeper
 from services.settings import Settings
+from tests.client import WRITER, put
 from tests.support import World, platform_settings, wait_until
-
-ADMIN = {"Authorization": "Bearer admin-token"}
-WRITER = {"Authorization": "Bearer writer-token"}
 
 
 def build_world(app: GrantsApplication, chain: str = "sufficient") -> World:
@@ -52,13 +50,6 @@ def build_world_http(client: httpx.Client, chain: str = "sufficient") -> World:
     )
     put(client, f"/v1/platforms/{world.platform}/advisors/{world.advisor}", {"licence": "AFM-1"})
     return world
-
-
-def put(client: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.put(path, json=body, headers=ADMIN)
-    assert response.status_code == 200, response.text
-    answer: dict[str, Any] = response.json()
-    return answer
 
 
 def request_grant(
