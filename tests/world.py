@@ -11,7 +11,8 @@ from services.eventlog.database import ViewDatabase
 from services.grants.application import GrantsApplication
 from services.grants.sweeper import ExpirySweeper
 from services.settings import Settings
-from tests.client import WRITER, put
+from tests.client import WRITER as WRITER
+from tests.client import put
 from tests.support import World, platform_settings, wait_until
 
 

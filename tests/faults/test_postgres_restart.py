@@ -25,12 +25,12 @@ import httpx
 import psycopg
 import pytest
 
+from tests import client as api
 from tests.e2e.cli import serving
 from tests.faults.postgres import PrivatePostgres
 from tests.kafka.conftest import Sink
 from tests.mailbox import token_in
 from tests.support import ADVISOR_SERVICE, TOKENS, World, actor, platform_settings, random_kvk
-from tests.world import ADMIN, WRITER
 
 pytestmark = pytest.mark.postgres
 
@@ -38,7 +38,6 @@ RECOVERY = 10.0  # seconds from PostgreSQL accepting connections to everything c
 DOWN_SECONDS = 10.0  # how long scenario (b) keeps PostgreSQL stopped
 STALL_AFTER = 3  # TOEGANG_READY_STALL_AFTER for the processes under test
 LOAD_ROUNDS = 2000  # upper bound on the background load's check-and-command rounds
-READER = {"Authorization": "Bearer reader-token"}
 PROCESSORS = ("access", "audit", "notifier")
 T = TypeVar("T")
 
@@ -76,7 +75,7 @@ def within(deadline: float, condition: Callable[[], T | None], what: str | Calla
 
 def command(url: str, path: str, body: dict[str, Any], method: str = "PUT") -> dict[str, Any]:
     """One command, retried (for up to RECOVERY s) while PostgreSQL comes back; its answer."""
-    headers = ADMIN if method == "PUT" else WRITER
+    headers = api.ADMIN if method == "PUT" else api.WRITER
 
     def attempt() -> dict[str, Any] | None:
         answer = httpx.request(method, f"{url}{path}", json=body, headers=headers, timeout=5)
@@ -143,7 +142,7 @@ def check(url: str, world: World, min_position: int | None = None) -> dict[str, 
     if min_position is not None:
         body["min_position"] = min_position
     path = f"{url}/v1/platforms/{world.platform}/access/check"
-    answer = httpx.post(path, json=body, headers=READER, timeout=10)
+    answer = httpx.post(path, json=body, headers=api.READER, timeout=10)
     assert answer.status_code == 200, answer.text
     return dict(answer.json())
 
@@ -212,8 +211,10 @@ class Load:
         probe = {"actor": world.employer_actor(), "organisation": world.employer, "action": "view"}
         rename = {"name": f"Vreemde {number}", "contact_email": "x@vreemde.example"}
         check_path = f"/v1/platforms/{world.platform}/access/check"
-        self.attempt("check", client.post, check_path, probe, READER)
-        self.attempt("command", client.put, f"/v1/organisations/{world.stranger}", rename, ADMIN)
+        self.attempt("check", client.post, check_path, probe, api.READER)
+        self.attempt(
+            "command", client.put, f"/v1/organisations/{world.stranger}", rename, api.ADMIN
+        )
 
     def attempt(
         self,
