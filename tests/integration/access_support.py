@@ -9,13 +9,7 @@ import httpx
 from tests.client import WRITER, head, portals_response, problem, put
 from tests.conftest import Stack
 from tests.mailbox import mailed_token
-from tests.support import (
-    ADVISOR_SERVICE,
-    EDIT_SERVICE,
-    World,
-    actor,
-    random_kvk,
-)
+from tests.support import ADVISOR_SERVICE, EDIT_SERVICE, World, actor, random_kvk
 from tests.world import build_world_http
 
 LOA = "urn:etoegang:core:assurance-class:"

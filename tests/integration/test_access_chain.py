@@ -12,12 +12,7 @@ import httpx
 from tests import client as api
 from tests.conftest import Stack
 from tests.integration import access_support as access
-from tests.support import (
-    ADVISOR_SERVICE,
-    EDIT_SERVICE,
-    VIEW_SERVICE,
-    actor,
-)
+from tests.support import ADVISOR_SERVICE, EDIT_SERVICE, VIEW_SERVICE, actor
 
 # ---------------------------------------------------------------- 4. chain authorisation
 

@@ -16,12 +16,7 @@ import pytest
 from tests import client as api
 from tests.conftest import Stack
 from tests.integration import access_support as access
-from tests.support import (
-    World,
-    actor,
-    random_kvk,
-    random_slug,
-)
+from tests.support import World, actor, random_kvk, random_slug
 from tests.world import sweep_until
 
 # ---------------------------------------------------------------- 6. overview, clients, scopes

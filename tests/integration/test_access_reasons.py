@@ -15,14 +15,7 @@ import pytest
 from tests import client as api
 from tests.conftest import Stack
 from tests.integration import access_support as access
-from tests.support import (
-    LOA2,
-    LOA3,
-    VIEW_SERVICE,
-    actor,
-    platform_settings,
-    random_slug,
-)
+from tests.support import LOA2, LOA3, VIEW_SERVICE, actor, platform_settings, random_slug
 from tests.world import sweep_until
 
 # ---------------------------------------------------------------- 1. every reason code

@@ -27,11 +27,7 @@ from schemas import events, generate
 from schemas.documents import OUTCOME_TYPES, mail_kinds
 from schemas.events import GeneratorError, describe, event_types
 from services.grants.application import GrantsApplication
-from services.notifications.cloudevents import (
-    Message,
-    origin_of,
-    to_message,
-)
+from services.notifications.cloudevents import Message, origin_of, to_message
 from services.notifications.kafka import Topics
 from services.notifications.loops import outcome_message
 from services.notifications.notifier import MAIL_TYPES, Outcome
