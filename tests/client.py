@@ -110,29 +110,13 @@ def check_response(
 
 
 def check(
-    client: httpx.Client,
-    platform: str,
-    who: dict[str, Any],
-    organisation: str,
-    action: str = "view",
-    *,
-    contract: str | None = None,
-    min_position: int | None = None,
-    language: str | None = None,
-    exact: bool = True,
+    client: httpx.Client, platform: str, *question: Any, exact: bool = True, **options: Any
 ) -> dict[str, Any]:
-    """A check that must answer 200 with the documented keys; `exact` also holds the
-    content type, the position's type and each reason's keys to the documented shape."""
-    answer = check_response(
-        client,
-        platform,
-        who,
-        organisation,
-        action,
-        contract=contract,
-        min_position=min_position,
-        language=language,
-    )
+    """A check (the question and options as check_response takes them) that must answer 200
+    with the documented keys; `exact` also holds the content type, the position's type and
+    each reason's keys to the documented shape."""
+    answer = check_response(client, platform, *question, **options)
+    min_position: int | None = options.get("min_position")
     body = ok(answer)
     if exact:
         assert answer.headers["content-type"] == "application/json"

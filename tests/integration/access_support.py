@@ -69,14 +69,10 @@ def confirmed(stack: Stack, client: httpx.Client, grant_id: str, mails: int = 1)
 
 
 def active_grant(
-    stack: Stack,
-    client: httpx.Client,
-    world: World,
-    grantee: str,
-    rights: str = "view",
-    grantor: str | None = None,
+    stack: Stack, client: httpx.Client, world: World, *request: Any, **options: Any
 ) -> tuple[str, int]:
-    grant_id, _ = requested(client, world, grantee, rights, grantor)
+    """A grant requested (as `requested` takes it) and confirmed; its id and position."""
+    grant_id, _ = requested(client, world, *request, **options)
     return grant_id, confirmed(stack, client, grant_id)
 
 

@@ -79,8 +79,9 @@ def external(**overrides: Any) -> dict[str, Any]:
     return fiche(**values)
 
 
-def signed(reference: str = "EXT-2025-001", email: str = "pensioen@example.be") -> Agreement:
-    agreement = Agreement(
+def agreement_of(reference: str, email: str = "pensioen@example.be") -> Agreement:
+    """A newly signed agreement, its Signed event not collected yet."""
+    return Agreement(
         platform=PLATFORM,
         organisation=ORGANISATION,
         reference=reference,
@@ -88,6 +89,17 @@ def signed(reference: str = "EXT-2025-001", email: str = "pensioen@example.be") 
         signed_on=date(2025, 1, 15),
         actor=STAFF,
     )
+
+
+def only_event(aggregate: Aggregate, name: str) -> Any:
+    """The one event the aggregate has pending, which must have the name; collected."""
+    events = aggregate.collect_events()
+    assert names(events) == [name]
+    return events[0]
+
+
+def signed(reference: str = "EXT-2025-001", email: str = "pensioen@example.be") -> Agreement:
+    agreement = agreement_of(reference, email)
     agreement.collect_events()
     return agreement
 
@@ -134,14 +146,7 @@ def test_an_agreement_has_a_stable_id_per_platform_and_organisation() -> None:
 
 
 def test_signing_records_the_agreement_without_master_or_users() -> None:
-    agreement = Agreement(
-        platform=PLATFORM,
-        organisation=ORGANISATION,
-        reference="EXT-1",
-        notification_email="pensioen@example.be",
-        signed_on=date(2025, 1, 15),
-        actor=STAFF,
-    )
+    agreement = agreement_of("EXT-1")
     assert pending(agreement) == ["Signed"]
     assert (agreement.reference, agreement.signed_on) == ("EXT-1", date(2025, 1, 15))
     assert agreement.notification_email == "pensioen@example.be"
@@ -193,9 +198,7 @@ def test_a_new_reference_supersedes_and_answers_every_user_left_behind() -> None
     left_behind = agreement.sign("EXT-2026-001", "nieuw@example.be", date(2026, 1, 2), STAFF)
 
     assert left_behind == ["master", "internal", "external"]
-    events = agreement.collect_events()
-    assert names(events) == ["Superseded"]
-    superseded: Any = events[0]
+    superseded = only_event(agreement, "Superseded")
     assert superseded.previous == "EXT-2025-001"
     assert superseded.reference == "EXT-2026-001"
     assert superseded.actor == STAFF
@@ -234,9 +237,7 @@ def test_a_removed_user_is_not_left_behind_by_a_new_agreement() -> None:
 def test_appointing_a_master_user_is_recorded_with_its_actor() -> None:
     agreement = signed()
     agreement.appoint_master_user(user_id="m-1", actor=STAFF)
-    events = agreement.collect_events()
-    assert names(events) == ["MasterUserAppointed"]
-    appointed: Any = events[0]
+    appointed = only_event(agreement, "MasterUserAppointed")
     assert (appointed.user_id, appointed.actor) == ("m-1", STAFF)
     assert agreement.master_user_id == "m-1"
 
@@ -249,14 +250,7 @@ def test_no_agreement_and_conflict_have_stable_codes() -> None:
 def test_an_agreement_survives_a_round_trip_through_a_store() -> None:
     """Dates are transcoded: the replayed agreement equals the one that was saved."""
     application = StoreApplication()
-    agreement = Agreement(
-        platform=PLATFORM,
-        organisation=ORGANISATION,
-        reference="EXT-1",
-        notification_email="pensioen@example.be",
-        signed_on=date(2025, 1, 15),
-        actor=STAFF,
-    )
+    agreement = agreement_of("EXT-1")
     agreement.add_user(user_id="m", login="0403170701-001")
     agreement.appoint_master_user(user_id="m", actor=STAFF)
     agreement.sign("EXT-2", "nieuw@example.be", date(2026, 1, 2), STAFF)
@@ -397,9 +391,7 @@ def test_revoking_ends_access_and_forgets_the_code() -> None:
     person = user()
     with_code(person)
     person.revoke(reason="left the company", actor=MASTER_ACTOR)
-    events = person.collect_events()
-    assert names(events) == ["Revoked"]
-    revoked: Any = events[0]
+    revoked = only_event(person, "Revoked")
     assert (revoked.reason, revoked.actor) == ("left the company", MASTER_ACTOR)
     assert person.status == "revoked"
     assert person.code_hash is None
@@ -432,9 +424,7 @@ def test_expiry_is_recorded_only_after_valid_until() -> None:
     assert person.status == "active"
 
     assert person.expire_if_due(valid_until + timedelta(days=1), STAFF) is True
-    events = person.collect_events()
-    assert names(events) == ["Expired"]
-    expired: Any = events[0]
+    expired = only_event(person, "Expired")
     assert expired.valid_until == valid_until
     assert person.status == "expired"
     assert person.code_hash is None
