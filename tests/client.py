@@ -176,3 +176,21 @@ def portals(
     if min_position is not None:
         assert body["position"] >= min_position
     return [(p["organisation"], p["rights"], p["via"]) for p in body["portals"]]
+
+
+def view_not_edit(
+    client: httpx.Client,
+    platform: str,
+    who: dict[str, Any],
+    organisation: str,
+    via: str,
+    min_position: int | None = None,
+    language: str | None = None,
+) -> dict[str, Any]:
+    """A login allowed to view (at `min_position`) and refused to edit (in `language`) for
+    rights_insufficient; the edit decision."""
+    viewing = check(client, platform, who, organisation, "view", min_position=min_position)
+    allowed(viewing, "view", via)
+    editing = check(client, platform, who, organisation, "edit", language=language)
+    denied(editing, ["rights_insufficient"], "view", via)
+    return editing

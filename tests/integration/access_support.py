@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.client import WRITER, head, portals_response, problem, put
+from tests.client import WRITER, allowed, check, head, portals_response, problem, put
 from tests.conftest import Stack
 from tests.mailbox import mailed_token
 from tests.support import ADVISOR_SERVICE, EDIT_SERVICE, World, actor, random_kvk
@@ -122,3 +122,16 @@ def advisor_login(world: World, legal_subject: str | None = None) -> dict[str, A
 def chain_login(world: World, service: str = EDIT_SERVICE) -> dict[str, Any]:
     """A person of the advisor acting for the employer through a ketenmachtiging."""
     return actor(world.employer, service=service, intermediary=world.advisor, person="keten-1")
+
+
+def advisor_granted(
+    stack: Stack, client: httpx.Client, rights: str = "view"
+) -> tuple[World, str, int, dict[str, Any]]:
+    """A fresh world whose employer granted its advisor `rights`, confirmed: the world, the
+    grant id and position, and the advisor's login, whose check allows them."""
+    world, _ = world_at(client)
+    grant_id, position = active_grant(stack, client, world, world.advisor, rights)
+    login = advisor_login(world)
+    decision = check(client, world.platform, login, world.employer, rights, min_position=position)
+    allowed(decision, rights, "grant")
+    return world, grant_id, position, login

@@ -83,14 +83,7 @@ def test_min_position_beyond_the_head_is_503_view_not_caught_up(client: httpx.Cl
 def test_a_check_waits_for_a_position_that_arrives_meanwhile(
     stack: Stack, client: httpx.Client
 ) -> None:
-    world, _ = access.world_at(client)
-    grant_id, position = access.active_grant(stack, client, world, world.advisor)
-    login = access.advisor_login(world)
-    api.allowed(
-        api.check(client, world.platform, login, world.employer, min_position=position),
-        "view",
-        "grant",
-    )
+    world, grant_id, position, login = access.advisor_granted(stack, client)
     upcoming = api.head(client) + 1
 
     def waiting_check() -> httpx.Response:

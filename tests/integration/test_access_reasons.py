@@ -142,14 +142,7 @@ def test_grant_pending_confirmation(client: httpx.Client) -> None:
 def test_grant_revoked_names_the_organisation_asked_about(
     stack: Stack, client: httpx.Client
 ) -> None:
-    world, _ = access.world_at(client)
-    grant_id, position = access.active_grant(stack, client, world, world.advisor)
-    login = access.advisor_login(world)
-    api.allowed(
-        api.check(client, world.platform, login, world.employer, min_position=position),
-        "view",
-        "grant",
-    )
+    world, grant_id, position, login = access.advisor_granted(stack, client)
     position = access.revoked(client, world, grant_id)
     decision = api.check(client, world.platform, login, world.employer, min_position=position)
     api.denied(decision, ["grant_revoked"])
@@ -198,14 +191,7 @@ def test_grant_request_expired(stack: Stack, client: httpx.Client) -> None:
 
 
 def test_rights_insufficient_through_a_view_grant(stack: Stack, client: httpx.Client) -> None:
-    world, _ = access.world_at(client)
-    grant_id, position = access.active_grant(stack, client, world, world.advisor, "view")
-    login = access.advisor_login(world)
-    api.allowed(
-        api.check(client, world.platform, login, world.employer, "view", min_position=position),
-        "view",
-        "grant",
-    )
+    world, grant_id, _, login = access.advisor_granted(stack, client, "view")
     english = api.check(client, world.platform, login, world.employer, "edit", language="en")
     api.denied(english, ["rights_insufficient"], "view", "grant")
     assert (
@@ -240,13 +226,7 @@ def test_rights_insufficient_through_a_view_grant(stack: Stack, client: httpx.Cl
 def test_rights_insufficient_through_an_own_view_service(client: httpx.Client) -> None:
     world, position = access.world_at(client)
     login = world.employer_actor(service=VIEW_SERVICE)
-    api.allowed(
-        api.check(client, world.platform, login, world.employer, "view", min_position=position),
-        "view",
-        "own",
-    )
-    dutch = api.check(client, world.platform, login, world.employer, "edit", language="nl")
-    api.denied(dutch, ["rights_insufficient"], "view", "own")
+    dutch = api.view_not_edit(client, world.platform, login, world.employer, "own", position, "nl")
     assert "'bekijk en wijzig gegevens'" in dutch["reasons"][0]["remedy"]
     assert "eHerkenningsleverancier" in dutch["reasons"][0]["remedy"]
     english = api.check(client, world.platform, login, world.employer, "edit", language="en-GB,en")
@@ -277,14 +257,7 @@ def test_advisor_service_opens_no_own_portal_even_when_covered(client: httpx.Cli
 
 
 def test_advisor_licence_withdrawn(stack: Stack, client: httpx.Client) -> None:
-    world, _ = access.world_at(client)
-    grant_id, position = access.active_grant(stack, client, world, world.advisor, "edit")
-    login = access.advisor_login(world)
-    api.allowed(
-        api.check(client, world.platform, login, world.employer, "edit", min_position=position),
-        "edit",
-        "grant",
-    )
+    world, grant_id, position, login = access.advisor_granted(stack, client, "edit")
     withdrawn = client.delete(
         f"/v1/platforms/{world.platform}/advisors/{world.advisor}", headers=api.ADMIN
     )
