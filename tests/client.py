@@ -70,6 +70,11 @@ def at_least(client: httpx.Client, min_position: int | None) -> int:
     return head(client) if min_position is None else min_position
 
 
+def read(client: httpx.Client, path: str, min_position: int) -> dict[str, Any]:
+    """A view read at `min_position` (with the reader token) that must answer 200; its body."""
+    return ok(client.get(path, params={"min_position": min_position}, headers=READER))
+
+
 # ---------------------------------------------------------------- admin writes
 
 

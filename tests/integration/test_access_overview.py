@@ -35,13 +35,9 @@ def test_employer_overview_given_and_received(stack: Stack, client: httpx.Client
     revoked_id, _ = access.active_grant(stack, client, world, world.stranger, "view")
     position = access.revoked(client, world, revoked_id)
 
-    answer = client.get(
-        f"/v1/platforms/{world.platform}/organisations/{world.employer}/grants",
-        params={"min_position": position},
-        headers=api.READER,
+    body = api.read(
+        client, f"/v1/platforms/{world.platform}/organisations/{world.employer}/grants", position
     )
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
     assert set(body) == {"organisation", "name", "covered", "given", "received", "position"}
     assert (body["organisation"], body["name"], body["covered"]) == (
         world.employer,
@@ -108,9 +104,7 @@ def test_advisor_clients_and_licence_withdrawal(stack: Stack, client: httpx.Clie
     gone_id, _ = access.active_grant(stack, client, world, world.advisor, grantor=revoked_employer)
     position = access.revoked(client, world, gone_id, grantor=revoked_employer)
     path = f"/v1/platforms/{world.platform}/advisors/{world.advisor}/clients"
-    answer = client.get(path, params={"min_position": position}, headers=api.READER)
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
+    body = api.read(client, path, position)
     assert set(body) == {"advisor", "name", "licensed", "clients", "next_after", "position"}
     assert (body["advisor"], body["name"], body["licensed"]) == (
         world.advisor,
