@@ -15,6 +15,16 @@ from tests.client import WRITER as WRITER
 from tests.client import put
 from tests.support import World, platform_settings, wait_until
 
+# The events of a grant requested, confirmed, changed and revoked, in their order.
+REQUESTED_TO_REVOKED = [
+    "GrantOpened",
+    "GrantRequested",
+    "GrantConfirmationIssued",
+    "GrantConfirmed",
+    "GrantRightsChanged",
+    "GrantRevoked",
+]
+
 
 def build_world(app: GrantsApplication, chain: str = "sufficient") -> World:
     """Register a fresh world through the application's use cases."""

@@ -104,6 +104,28 @@ def signed(reference: str = "EXT-2025-001", email: str = "pensioen@example.be") 
     return agreement
 
 
+def new_user(
+    number: int = 1,
+    values: dict[str, Any] | None = None,
+    is_master: bool = False,
+    platform: str = PLATFORM,
+    organisation: str = ORGANISATION,
+    agreement: str = "EXT-2025-001",
+    actor: dict[str, Any] = STAFF,
+) -> PlatformUser:
+    """A newly granted platform user, its Granted event not collected yet."""
+    return PlatformUser(
+        platform=platform,
+        organisation=organisation,
+        number=number,
+        login=f"{organisation[4:]}-{number:03d}",
+        agreement=agreement,
+        fiche=values or fiche(),
+        is_master=is_master,
+        actor=actor,
+    )
+
+
 def user(
     number: int = 1,
     values: dict[str, Any] | None = None,
@@ -111,16 +133,7 @@ def user(
     platform: str = PLATFORM,
     organisation: str = ORGANISATION,
 ) -> PlatformUser:
-    created = PlatformUser(
-        platform=platform,
-        organisation=organisation,
-        number=number,
-        login=f"{organisation[4:]}-{number:03d}",
-        agreement="EXT-2025-001",
-        fiche=values or fiche(),
-        is_master=is_master,
-        actor=STAFF,
-    )
+    created = new_user(number, values, is_master, platform, organisation)
     created.collect_events()
     return created
 
@@ -355,16 +368,7 @@ def test_a_user_has_a_stable_id_per_platform_organisation_and_number() -> None:
 
 
 def test_a_granted_user_is_active_without_a_code() -> None:
-    person = PlatformUser(
-        platform=PLATFORM,
-        organisation=ORGANISATION,
-        number=4,
-        login="0403170701-004",
-        agreement="EXT-1",
-        fiche=fiche(),
-        is_master=False,
-        actor=MASTER_ACTOR,
-    )
+    person = new_user(4, agreement="EXT-1", actor=MASTER_ACTOR)
     assert pending(person) == ["Granted"]
     assert person.status == "active"
     assert person.code_hash is None
@@ -575,16 +579,7 @@ def test_a_revoked_master_user_manages_nothing() -> None:
 
 def test_a_user_survives_a_round_trip_through_a_store() -> None:
     application = StoreApplication()
-    person = PlatformUser(
-        platform=PLATFORM,
-        organisation=ORGANISATION,
-        number=1,
-        login="0403170701-001",
-        agreement="EXT-1",
-        fiche=external(contracts=["GRP-1"]),
-        is_master=False,
-        actor=STAFF,
-    )
+    person = new_user(1, external(contracts=["GRP-1"]), agreement="EXT-1")
     issued = CODES.issue()
     person.issue_credentials(
         code_id=issued.code_id,
