@@ -15,11 +15,11 @@ from tests.client import WRITER as WRITER
 from tests.client import put
 from tests.support import World, platform_settings, wait_until
 
-# The events of a grant requested, confirmed, changed and revoked, in their order.
+# The events of a grant request, and of a grant requested, confirmed, changed and revoked.
+REQUESTED = ["GrantRequested", "GrantConfirmationIssued"]
 REQUESTED_TO_REVOKED = [
     "GrantOpened",
-    "GrantRequested",
-    "GrantConfirmationIssued",
+    *REQUESTED,
     "GrantConfirmed",
     "GrantRightsChanged",
     "GrantRevoked",

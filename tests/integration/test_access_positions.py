@@ -107,22 +107,13 @@ def test_a_check_waits_for_a_position_that_arrives_meanwhile(
 def test_listings_accept_min_position(stack: Stack, client: httpx.Client) -> None:
     world, _ = access.world_at(client)
     _, position = access.active_grant(stack, client, world, world.advisor)
-    overview = client.get(
-        f"/v1/platforms/{world.platform}/organisations/{world.employer}/grants",
-        params={"min_position": position},
-        headers=api.READER,
-    )
-    assert overview.status_code == 200, overview.text
-    assert overview.json()["position"] >= position
-    assert [g["status"] for g in overview.json()["given"]] == ["active"]
-    clients = client.get(
-        f"/v1/platforms/{world.platform}/advisors/{world.advisor}/clients",
-        params={"min_position": position},
-        headers=api.READER,
-    )
-    assert clients.status_code == 200, clients.text
-    assert clients.json()["position"] >= position
-    assert [c["grantor"] for c in clients.json()["clients"]] == [world.employer]
+    prefix = f"/v1/platforms/{world.platform}"
+    overview = api.read(client, f"{prefix}/organisations/{world.employer}/grants", position)
+    assert overview["position"] >= position
+    assert [g["status"] for g in overview["given"]] == ["active"]
+    clients = api.read(client, f"{prefix}/advisors/{world.advisor}/clients", position)
+    assert clients["position"] >= position
+    assert [c["grantor"] for c in clients["clients"]] == [world.employer]
     for bad in ("-1", "x", str(2**62 + 1)):
         api.problem(
             client.get(

@@ -126,14 +126,9 @@ def new_user(
     )
 
 
-def user(
-    number: int = 1,
-    values: dict[str, Any] | None = None,
-    is_master: bool = False,
-    platform: str = PLATFORM,
-    organisation: str = ORGANISATION,
-) -> PlatformUser:
-    created = new_user(number, values, is_master, platform, organisation)
+def user(*args: Any, **options: Any) -> PlatformUser:
+    """A platform user (as new_user takes it) whose Granted event is collected."""
+    created = new_user(*args, **options)
     created.collect_events()
     return created
 
