@@ -1,4 +1,10 @@
-"""Helpers of the credential platform tests: sites, agreements, users, mails over HTTP."""
+"""Helpers of the credential platform tests: sites, agreements, users, mails over HTTP.
+
+Every test builds its own random platform, KBO organisation, contracts, agreement and master
+user over HTTP, on SQLite and on PostgreSQL, and reads the views with the position of its last
+write (or the head of the log) as `min_position`. Mail is read from the file outbox as a person
+would read it. Refused commands are checked to append nothing.
+"""
 
 from __future__ import annotations
 

@@ -243,33 +243,24 @@ def test_bad_admin_input(client: httpx.Client) -> None:
 
 
 def test_unknown_things_are_404(client: httpx.Client) -> None:
-    api.problem(
-        client.get("/v1/grants/00000000-0000-0000-0000-000000000000", headers=api.WRITER),
-        404,
-        "not_found",
-        echoes_status=False,
-    )
-    api.problem(
-        client.get("/v1/grants/nonsense", headers=api.WRITER), 404, "not_found", echoes_status=False
-    )
-    api.problem(
-        client.post(
+    unknown: list[tuple[str, str, dict[str, Any] | None]] = [
+        ("GET", "/v1/grants/00000000-0000-0000-0000-000000000000", None),
+        ("GET", "/v1/grants/nonsense", None),
+        (
+            "POST",
             "/v1/platforms/no-such-platform/grants",
-            headers=api.WRITER,
-            json={
+            {
                 "grantor": "kvk:12345678",
                 "grantee": "kvk:87654321",
                 "rights": "view",
                 "actor": actor("kvk:12345678"),
             },
         ),
-        404,
-        "not_found",
-        echoes_status=False,
-    )
-    api.problem(
-        client.get("/v1/nothing-here", headers=api.WRITER), 404, "not_found", echoes_status=False
-    )
+        ("GET", "/v1/nothing-here", None),
+    ]
+    for method, path, body in unknown:
+        answer = client.request(method, path, headers=api.WRITER, json=body)
+        api.problem(answer, 404, "not_found", echoes_status=False)
     api.problem(
         client.delete("/v1/grants/x", headers=api.WRITER),
         405,

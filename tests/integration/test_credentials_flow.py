@@ -1,10 +1,7 @@
 """Credential platforms (Ethias-style, DESIGN §1 step 5, §2, §4) through the real HTTP API:
 the Ethias FAQ end to end, platforms kept apart.
 
-Every test builds its own random platform, KBO organisation, contracts, agreement and master
-user over HTTP, on SQLite and on PostgreSQL, and reads the views with the position of its last
-write (or the head of the log) as `min_position`. Mail is read from the file outbox as a person
-would read it. Refused commands are checked to append nothing.
+How every test builds its own site and reads the views: see credential_support.
 """
 
 from __future__ import annotations
