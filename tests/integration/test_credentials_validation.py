@@ -231,58 +231,26 @@ def test_fiches_that_are_incomplete_or_inconsistent(stack: Stack, client: httpx.
         {**complete, "valid_until": (today - timedelta(days=1)).isoformat()},
         cred.fiche(valid_until=today - timedelta(days=1)),
     ]
-    for values in invalid_fiches:
-        cred.refused(
-            stack,
-            client,
-            "POST",
-            path,
-            {"actor": site.master, **values},
-            422,
-            "invalid_fiche",
-            api.USERS,
-        )
-    for values in invalid_fiches[:3] + invalid_fiches[4:]:
-        cred.refused(
-            stack,
-            client,
-            "PUT",
-            f"{path}/{user['user_id']}",
-            {"actor": site.master, **values},
-            422,
-            "invalid_fiche",
-            api.USERS,
-        )
+    changed = f"{path}/{user['user_id']}"
     # A change is a complete fiche: leaving out any field is refused.
-    for missing in complete:
-        partial = {k: v for k, v in cred.fiche().items() if k != missing}
-        cred.refused(
-            stack,
-            client,
-            "PUT",
-            f"{path}/{user['user_id']}",
-            {"actor": site.master, **partial},
-            422,
-            "invalid_request",
-            api.USERS,
-        )
-    for values in (
+    partials = [{k: v for k, v in cred.fiche().items() if k != missing} for missing in complete]
+    malformed = [
         cred.fiche(rights="all"),
         cred.fiche(contracts=[]),
         cred.fiche(contracts="some"),
         {**cred.fiche(), "external": "maybe"},
         {**cred.fiche(), "valid_until": "31-12-2025"},
-    ):
-        cred.refused(
-            stack,
-            client,
-            "POST",
-            path,
-            {"actor": site.master, **values},
-            422,
-            "invalid_request",
-            api.USERS,
-        )
+    ]
+    refusals = [
+        *[("POST", path, values, "invalid_fiche") for values in invalid_fiches],
+        *[("PUT", changed, values, "invalid_fiche") for values in invalid_fiches[:3]],
+        *[("PUT", changed, values, "invalid_fiche") for values in invalid_fiches[4:]],
+        *[("PUT", changed, values, "invalid_request") for values in partials],
+        *[("POST", path, values, "invalid_request") for values in malformed],
+    ]
+    for method, target, values, code in refusals:
+        body = {"actor": site.master, **values}
+        cred.refused(stack, client, method, target, body, 422, code, api.USERS)
     created = cred.add_user(client, site, complete)
     assert created["user_id"] != user["user_id"]
     # Leave no active external user behind for the background sweeper of later tests.
