@@ -72,11 +72,8 @@ def test_an_external_user_expires_after_valid_until(stack: Stack, client: httpx.
 def test_a_new_agreement_after_an_expiry_is_signed(stack: Stack, client: httpx.Client) -> None:
     today = stack.clock().date()
     site = cred.new_site(client)
-    consultant = cred.add_user(
-        client,
-        site,
-        cred.fiche(external=True, assignment="Audit", valid_until=today + timedelta(days=1)),
-    )
+    values = cred.fiche(external=True, assignment="Audit", valid_until=today + timedelta(days=1))
+    consultant = cred.add_user(client, site, values)
     stack.clock.advance(timedelta(days=2))
     wait_until(
         lambda: cred.user_check(

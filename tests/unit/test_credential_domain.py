@@ -114,16 +114,9 @@ def new_user(
     actor: dict[str, Any] = STAFF,
 ) -> PlatformUser:
     """A newly granted platform user, its Granted event not collected yet."""
-    return PlatformUser(
-        platform=platform,
-        organisation=organisation,
-        number=number,
-        login=f"{organisation[4:]}-{number:03d}",
-        agreement=agreement,
-        fiche=values or fiche(),
-        is_master=is_master,
-        actor=actor,
-    )
+    login = f"{organisation[4:]}-{number:03d}"
+    fields = values or fiche()
+    return PlatformUser(platform, organisation, number, login, agreement, fields, is_master, actor)
 
 
 def user(*args: Any, **options: Any) -> PlatformUser:
@@ -133,12 +126,16 @@ def user(*args: Any, **options: Any) -> PlatformUser:
     return created
 
 
-def with_code(person: PlatformUser, expires_at: datetime = NOW + timedelta(days=14)) -> IssuedCode:
+def with_code(
+    person: PlatformUser, expires_at: datetime = NOW + timedelta(days=14), collect: bool = True
+) -> IssuedCode:
+    """Issue the person a code (collecting its event unless told not to); the code."""
     issued = CODES.issue()
     person.issue_credentials(
         code_id=issued.code_id, code_hash=issued.code_hash, expires_at=expires_at, actor=STAFF
     )
-    person.collect_events()
+    if collect:
+        person.collect_events()
     return issued
 
 
@@ -461,13 +458,7 @@ def test_a_new_fiche_with_a_later_end_date_postpones_expiry() -> None:
 
 def test_issuing_credentials_records_only_the_hash() -> None:
     person = user()
-    issued = CODES.issue()
-    person.issue_credentials(
-        code_id=issued.code_id,
-        code_hash=issued.code_hash,
-        expires_at=NOW + timedelta(days=14),
-        actor=STAFF,
-    )
+    issued = with_code(person, collect=False)
     events = person.collect_events()
     assert names(events) == ["CredentialsIssued"]
     recorded = vars(events[0])
@@ -575,13 +566,7 @@ def test_a_revoked_master_user_manages_nothing() -> None:
 def test_a_user_survives_a_round_trip_through_a_store() -> None:
     application = StoreApplication()
     person = new_user(1, external(contracts=["GRP-1"]), agreement="EXT-1")
-    issued = CODES.issue()
-    person.issue_credentials(
-        code_id=issued.code_id,
-        code_hash=issued.code_hash,
-        expires_at=NOW + timedelta(days=14),
-        actor=STAFF,
-    )
+    issued = with_code(person, collect=False)
     application.save(person)
 
     replayed: PlatformUser = application.repository.get(person.id)
