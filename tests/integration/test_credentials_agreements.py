@@ -55,25 +55,12 @@ def test_a_user_opens_its_own_organisation_only(stack: Stack, client: httpx.Clie
 
 def test_document_notices_need_an_agreement(stack: Stack, client: httpx.Client) -> None:
     platform = cred.credential_platform(client)
-    stranger = cred.organisation(client)
-    cred.refused(
-        stack,
-        client,
-        "POST",
-        f"/v1/platforms/{platform}/organisations/{stranger}/documents",
-        {"kind": "invoice", "title": "Factuur 2025-01"},
-        409,
-        "no_agreement",
-    )
-    cred.refused(
-        stack,
-        client,
-        "PUT",
-        f"/v1/platforms/{platform}/organisations/{stranger}/master-user",
-        {"name": "Marie", "email": cred.address("master")},
-        409,
-        "no_agreement",
-    )
+    stranger = f"/v1/platforms/{platform}/organisations/{cred.organisation(client)}"
+    for method, target, body in (
+        ("POST", f"{stranger}/documents", {"kind": "invoice", "title": "Factuur 2025-01"}),
+        ("PUT", f"{stranger}/master-user", {"name": "Marie", "email": cred.address("master")}),
+    ):
+        cred.refused(stack, client, method, target, body, 409, "no_agreement")
 
 
 @pytest.mark.parametrize("locale", ["nl", "fr", "en"])
@@ -145,19 +132,9 @@ def test_the_same_reference_with_another_date_is_a_conflict(
     stack: Stack, client: httpx.Client
 ) -> None:
     site = cred.new_site(client)
-    cred.refused(
-        stack,
-        client,
-        "PUT",
-        f"{site.base}/agreement",
-        {
-            "reference": site.reference,
-            "notification_email": site.notification_email,
-            "signed_on": "2025-02-01",
-        },
-        409,
-        "agreement_conflict",
-    )
+    signed = {"reference": site.reference, "notification_email": site.notification_email}
+    redated = {**signed, "signed_on": "2025-02-01"}
+    cred.refused(stack, client, "PUT", f"{site.base}/agreement", redated, 409, "agreement_conflict")
 
 
 def test_a_new_master_user_form_replaces_the_master(stack: Stack, client: httpx.Client) -> None:
@@ -305,12 +282,12 @@ def test_a_listed_contract_that_moves_away_leaves_the_scope(
 def test_announcements_on_an_eherkenning_platform_are_refused(
     stack: Stack, client: httpx.Client
 ) -> None:
-    platform = cred.eherkenning_platform(client)
+    announcements = f"/v1/platforms/{cred.eherkenning_platform(client)}/announcements"
     cred.refused(
         stack,
         client,
         "POST",
-        f"/v1/platforms/{platform}/announcements",
+        announcements,
         cred.ANNOUNCEMENT,
         422,
         "platform_mismatch",

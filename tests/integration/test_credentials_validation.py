@@ -187,31 +187,16 @@ def test_contracts_outside_the_organisation(stack: Stack, client: httpx.Client) 
     neighbour = cred.new_site(client, platform=site.platform)
     elsewhere = cred.new_site(client, ref=site.organisation)  # same organisation, other platform
     user = cred.add_user(client, site, cred.fiche(contracts=[site.contracts[0]]))
+    changed = f"{site.base}/users/{user['user_id']}"
     for contracts in (
         [cred.unique("GRP")],
         [site.contracts[0], neighbour.contracts[0]],
         [elsewhere.contracts[0]],
     ):
-        cred.refused(
-            stack,
-            client,
-            "POST",
-            f"{site.base}/users",
-            {"actor": site.master, **cred.fiche(contracts=contracts)},
-            422,
-            "contract_out_of_scope",
-            api.USERS,
-        )
-        cred.refused(
-            stack,
-            client,
-            "PUT",
-            f"{site.base}/users/{user['user_id']}",
-            {"actor": site.master, **cred.fiche(contracts=contracts)},
-            422,
-            "contract_out_of_scope",
-            api.USERS,
-        )
+        for method, target in (("POST", f"{site.base}/users"), ("PUT", changed)):
+            body = {"actor": site.master, **cred.fiche(contracts=contracts)}
+            code = "contract_out_of_scope"
+            cred.refused(stack, client, method, target, body, 422, code, api.USERS)
 
 
 def test_fiches_that_are_incomplete_or_inconsistent(stack: Stack, client: httpx.Client) -> None:
