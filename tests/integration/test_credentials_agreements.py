@@ -209,37 +209,17 @@ def test_a_revoked_user_cannot_activate_or_be_changed(stack: Stack, client: http
     user = cred.add_user(client, site, cred.fiche())
     code = cred.login_and_code(cred.access_code_mail(stack, user["user_id"]), user["login"])
     api.ok(cred.revoke_user(client, site, user["user_id"]))
-    path = f"/v1/platforms/{site.platform}/credentials/activate"
-    cred.refused(
-        stack,
-        client,
-        "POST",
-        path,
-        {"login": user["login"], "code": code},
-        409,
-        "user_revoked",
-        api.USERS,
-    )
-    cred.refused(
-        stack,
-        client,
-        "PUT",
-        f"{site.base}/users/{user['user_id']}",
-        {"actor": site.master, **cred.fiche()},
-        409,
-        "user_revoked",
-        api.USERS,
-    )
-    cred.refused(
-        stack,
-        client,
-        "POST",
-        f"{site.base}/users/{user['user_id']}/credentials",
-        {"actor": site.master},
-        409,
-        "user_revoked",
-        api.USERS,
-    )
+    changed = f"{site.base}/users/{user['user_id']}"
+    for method, target, body in (
+        (
+            "POST",
+            f"/v1/platforms/{site.platform}/credentials/activate",
+            {"login": user["login"], "code": code},
+        ),
+        ("PUT", changed, {"actor": site.master, **cred.fiche()}),
+        ("POST", f"{changed}/credentials", {"actor": site.master}),
+    ):
+        cred.refused(stack, client, method, target, body, 409, "user_revoked", api.USERS)
 
 
 def test_a_listed_contract_that_moves_away_leaves_the_scope(
