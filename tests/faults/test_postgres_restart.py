@@ -117,6 +117,12 @@ def request_grant(url: str, world: World) -> dict[str, Any]:
     return command(url, path, {**body, "actor": world.employer_actor()}, "POST")
 
 
+def setup_story(url: str, sink: Sink) -> tuple[World, str, World]:
+    """A world with an active grant, and an employer that came later."""
+    world = setup_world(url)
+    return world, active_grant(url, sink, world), employer(url, world)
+
+
 def active_grant(url: str, sink: Sink, world: World) -> str:
     """Request a grant, confirm it with the mailed token, wait until a check allows it."""
     grant = request_grant(url, world)["grant_id"]
@@ -279,8 +285,7 @@ def test_a_restart_while_checks_and_commands_flow_heals_views_and_mail(
     private_postgres: PrivatePostgres, private_database_url: str, smtp_sink: Sink, tmp_path: Path
 ) -> None:
     with embedded(private_database_url, smtp_sink, tmp_path) as url:
-        world = setup_world(url)
-        grant, newcomer = active_grant(url, smtp_sink, world), employer(url, world)
+        world, grant, newcomer = setup_story(url, smtp_sink)
         with Load(url, world) as load:
             back = private_postgres.restart("fast")
             recovered(url, smtp_sink, world, newcomer, grant, back)
@@ -319,8 +324,7 @@ def test_a_stop_is_reported_by_readyz_and_everything_recovers_after_start(
     private_postgres: PrivatePostgres, private_database_url: str, smtp_sink: Sink, tmp_path: Path
 ) -> None:
     with embedded(private_database_url, smtp_sink, tmp_path) as url:
-        world = setup_world(url)
-        grant, newcomer = active_grant(url, smtp_sink, world), employer(url, world)
+        world, grant, newcomer = setup_story(url, smtp_sink)
         with Load(url, world) as load:
             private_postgres.stop("fast")
             down = readiness_while_down(url, DOWN_SECONDS)
