@@ -140,17 +140,12 @@ def revoke(url: str, world: World, grant: str) -> int:
 
 def check(url: str, world: World, min_position: int | None = None) -> dict[str, Any]:
     """The advisor's view check on the employer; 200 expected."""
-    body: dict[str, Any] = {
-        "actor": actor(world.advisor, service=ADVISOR_SERVICE),
-        "organisation": world.employer,
-        "action": "view",
-    }
-    if min_position is not None:
-        body["min_position"] = min_position
-    path = f"{url}/v1/platforms/{world.platform}/access/check"
-    answer = httpx.post(path, json=body, headers=api.READER, timeout=10)
-    assert answer.status_code == 200, answer.text
-    return dict(answer.json())
+    advisor = actor(world.advisor, service=ADVISOR_SERVICE)
+    with httpx.Client(base_url=url, timeout=10) as client:
+        answer = api.check_response(
+            client, world.platform, advisor, world.employer, min_position=min_position
+        )
+    return api.ok(answer)
 
 
 def readyz(url: str) -> tuple[int, dict[str, Any]]:
