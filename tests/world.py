@@ -11,10 +11,19 @@ from services.bootstrap.application import ToegangApplication
 from services.eventlog.database import ViewDatabase
 from services.projections.sweeper import ExpirySweeper
 from services.settings import Settings
+from tests.client import WRITER as WRITER
+from tests.client import put
 from tests.support import World, platform_settings, wait_until
 
-ADMIN = {"Authorization": "Bearer admin-token"}
-WRITER = {"Authorization": "Bearer writer-token"}
+# The events of a grant request, and of a grant requested, confirmed, changed and revoked.
+REQUESTED = ["GrantRequested", "GrantConfirmationIssued"]
+REQUESTED_TO_REVOKED = [
+    "GrantOpened",
+    *REQUESTED,
+    "GrantConfirmed",
+    "GrantRightsChanged",
+    "GrantRevoked",
+]
 
 
 def build_world(app: ToegangApplication, chain: str = "sufficient") -> World:
@@ -54,13 +63,6 @@ def build_world_http(client: httpx.Client, chain: str = "sufficient") -> World:
     )
     put(client, f"/v1/platforms/{world.platform}/advisors/{world.advisor}", {"licence": "AFM-1"})
     return world
-
-
-def put(client: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.put(path, json=body, headers=ADMIN)
-    assert response.status_code == 200, response.text
-    answer: dict[str, Any] = response.json()
-    return answer
 
 
 def request_grant(

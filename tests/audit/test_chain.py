@@ -27,16 +27,11 @@ from services.audit.service import open_audit
 from services.bootstrap import ROLES, build_grants_application, create_app
 from services.bootstrap.application import ToegangApplication
 from services.settings import Settings
+from tests import client as api
 from tests.conftest import Stack
 from tests.e2e.cli import TOEGANG, clean_env
 from tests.support import TOKENS, ServerThread, World, random_kvk, wait_until
 from tests.world import build_world
-
-ADMIN = {"Authorization": "Bearer admin-token"}
-AUDITOR = {"Authorization": "Bearer auditor-token"}
-READER = {"Authorization": "Bearer reader-token"}
-WRITER = {"Authorization": "Bearer writer-token"}
-
 
 # --- the store, seen from outside toegang -----------------------------------------------------
 
@@ -202,7 +197,7 @@ def serving(
 
 
 def verify_api(client: httpx.Client) -> dict[str, Any]:
-    response = client.get("/v1/audit/verify", headers=AUDITOR)
+    response = client.get("/v1/audit/verify", headers=api.AUDITOR)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert set(body) == {"ok", "events", "head", "problems"}
@@ -331,7 +326,7 @@ def test_service_on_altered_store_keeps_serving_and_sealing(fresh_settings: Sett
         registered = client.put(
             f"/v1/organisations/{organisation}",
             json={"name": "Nieuw B.V.", "contact_email": "contact@example.org"},
-            headers=ADMIN,
+            headers=api.ADMIN,
         )
         assert registered.status_code == 200, registered.text
         position = registered.json()["position"]
@@ -468,19 +463,19 @@ def test_only_the_audit_scope_verifies_and_it_opens_nothing_else(
 ) -> None:
     world = build_world(stack.app)
     assert client.get("/v1/audit/verify").status_code == 401
-    for headers in (READER, WRITER):
+    for headers in (api.READER, api.WRITER):
         assert client.get("/v1/audit/verify", headers=headers).status_code == 403
-    assert client.get("/v1/audit/verify", headers=AUDITOR).status_code == 200
+    assert client.get("/v1/audit/verify", headers=api.AUDITOR).status_code == 200
 
     write = client.put(
         f"/v1/organisations/{random_kvk()}",
         json={"name": "Auditor B.V.", "contact_email": "auditor@example.org"},
-        headers=AUDITOR,
+        headers=api.AUDITOR,
     )
     assert write.status_code == 403, write.text
     check = client.post(
         f"/v1/platforms/{world.platform}/access/check",
         json={"actor": world.employer_actor(), "organisation": world.employer, "action": "view"},
-        headers=AUDITOR,
+        headers=api.AUDITOR,
     )
     assert check.status_code == 403, check.text

@@ -12,18 +12,18 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import client as api
 from tests.conftest import Stack
+from tests.integration import credential_support as cred
 from tests.integration.access_support import active_grant, requested, revoked, world_at
-from tests.integration.credential_support import add_user, fiche, new_site
 from tests.support import World
-from tests.world import build_world_http, request_grant
+from tests.world import REQUESTED_TO_REVOKED, build_world_http, request_grant
 
-AUDITOR = {"Authorization": "Bearer auditor-token"}
 KVK = "kvk:12345678"
 
 
 def history(client: httpx.Client, **params: Any) -> dict[str, Any]:
-    answer = client.get("/v1/audit/history", params=params, headers=AUDITOR)
+    answer = client.get("/v1/audit/history", params=params, headers=api.AUDITOR)
     assert answer.status_code == 200, answer.text
     page: dict[str, Any] = answer.json()
     return page
@@ -74,14 +74,7 @@ def test_filters_by_role_grant_platform_and_time(stack: Stack, client: httpx.Cli
     world, grant_id = grant_story(stack, client)
     of_grant = history(client, grant=grant_id)["entries"]
     assert not [e for e in of_grant if e["type"].startswith("Advisor")]  # one stream written
-    assert [e["type"] for e in of_grant if e["type"].startswith("Grant")] == [
-        "GrantOpened",
-        "GrantRequested",
-        "GrantConfirmationIssued",
-        "GrantConfirmed",
-        "GrantRightsChanged",
-        "GrantRevoked",
-    ]
+    assert [e["type"] for e in of_grant if e["type"].startswith("Grant")] == REQUESTED_TO_REVOKED
     as_grantee = history(client, organisation=world.advisor)["entries"]
     assert {e["aggregate_id"] for e in of_grant} <= {e["aggregate_id"] for e in as_grantee}
     as_stranger = history(client, organisation=world.stranger)["entries"]
@@ -110,13 +103,13 @@ def test_exports_hold_the_same_entries_as_json(stack: Stack, client: httpx.Clien
     world, _ = grant_story(stack, client)
     entries = history(client, organisation=world.employer, limit=1000)["entries"]
     params = {"organisation": world.employer, "format": "csv"}
-    as_csv = client.get("/v1/audit/history", params=params, headers=AUDITOR)
+    as_csv = client.get("/v1/audit/history", params=params, headers=api.AUDITOR)
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
     assert [int(r["position"]) for r in rows] == [e["position"] for e in entries]
     assert [json.loads(r["data"]) for r in rows] == [e["data"] for e in entries]
     params["format"] = "jsonl"
-    as_lines = client.get("/v1/audit/history", params=params, headers=AUDITOR)
+    as_lines = client.get("/v1/audit/history", params=params, headers=api.AUDITOR)
     assert [json.loads(line) for line in as_lines.text.splitlines()] == entries
 
 
@@ -131,7 +124,7 @@ def test_access_at_an_instant_follows_the_grant(stack: Stack, client: httpx.Clie
 
     def holders(at: str) -> list[dict[str, Any]]:
         params = {"platform": world.platform, "organisation": world.employer, "at": at}
-        answer = client.get("/v1/audit/access", params=params, headers=AUDITOR)
+        answer = client.get("/v1/audit/access", params=params, headers=api.AUDITOR)
         assert answer.status_code == 200, answer.text
         rows: list[dict[str, Any]] = answer.json()["access"]
         return rows
@@ -162,7 +155,7 @@ def test_access_at_an_instant_follows_the_grant(stack: Stack, client: httpx.Clie
 def test_bad_input_is_a_problem(
     client: httpx.Client, path: str, params: dict[str, Any], code: str
 ) -> None:
-    answer = client.get(f"/v1/audit/{path}", params=params, headers=AUDITOR)
+    answer = client.get(f"/v1/audit/{path}", params=params, headers=api.AUDITOR)
     assert answer.status_code == 422, answer.text
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert answer.json()["code"] == code
@@ -178,7 +171,7 @@ def test_only_the_audit_scope_reads_the_trail(client: httpx.Client) -> None:
             answer = client.get(url, params=params, headers={"Authorization": f"Bearer {token}"})
             assert answer.status_code == 403, (path, token)
             assert answer.json()["code"] == "insufficient_scope"
-        assert client.get(url, params=params, headers=AUDITOR).status_code == 200
+        assert client.get(url, params=params, headers=api.AUDITOR).status_code == 200
 
 
 def test_the_audit_scope_reads_nothing_else_and_writes_nothing(
@@ -188,12 +181,12 @@ def test_the_audit_scope_reads_nothing_else_and_writes_nothing(
     before = stack.app.position()
     body = {"name": "X", "contact_email": "x@example.org"}
     url = f"/v1/organisations/{world.employer}"
-    assert client.put(url, json=body, headers=AUDITOR).status_code == 403
+    assert client.put(url, json=body, headers=api.AUDITOR).status_code == 403
     check = {"actor": world.employer_actor(), "organisation": world.employer, "action": "view"}
     url = f"/v1/platforms/{world.platform}/access/check"
-    assert client.post(url, json=check, headers=AUDITOR).status_code == 403
+    assert client.post(url, json=check, headers=api.AUDITOR).status_code == 403
     url = f"/v1/platforms/{world.platform}/organisations/{world.employer}/grants"
-    assert client.get(url, headers=AUDITOR).status_code == 403
+    assert client.get(url, headers=api.AUDITOR).status_code == 403
     assert stack.app.position() == before == position
 
 
@@ -208,8 +201,8 @@ def test_chain_and_master_user_routes(stack: Stack, client: httpx.Client) -> Non
     assert requested_by["intermediary"] == world.advisor
     assert world.advisor in requested_by["label"] and world.employer in requested_by["label"]
 
-    site = new_site(client)
-    user = add_user(client, site, fiche())
+    site = cred.new_site(client)
+    user = cred.add_user(client, site, cred.fiche())
     caught_up(client, user["position"])
     granted = next(
         e for e in history(client, user=user["user_id"])["entries"]

@@ -12,18 +12,11 @@ import httpx
 from services.audit.trail import ERASED
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
-from tests.audit.test_history_api import AUDITOR, caught_up, history
+from tests import client as api
+from tests.audit.test_history_api import caught_up, history
 from tests.conftest import Stack
 from tests.e2e.cli import run
-from tests.integration.credential_support import (
-    access_code_mail,
-    add_user,
-    address,
-    fiche,
-    new_site,
-    replace_user,
-    user_list,
-)
+from tests.integration import credential_support as cred
 
 
 def forget(stack: Stack, subject: str) -> Any:
@@ -55,9 +48,9 @@ def outbox_text(stack: Stack) -> str:
 
 
 def test_personal_data_is_stored_sealed(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
-    email = address("erika")
-    user = add_user(client, site, fiche(name="Erika Verzegeld", email=email))
+    site = cred.new_site(client)
+    email = cred.address("erika")
+    user = cred.add_user(client, site, cred.fiche(name="Erika Verzegeld", email=email))
     states = stored_states(stack, user["user_id"])
     assert states and all(b"Verzegeld" not in s and email.encode() not in s for s in states)
     assert any(b"sealed" in s for s in states)
@@ -68,11 +61,13 @@ def test_personal_data_is_stored_sealed(stack: Stack, client: httpx.Client) -> N
 
 
 def test_forget_erases_the_person_and_keeps_the_rest(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
-    email, other_email = address("erika"), address("bert")
-    user = add_user(client, site, fiche(name="Erika Vergeten", email=email, rights="edit"))
-    other = add_user(client, site, fiche(name="Bert Blijft", email=other_email))
-    access_code_mail(stack, user["user_id"])
+    site = cred.new_site(client)
+    email, other_email = cred.address("erika"), cred.address("bert")
+    user = cred.add_user(
+        client, site, cred.fiche(name="Erika Vergeten", email=email, rights="edit")
+    )
+    other = cred.add_user(client, site, cred.fiche(name="Bert Blijft", email=other_email))
+    cred.access_code_mail(stack, user["user_id"])
     assert email in outbox_text(stack)
     caught_up(client, other["position"])
     before = history(client, organisation=site.organisation, limit=1000)["entries"]
@@ -99,7 +94,7 @@ def test_forget_erases_the_person_and_keeps_the_rest(stack: Stack, client: httpx
     kept = next(e for e in after if e["aggregate_id"] == other["user_id"])["data"]["fiche"]
     assert kept["name"] == "Bert Blijft"
 
-    listed = user_list(client, site, position)
+    listed = cred.user_list(client, site, position)
     assert listed[user["user_id"]]["name"] is None
     assert listed[user["user_id"]]["status"] == "revoked"
     assert listed[other["user_id"]]["name"] == "Bert Blijft"
@@ -113,17 +108,17 @@ def test_forget_erases_the_person_and_keeps_the_rest(stack: Stack, client: httpx
     theirs = [e for e in events if str(e.originator_id) == user["user_id"] and hasattr(e, "fiche")]
     assert theirs and all(e.fiche["name"] is None and e.fiche["email"] is None for e in theirs)
 
-    verified = client.get("/v1/audit/verify", headers=AUDITOR).json()
+    verified = client.get("/v1/audit/verify", headers=api.AUDITOR).json()
     assert verified["ok"] is True and verified["head"]["position"] >= position
     while_active = mine[0]["time"]
     params = {"platform": site.platform, "organisation": site.organisation, "at": while_active}
-    then = client.get("/v1/audit/access", params=params, headers=AUDITOR).json()["access"]
+    then = client.get("/v1/audit/access", params=params, headers=api.AUDITOR).json()["access"]
     assert (user["login"], "edit") in {(r["holder"], r["rights"]) for r in then}
 
 
 def test_forget_again_unknown_subject_and_no_new_data(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
-    user = add_user(client, site, fiche(name="Twee Keer"))
+    site = cred.new_site(client)
+    user = cred.add_user(client, site, cred.fiche(name="Twee Keer"))
     assert forget(stack, user["user_id"]).returncode == 0
     again = forget(stack, user["user_id"])
     assert again.returncode == 0, again.stderr
@@ -132,5 +127,5 @@ def test_forget_again_unknown_subject_and_no_new_data(stack: Stack, client: http
     assert "Traceback" not in unknown.stderr
     bad = forget(stack, "not-a-uuid")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
-    refused = replace_user(client, site, user["user_id"], fiche(name="Terug"))
+    refused = cred.replace_user(client, site, user["user_id"], cred.fiche(name="Terug"))
     assert refused.status_code == 409, refused.text

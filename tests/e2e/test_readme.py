@@ -16,6 +16,19 @@ from tests.e2e.cli import TOEGANG, clean_env, run, serving
 README = Path(__file__).parents[2] / "README.md"
 
 
+def run_block(script: str, cwd: Path, url: str, timeout: int) -> subprocess.CompletedProcess[str]:
+    """A README shell block run with bash, strictly, against the service at `url`."""
+    return subprocess.run(
+        ["bash", "-c", "set -euo pipefail\n" + script],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=clean_env(API=url),
+        check=False,
+    )
+
+
 def walk_through() -> str:
     text = README.read_text()
     found = re.search(r"<!-- walk-through -->\n```sh\n(.*?)```", text, re.DOTALL)
@@ -25,18 +38,10 @@ def walk_through() -> str:
 
 def test_readme_walk_through_works_as_printed(tmp_path: Path) -> None:
     assert run(["demo"], tmp_path).returncode == 0
-    script = "set -euo pipefail\n" + walk_through()
+    script = walk_through()
     with serving(tmp_path) as (url, _):
         for _ in range(2):  # a revoked pair may be requested again: the block runs twice
-            result = subprocess.run(
-                ["bash", "-c", script],
-                cwd=tmp_path,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                env=clean_env(API=url),
-                check=False,
-            )
+            result = run_block(script, tmp_path, url, timeout=60)
             assert result.returncode == 0, result.stderr + result.stdout
             status, types = result.stdout.strip().splitlines()[-2:]
             assert json.loads(status) == "revoked"
@@ -62,15 +67,7 @@ def test_readme_credential_platform_walk_through(tmp_path: Path) -> None:
     )
     assert found, "README has no credential walk-through"
     with serving(tmp_path) as (url, _):
-        result = subprocess.run(
-            ["bash", "-c", "set -euo pipefail\n" + found.group(1)],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=90,
-            env=clean_env(API=url),
-            check=False,
-        )
+        result = run_block(found.group(1), tmp_path, url, timeout=90)
     assert result.returncode == 0, result.stderr + result.stdout
     lines = result.stdout.splitlines()
     decisions = [line for line in lines if line.startswith("[true") or line.startswith("[false")]

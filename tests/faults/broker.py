@@ -31,6 +31,7 @@ from kafka import KafkaConsumer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.settings import Settings
+from tests import client as api
 from tests.e2e.cli import serving
 from tests.kafka.conftest import TANSU, Sink, _listening
 from tests.support import (
@@ -42,7 +43,6 @@ from tests.support import (
     random_slug,
     wait_until,
 )
-from tests.world import ADMIN, WRITER
 
 GRANT_TOPIC = "services.grants.domain.grant:Grant."
 MAIL_KEYS = {  # grant event → the stable key of its mail (services/grants/notices.py)
@@ -177,7 +177,7 @@ def setup_world(url: str, groups: int) -> GrantWorld:
         calls.append((f"/v1/organisations/{ref}", organisation))
     contract = {"holder": world.employer, "covered": world.groups, "name": "Pensioencontract"}
     calls.append((f"/v1/platforms/{world.platform}/contracts/PC-1", contract))
-    with httpx.Client(base_url=url, headers=ADMIN, timeout=10) as client:
+    with httpx.Client(base_url=url, headers=api.ADMIN, timeout=10) as client:
         for path, body in calls:
             answer = client.put(path, json=body)
             assert answer.status_code == 200, answer.text
@@ -188,7 +188,7 @@ def request_grant(client: httpx.Client, world: GrantWorld, grantee: str) -> http
     """POST a grant request from the world's employer to `grantee` (writer token)."""
     return client.post(
         f"/v1/platforms/{world.platform}/grants",
-        headers=WRITER,
+        headers=api.WRITER,
         json={
             "grantor": world.employer,
             "grantee": grantee,

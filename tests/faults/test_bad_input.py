@@ -22,9 +22,9 @@ from services.bootstrap.app import REFUSALS
 from services.http.problems import install_problem_handlers
 from services.logs import configure_logging
 from services.settings import Settings
+from tests import client as api
 from tests.support import TOKENS, ServerThread, platform_settings, random_slug
 
-PROBLEM = "application/problem+json"
 MALFORMED = b'{"actor": {"method": '
 CHUNK, MEBIBYTE = 64 * 1024, 1024 * 1024
 GUARDED = [  # (method, path, a token with another scope)
@@ -51,18 +51,6 @@ def http(server: ServerThread) -> Iterator[httpx.Client]:
         yield client
 
 
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, object] = response.json()
-    assert body["code"] == code
-    return body
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-
 @pytest.mark.parametrize(("method", "path", "other"), GUARDED)
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", "Basic abc"])
 def test_no_valid_token_and_a_malformed_body_is_401(
@@ -72,7 +60,7 @@ def test_no_valid_token_and_a_malformed_body_is_401(
     if authorization:
         headers["Authorization"] = authorization
     answer = http.request(method, path, content=MALFORMED, headers=headers)
-    problem(answer, 401, "unauthenticated")
+    api.problem(answer, 401, "unauthenticated", echoes_status=False, described=False)
     assert answer.headers["www-authenticate"] == "Bearer"
     assert answer.headers["content-language"] == "en"
 
@@ -88,7 +76,7 @@ def test_no_valid_token_and_a_malformed_body_is_401(
 )
 def test_no_token_and_a_bad_query_is_401(http: httpx.Client, path: str) -> None:
     answer = http.get(path, headers={"Accept-Language": "fr"})
-    problem(answer, 401, "unauthenticated")
+    api.problem(answer, 401, "unauthenticated", echoes_status=False, described=False)
     assert answer.headers["content-language"] == "fr"
 
 
@@ -96,16 +84,20 @@ def test_no_token_and_a_bad_query_is_401(http: httpx.Client, path: str) -> None:
 def test_a_token_without_the_scope_and_a_malformed_body_is_403(
     http: httpx.Client, method: str, path: str, other: str
 ) -> None:
-    answer = http.request(method, path, content=MALFORMED, headers=bearer(other))
-    problem(answer, 403, "insufficient_scope")
+    answer = http.request(
+        method, path, content=MALFORMED, headers=api.bearer(other, "application/json")
+    )
+    api.problem(answer, 403, "insufficient_scope", echoes_status=False, described=False)
 
 
 def test_the_right_token_and_a_malformed_body_is_still_422(http: httpx.Client) -> None:
-    headers = bearer("reader-token")
+    headers = api.bearer("reader-token", "application/json")
     answer = http.post("/v1/platforms/p1/access/check", content=MALFORMED, headers=headers)
-    problem(answer, 422, "invalid_request")
-    answer = http.get("/v1/audit/history?from=notadate", headers=bearer("auditor-token"))
-    problem(answer, 422, "invalid_request")
+    api.problem(answer, 422, "invalid_request", echoes_status=False, described=False)
+    answer = http.get(
+        "/v1/audit/history?from=notadate", headers=api.bearer("auditor-token", "application/json")
+    )
+    api.problem(answer, 422, "invalid_request", echoes_status=False, described=False)
 
 
 def test_open_endpoints_stay_open(http: httpx.Client) -> None:
@@ -160,7 +152,11 @@ def test_a_small_chunked_body_is_accepted(http: httpx.Client) -> None:
         yield document[20:]
 
     slug = random_slug()
-    answer = http.put(f"/v1/platforms/{slug}", content=pieces(), headers=bearer("admin-token"))
+    answer = http.put(
+        f"/v1/platforms/{slug}",
+        content=pieces(),
+        headers=api.bearer("admin-token", "application/json"),
+    )
     assert answer.request.headers["transfer-encoding"] == "chunked"
     assert answer.status_code == 200, answer.text
     assert answer.json()["platform"] == slug
@@ -168,8 +164,8 @@ def test_a_small_chunked_body_is_accepted(http: httpx.Client) -> None:
 
 def test_a_view_behind_asks_to_retry(http: httpx.Client) -> None:
     path = f"/v1/platforms/p1/organisations/o1/grants?min_position={2**62}"
-    answer = http.get(path, headers=bearer("reader-token"))
-    problem(answer, 503, "view_not_caught_up")
+    answer = http.get(path, headers=api.bearer("reader-token", "application/json"))
+    api.problem(answer, 503, "view_not_caught_up", echoes_status=False, described=False)
     assert answer.headers["retry-after"] == "1"
 
 
@@ -183,7 +179,7 @@ def test_a_lost_view_database_is_503_store_unavailable() -> None:
 
     with ServerThread(app) as running:
         answer = httpx.get(running.url + "/lost", timeout=30)
-    problem(answer, 503, "store_unavailable")
+    api.problem(answer, 503, "store_unavailable", echoes_status=False, described=False)
     assert answer.headers["retry-after"] == "1"
 
 

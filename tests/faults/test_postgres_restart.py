@@ -25,12 +25,12 @@ import httpx
 import psycopg
 import pytest
 
+from tests import client as api
 from tests.e2e.cli import serving
 from tests.faults.postgres import PrivatePostgres
 from tests.kafka.conftest import Sink
 from tests.mailbox import token_in
 from tests.support import ADVISOR_SERVICE, TOKENS, World, actor, platform_settings, random_kvk
-from tests.world import ADMIN, WRITER
 
 pytestmark = pytest.mark.postgres
 
@@ -38,7 +38,6 @@ RECOVERY = 10.0  # seconds from PostgreSQL accepting connections to everything c
 DOWN_SECONDS = 10.0  # how long scenario (b) keeps PostgreSQL stopped
 STALL_AFTER = 3  # TOEGANG_READY_STALL_AFTER for the processes under test
 LOAD_ROUNDS = 2000  # upper bound on the background load's check-and-command rounds
-READER = {"Authorization": "Bearer reader-token"}
 PROCESSORS = ("access", "audit", "notifier")
 T = TypeVar("T")
 
@@ -76,7 +75,7 @@ def within(deadline: float, condition: Callable[[], T | None], what: str | Calla
 
 def command(url: str, path: str, body: dict[str, Any], method: str = "PUT") -> dict[str, Any]:
     """One command, retried (for up to RECOVERY s) while PostgreSQL comes back; its answer."""
-    headers = ADMIN if method == "PUT" else WRITER
+    headers = api.ADMIN if method == "PUT" else api.WRITER
 
     def attempt() -> dict[str, Any] | None:
         answer = httpx.request(method, f"{url}{path}", json=body, headers=headers, timeout=5)
@@ -118,6 +117,12 @@ def request_grant(url: str, world: World) -> dict[str, Any]:
     return command(url, path, {**body, "actor": world.employer_actor()}, "POST")
 
 
+def setup_story(url: str, sink: Sink) -> tuple[World, str, World]:
+    """A world with an active grant, and an employer that came later."""
+    world = setup_world(url)
+    return world, active_grant(url, sink, world), employer(url, world)
+
+
 def active_grant(url: str, sink: Sink, world: World) -> str:
     """Request a grant, confirm it with the mailed token, wait until a check allows it."""
     grant = request_grant(url, world)["grant_id"]
@@ -135,17 +140,12 @@ def revoke(url: str, world: World, grant: str) -> int:
 
 def check(url: str, world: World, min_position: int | None = None) -> dict[str, Any]:
     """The advisor's view check on the employer; 200 expected."""
-    body: dict[str, Any] = {
-        "actor": actor(world.advisor, service=ADVISOR_SERVICE),
-        "organisation": world.employer,
-        "action": "view",
-    }
-    if min_position is not None:
-        body["min_position"] = min_position
-    path = f"{url}/v1/platforms/{world.platform}/access/check"
-    answer = httpx.post(path, json=body, headers=READER, timeout=10)
-    assert answer.status_code == 200, answer.text
-    return dict(answer.json())
+    advisor = actor(world.advisor, service=ADVISOR_SERVICE)
+    with httpx.Client(base_url=url, timeout=10) as client:
+        answer = api.check_response(
+            client, world.platform, advisor, world.employer, min_position=min_position
+        )
+    return api.ok(answer)
 
 
 def readyz(url: str) -> tuple[int, dict[str, Any]]:
@@ -212,8 +212,10 @@ class Load:
         probe = {"actor": world.employer_actor(), "organisation": world.employer, "action": "view"}
         rename = {"name": f"Vreemde {number}", "contact_email": "x@vreemde.example"}
         check_path = f"/v1/platforms/{world.platform}/access/check"
-        self.attempt("check", client.post, check_path, probe, READER)
-        self.attempt("command", client.put, f"/v1/organisations/{world.stranger}", rename, ADMIN)
+        self.attempt("check", client.post, check_path, probe, api.READER)
+        self.attempt(
+            "command", client.put, f"/v1/organisations/{world.stranger}", rename, api.ADMIN
+        )
 
     def attempt(
         self,
@@ -278,8 +280,7 @@ def test_a_restart_while_checks_and_commands_flow_heals_views_and_mail(
     private_postgres: PrivatePostgres, private_database_url: str, smtp_sink: Sink, tmp_path: Path
 ) -> None:
     with embedded(private_database_url, smtp_sink, tmp_path) as url:
-        world = setup_world(url)
-        grant, newcomer = active_grant(url, smtp_sink, world), employer(url, world)
+        world, grant, newcomer = setup_story(url, smtp_sink)
         with Load(url, world) as load:
             back = private_postgres.restart("fast")
             recovered(url, smtp_sink, world, newcomer, grant, back)
@@ -318,8 +319,7 @@ def test_a_stop_is_reported_by_readyz_and_everything_recovers_after_start(
     private_postgres: PrivatePostgres, private_database_url: str, smtp_sink: Sink, tmp_path: Path
 ) -> None:
     with embedded(private_database_url, smtp_sink, tmp_path) as url:
-        world = setup_world(url)
-        grant, newcomer = active_grant(url, smtp_sink, world), employer(url, world)
+        world, grant, newcomer = setup_story(url, smtp_sink)
         with Load(url, world) as load:
             private_postgres.stop("fast")
             down = readiness_while_down(url, DOWN_SECONDS)

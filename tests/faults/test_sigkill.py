@@ -32,6 +32,7 @@ from services.grants.domain.grant import Grant
 from services.projections import tables
 from services.projections.runner import AccessProjection
 from services.settings import Settings
+from tests import client as api
 from tests.e2e.cli import run
 from tests.faults.broker import (
     ControlledBroker,
@@ -50,7 +51,6 @@ from tests.kafka.test_notifications import kafka_settings
 from tests.mailbox import token_in
 from tests.projection_support import replay, snapshot
 from tests.support import TOKENS, wait_until
-from tests.world import WRITER
 
 KILLS = int(os.environ.get("TOEGANG_FAULT_KILLS", "3"))
 ROLES = ("grants", "projections", "relay", "notifications")
@@ -90,7 +90,7 @@ class GrantTraffic:
         self.thread = threading.Thread(target=self.run, daemon=True, name="grant-traffic")
 
     def run(self, max_steps: int = 1_000_000) -> None:
-        with httpx.Client(headers=WRITER, timeout=5) as client:
+        with httpx.Client(headers=api.WRITER, timeout=5) as client:
             for _ in range(max_steps):
                 if self.stop.wait(0.01):
                     return
@@ -173,7 +173,7 @@ def lost_acknowledgements(url: str, traffic: GrantTraffic) -> list[str]:
     """Acknowledged commands missing from their grant's history, and grants whose status no
     command sent since the last acknowledged one explains."""
     problems = []
-    with httpx.Client(base_url=url, headers=WRITER, timeout=10) as client:
+    with httpx.Client(base_url=url, headers=api.WRITER, timeout=10) as client:
         for pair in (p for p in traffic.pairs if p.acks):
             answer = client.get(f"/v1/grants/{pair.grant_id}")
             if answer.status_code != 200:

@@ -6,33 +6,18 @@ from typing import Any
 
 import httpx
 
+from tests.client import WRITER, allowed, check, head, portals_response, problem, put
 from tests.conftest import Stack
 from tests.mailbox import mailed_token
-from tests.support import (
-    ADVISOR_SERVICE,
-    EDIT_SERVICE,
-    World,
-    actor,
-    random_kvk,
-)
-from tests.world import WRITER, build_world_http, put
+from tests.support import ADVISOR_SERVICE, EDIT_SERVICE, World, actor, random_kvk
+from tests.world import build_world_http
 
-PROBLEM = "application/problem+json"
-READER = {"Authorization": "Bearer reader-token"}
 LOA = "urn:etoegang:core:assurance-class:"
 EIDAS = "http://eidas.europa.eu/LoA/"
-CHECK_KEYS = {"allowed", "rights", "via", "reasons", "position"}
 FAR_AHEAD = 2**62
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def head(client: httpx.Client) -> int:
-    """The last position in the event log, as /readyz reports it."""
-    answer = client.get("/readyz")
-    position: int = answer.json()["checks"]["store"]["position"]
-    return position
 
 
 def world_at(client: httpx.Client, chain: str = "sufficient") -> tuple[World, int]:
@@ -41,121 +26,7 @@ def world_at(client: httpx.Client, chain: str = "sufficient") -> tuple[World, in
     return world, head(client)
 
 
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code
-    assert body["status"] == status
-    assert body["title"] and body["detail"] and body["remedy"]
-    return body
-
-
-def check_response(
-    client: httpx.Client,
-    platform: str,
-    who: dict[str, Any],
-    organisation: str,
-    action: str = "view",
-    *,
-    contract: str | None = None,
-    min_position: int | None = None,
-    language: str | None = None,
-) -> httpx.Response:
-    body: dict[str, Any] = {"actor": who, "organisation": organisation, "action": action}
-    if contract is not None:
-        body["contract"] = contract
-    if min_position is not None:
-        body["min_position"] = min_position
-    headers = dict(READER)
-    if language is not None:
-        headers["Accept-Language"] = language
-    return client.post(f"/v1/platforms/{platform}/access/check", json=body, headers=headers)
-
-
-def check(
-    client: httpx.Client,
-    platform: str,
-    who: dict[str, Any],
-    organisation: str,
-    action: str = "view",
-    *,
-    contract: str | None = None,
-    min_position: int | None = None,
-    language: str | None = None,
-) -> dict[str, Any]:
-    """A check that must answer 200 with exactly the documented shape."""
-    answer = check_response(
-        client,
-        platform,
-        who,
-        organisation,
-        action,
-        contract=contract,
-        min_position=min_position,
-        language=language,
-    )
-    assert answer.status_code == 200, answer.text
-    assert answer.headers["content-type"] == "application/json"
-    body: dict[str, Any] = answer.json()
-    assert set(body) == CHECK_KEYS
-    assert isinstance(body["position"], int)
-    if min_position is not None:
-        assert body["position"] >= min_position
-    for reason in body["reasons"]:
-        assert set(reason) == {"code", "message", "remedy"}
-        assert reason["message"] and reason["remedy"]
-    assert body["allowed"] is (body["reasons"] == [])
-    return body
-
-
-def codes(decision: dict[str, Any]) -> list[str]:
-    return [reason["code"] for reason in decision["reasons"]]
-
-
-def allowed(decision: dict[str, Any], rights: str, via: str) -> None:
-    assert decision["allowed"] is True, decision
-    assert (decision["rights"], decision["via"], decision["reasons"]) == (rights, via, [])
-
-
-def denied(
-    decision: dict[str, Any], reasons: list[str], rights: str | None = None, via: str | None = None
-) -> None:
-    assert decision["allowed"] is False, decision
-    assert codes(decision) == reasons, decision
-    assert (decision["rights"], decision["via"]) == (rights, via), decision
-
-
-def portals_response(
-    client: httpx.Client,
-    platform: str,
-    who: dict[str, Any],
-    min_position: int | None = None,
-    language: str | None = None,
-) -> httpx.Response:
-    body: dict[str, Any] = {"actor": who}
-    if min_position is not None:
-        body["min_position"] = min_position
-    headers = dict(READER)
-    if language is not None:
-        headers["Accept-Language"] = language
-    return client.post(f"/v1/platforms/{platform}/access/portals", json=body, headers=headers)
-
-
-def portals(
-    client: httpx.Client, platform: str, who: dict[str, Any], min_position: int | None = None
-) -> list[tuple[str, str, str]]:
-    """The portals a login opens, as (organisation, rights, via), in the answer's order."""
-    answer = portals_response(client, platform, who, min_position)
-    assert answer.status_code == 200, answer.text
-    body: dict[str, Any] = answer.json()
-    assert set(body) == {"portals", "next_after", "position"}
-    if min_position is not None:
-        assert body["position"] >= min_position
-    return [(p["organisation"], p["rights"], p["via"]) for p in body["portals"]]
-
-
-def refused(
+def portals_refused(
     client: httpx.Client,
     platform: str,
     who: dict[str, Any],
@@ -198,14 +69,10 @@ def confirmed(stack: Stack, client: httpx.Client, grant_id: str, mails: int = 1)
 
 
 def active_grant(
-    stack: Stack,
-    client: httpx.Client,
-    world: World,
-    grantee: str,
-    rights: str = "view",
-    grantor: str | None = None,
+    stack: Stack, client: httpx.Client, world: World, *request: Any, **options: Any
 ) -> tuple[str, int]:
-    grant_id, _ = requested(client, world, grantee, rights, grantor)
+    """A grant requested (as `requested` takes it) and confirmed; its id and position."""
+    grant_id, _ = requested(client, world, *request, **options)
     return grant_id, confirmed(stack, client, grant_id)
 
 
@@ -255,3 +122,16 @@ def advisor_login(world: World, legal_subject: str | None = None) -> dict[str, A
 def chain_login(world: World, service: str = EDIT_SERVICE) -> dict[str, Any]:
     """A person of the advisor acting for the employer through a ketenmachtiging."""
     return actor(world.employer, service=service, intermediary=world.advisor, person="keten-1")
+
+
+def advisor_granted(
+    stack: Stack, client: httpx.Client, rights: str = "view"
+) -> tuple[World, str, int, dict[str, Any]]:
+    """A fresh world whose employer granted its advisor `rights`, confirmed: the world, the
+    grant id and position, and the advisor's login, whose check allows them."""
+    world, _ = world_at(client)
+    grant_id, position = active_grant(stack, client, world, world.advisor, rights)
+    login = advisor_login(world)
+    decision = check(client, world.platform, login, world.employer, rights, min_position=position)
+    allowed(decision, rights, "grant")
+    return world, grant_id, position, login

@@ -1,4 +1,10 @@
-"""Helpers of the credential platform tests: sites, agreements, users, mails over HTTP."""
+"""Helpers of the credential platform tests: sites, agreements, users, mails over HTTP.
+
+Every test builds its own random platform, KBO organisation, contracts, agreement and master
+user over HTTP, on SQLite and on PostgreSQL, and reads the views with the position of its last
+write (or the head of the log) as `min_position`. Mail is read from the file outbox as a person
+would read it. Refused commands are checked to append nothing.
+"""
 
 from __future__ import annotations
 
@@ -17,14 +23,11 @@ import httpx
 from services.eventlog.database import ViewDatabase
 from services.grants.domain.platform_user import PlatformUser
 from services.projections.sweeper import ExpirySweeper
+from tests.client import ADMIN, USERS, at_least, check, head, ok, portals_response, problem, put
 from tests.conftest import Stack
 from tests.mailbox import read_mail
 from tests.support import platform_settings, random_kbo, random_slug, wait_until
-from tests.world import ADMIN
 
-PROBLEM = "application/problem+json"
-READER = {"Authorization": "Bearer reader-token"}
-USERS = {"Authorization": "Bearer users-token"}
 CODE = re.compile(r"\b[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}\b")
 # Events the background expiry sweeper may append at any moment once the shared clock moved.
 SWEEPER_TOPICS = (":PlatformUser.Expired", ":Grant.RequestExpired")
@@ -71,17 +74,6 @@ def bad_check_digit(ref: str) -> str:
     return f"{ref[:-2]}{(int(ref[-2:]) + 1) % 100:02d}"
 
 
-def head(client: httpx.Client) -> int:
-    """The last position in the event log, as /readyz reports it."""
-    position: int = client.get("/readyz").json()["checks"]["store"]["position"]
-    return position
-
-
-def at_least(client: httpx.Client, min_position: int | None) -> int:
-    """The position a read waits for: the one given, else the head of the log now."""
-    return head(client) if min_position is None else min_position
-
-
 def nothing_appended(stack: Stack, client: httpx.Client, before: int) -> None:
     """No event was appended since `before` (save what the background sweeper may record)."""
     after = head(client)
@@ -92,16 +84,6 @@ def nothing_appended(stack: Stack, client: httpx.Client, before: int) -> None:
     )
     appended = [n.topic for n in notifications if not n.topic.endswith(SWEEPER_TOPICS)]
     assert appended == [], appended
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
-    assert body["status"] == status
-    assert body["title"] and body["detail"] and body["remedy"]
-    return body
 
 
 def refused(
@@ -120,16 +102,6 @@ def refused(
     found = problem(answer, status, code)
     nothing_appended(stack, client, before)
     return found
-
-
-def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def put(client: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    return ok(client.put(path, json=body, headers=ADMIN))
 
 
 def credential_platform(client: httpx.Client, locale: str = "nl") -> str:
@@ -319,7 +291,7 @@ def user_list(client: httpx.Client, site: Site, min_position: int) -> dict[str, 
     return {user["user_id"]: user for user in answer["users"]}
 
 
-def check(
+def user_check(
     client: httpx.Client,
     platform: str,
     user_id: str,
@@ -328,45 +300,23 @@ def check(
     contract: str | None = None,
     min_position: int | None = None,
 ) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "actor": credentials(user_id),
-        "organisation": organisation,
-        "action": action,
-    }
-    if contract is not None:
-        body["contract"] = contract
-    min_position = at_least(client, min_position)
-    body["min_position"] = min_position
-    answer = client.post(f"/v1/platforms/{platform}/access/check", json=body, headers=READER)
-    decision = ok(answer)
-    assert set(decision) == {"allowed", "rights", "via", "reasons", "position"}
-    assert decision["allowed"] is (decision["reasons"] == [])
-    for reason in decision["reasons"]:
-        assert reason["message"] and reason["remedy"]
-    assert decision["position"] >= min_position
-    return decision
+    """A check of a credentials login, at the given position or the head of the log now."""
+    return check(
+        client,
+        platform,
+        credentials(user_id),
+        organisation,
+        action,
+        contract=contract,
+        min_position=at_least(client, min_position),
+        exact=False,
+    )
 
 
-def allowed(decision: dict[str, Any], rights: str) -> None:
-    assert decision["allowed"] is True, decision
-    assert (decision["rights"], decision["via"]) == (rights, "user"), decision
-
-
-def denied(decision: dict[str, Any], code: str, rights: str | None = None) -> None:
-    assert decision["allowed"] is False, decision
-    assert [r["code"] for r in decision["reasons"]] == [code], decision
-    assert decision["rights"] == rights, decision
-    assert decision["via"] == ("user" if rights else None), decision
-
-
-def portals_response(
+def user_portals_response(
     client: httpx.Client, platform: str, user_id: str, min_position: int | None = None
 ) -> httpx.Response:
-    body: dict[str, Any] = {
-        "actor": credentials(user_id),
-        "min_position": at_least(client, min_position),
-    }
-    return client.post(f"/v1/platforms/{platform}/access/portals", json=body, headers=READER)
+    return portals_response(client, platform, credentials(user_id), at_least(client, min_position))
 
 
 def code_mails(outbox: Path, user_id: str) -> list[Path]:

@@ -13,49 +13,31 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import client as api
 from tests.conftest import Stack
-from tests.integration.access_support import (
-    READER,
-    active_grant,
-    advisor_login,
-    check,
-    denied,
-    new_advisor,
-    new_employer,
-    problem,
-    requested,
-    revoked,
-    world_at,
-)
-from tests.support import (
-    World,
-    actor,
-    random_kvk,
-    random_slug,
-)
-from tests.world import ADMIN, WRITER, put, sweep_until
+from tests.integration import access_support as access
+from tests.support import World, actor, random_kvk, random_slug
+from tests.world import sweep_until
 
 # ---------------------------------------------------------------- 6. overview, clients, scopes
 
 
 def test_employer_overview_given_and_received(stack: Stack, client: httpx.Client) -> None:
-    world, _ = world_at(client)
-    late = new_advisor(client, world)
-    expired_id, _ = requested(client, world, late, "view")
+    world, _ = access.world_at(client)
+    late = access.new_advisor(client, world)
+    expired_id, _ = access.requested(client, world, late, "view")
     stack.clock.advance(timedelta(days=8))
-    active_id, _ = active_grant(stack, client, world, world.advisor, "edit")
-    pending_id, _ = requested(client, world, world.group, "view")
-    put(client, f"/v1/platforms/{world.platform}/advisors/{world.stranger}", {"licence": "AFM-9"})
-    revoked_id, _ = active_grant(stack, client, world, world.stranger, "view")
-    position = revoked(client, world, revoked_id)
-
-    answer = client.get(
-        f"/v1/platforms/{world.platform}/organisations/{world.employer}/grants",
-        params={"min_position": position},
-        headers=READER,
+    active_id, _ = access.active_grant(stack, client, world, world.advisor, "edit")
+    pending_id, _ = access.requested(client, world, world.group, "view")
+    api.put(
+        client, f"/v1/platforms/{world.platform}/advisors/{world.stranger}", {"licence": "AFM-9"}
     )
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
+    revoked_id, _ = access.active_grant(stack, client, world, world.stranger, "view")
+    position = access.revoked(client, world, revoked_id)
+
+    body = api.read(
+        client, f"/v1/platforms/{world.platform}/organisations/{world.employer}/grants", position
+    )
     assert set(body) == {"organisation", "name", "covered", "given", "received", "position"}
     assert (body["organisation"], body["name"], body["covered"]) == (
         world.employer,
@@ -81,7 +63,7 @@ def test_employer_overview_given_and_received(stack: Stack, client: httpx.Client
     assert given[pending_id]["active_since"] is None
     assert given[revoked_id]["ended_at"] and given[revoked_id]["end_reason"] == "einde opdracht"
 
-    renamed = put(
+    renamed = api.put(
         client,
         f"/v1/organisations/{world.advisor}",
         {"name": "Adviesbureau Nieuw", "contact_email": f"contact-{world.advisor[4:]}@example.org"},
@@ -89,7 +71,7 @@ def test_employer_overview_given_and_received(stack: Stack, client: httpx.Client
     received = client.get(
         f"/v1/platforms/{world.platform}/organisations/{world.advisor}/grants",
         params={"min_position": renamed["position"]},
-        headers=READER,
+        headers=api.READER,
     ).json()
     assert received["name"] == "Adviesbureau Nieuw"
     assert received["received"][0]["grantee_name"] == "Adviesbureau Nieuw"
@@ -98,12 +80,12 @@ def test_employer_overview_given_and_received(stack: Stack, client: httpx.Client
         (world.employer, "active")
     ]
     group = client.get(
-        f"/v1/platforms/{world.platform}/organisations/{world.group}/grants", headers=READER
+        f"/v1/platforms/{world.platform}/organisations/{world.group}/grants", headers=api.READER
     ).json()
     assert group["covered"] is True
     assert [(g["grant_id"], g["status"]) for g in group["received"]] == [(pending_id, "pending")]
     nobody = client.get(
-        f"/v1/platforms/{world.platform}/organisations/{random_kvk()}/grants", headers=READER
+        f"/v1/platforms/{world.platform}/organisations/{random_kvk()}/grants", headers=api.READER
     ).json()
     assert (nobody["name"], nobody["covered"], nobody["given"], nobody["received"]) == (
         None,
@@ -114,17 +96,15 @@ def test_employer_overview_given_and_received(stack: Stack, client: httpx.Client
 
 
 def test_advisor_clients_and_licence_withdrawal(stack: Stack, client: httpx.Client) -> None:
-    world, _ = world_at(client)
-    pending_employer = new_employer(client, world)
-    revoked_employer = new_employer(client, world)
-    active_id, _ = active_grant(stack, client, world, world.advisor, "edit")
-    pending_id, _ = requested(client, world, world.advisor, "view", grantor=pending_employer)
-    gone_id, _ = active_grant(stack, client, world, world.advisor, grantor=revoked_employer)
-    position = revoked(client, world, gone_id, grantor=revoked_employer)
+    world, _ = access.world_at(client)
+    pending_employer = access.new_employer(client, world)
+    revoked_employer = access.new_employer(client, world)
+    active_id, _ = access.active_grant(stack, client, world, world.advisor, "edit")
+    pending_id, _ = access.requested(client, world, world.advisor, "view", grantor=pending_employer)
+    gone_id, _ = access.active_grant(stack, client, world, world.advisor, grantor=revoked_employer)
+    position = access.revoked(client, world, gone_id, grantor=revoked_employer)
     path = f"/v1/platforms/{world.platform}/advisors/{world.advisor}/clients"
-    answer = client.get(path, params={"min_position": position}, headers=READER)
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
+    body = api.read(client, path, position)
     assert set(body) == {"advisor", "name", "licensed", "clients", "next_after", "position"}
     assert (body["advisor"], body["name"], body["licensed"]) == (
         world.advisor,
@@ -141,11 +121,11 @@ def test_advisor_clients_and_licence_withdrawal(stack: Stack, client: httpx.Clie
     assert body["next_after"] is None
 
     withdrawn = client.delete(
-        f"/v1/platforms/{world.platform}/advisors/{world.advisor}", headers=ADMIN
+        f"/v1/platforms/{world.platform}/advisors/{world.advisor}", headers=api.ADMIN
     )
     assert withdrawn.status_code == 200, withdrawn.text
     after = client.get(
-        path, params={"min_position": withdrawn.json()["position"]}, headers=READER
+        path, params={"min_position": withdrawn.json()["position"]}, headers=api.READER
     ).json()
     assert (after["licensed"], after["clients"]) == (False, [])  # before the sweeper revokes
     app = stack.app
@@ -156,32 +136,32 @@ def test_advisor_clients_and_licence_withdrawal(stack: Stack, client: httpx.Clie
         lambda: all(app.grants.get_grant(g)["status"] == "revoked" for g in ended),
     )
     swept = max(app.grants.get_grant(g)["history"][-1]["position"] for g in ended)
-    client.get(path, params={"min_position": swept}, headers=READER)
+    client.get(path, params={"min_position": swept}, headers=api.READER)
     overview = client.get(
-        f"/v1/platforms/{world.platform}/organisations/{world.advisor}/grants", headers=READER
+        f"/v1/platforms/{world.platform}/organisations/{world.advisor}/grants", headers=api.READER
     ).json()
     assert [(g["grantor"], g["status"], g["end_reason"]) for g in overview["received"]] == [
         (revoked_employer, "revoked", "einde opdracht"),
         (world.employer, "revoked", "advisor_licence_withdrawn"),
         (pending_employer, "revoked", "advisor_licence_withdrawn"),
     ]
-    denied(
-        check(client, world.platform, advisor_login(world), pending_employer),
+    api.denied(
+        api.check(client, world.platform, access.advisor_login(world), pending_employer),
         ["advisor_licence_withdrawn"],
     )
-    reinstated = put(
+    reinstated = api.put(
         client, f"/v1/platforms/{world.platform}/advisors/{world.advisor}", {"licence": "AFM-3"}
     )
-    again = client.get(path, params={"min_position": reinstated["position"]}, headers=READER)
+    again = client.get(path, params={"min_position": reinstated["position"]}, headers=api.READER)
     assert (again.json()["licensed"], again.json()["clients"]) == (True, [])
     # Reinstating the licence does not bring the revoked access back.
-    denied(
-        check(client, world.platform, advisor_login(world), world.employer),
+    api.denied(
+        api.check(client, world.platform, access.advisor_login(world), world.employer),
         ["advisor_licence_withdrawn"],
     )
     # Someone who is no advisor here has no clients and no licence to speak of.
     nobody = client.get(
-        f"/v1/platforms/{world.platform}/advisors/{world.stranger}/clients", headers=READER
+        f"/v1/platforms/{world.platform}/advisors/{world.stranger}/clients", headers=api.READER
     ).json()
     assert (nobody["licensed"], nobody["clients"]) == (None, [])
 
@@ -190,27 +170,27 @@ def test_unknown_platform_is_404(client: httpx.Client) -> None:
     platform = random_slug()
     employer = random_kvk()
     body = {"actor": actor(employer), "organisation": employer, "action": "view"}
-    problem(
-        client.post(f"/v1/platforms/{platform}/access/check", json=body, headers=READER),
+    api.problem(
+        client.post(f"/v1/platforms/{platform}/access/check", json=body, headers=api.READER),
         404,
         "not_found",
     )
-    problem(
+    api.problem(
         client.post(
             f"/v1/platforms/{platform}/access/portals",
             json={"actor": actor(employer)},
-            headers=READER,
+            headers=api.READER,
         ),
         404,
         "not_found",
     )
-    problem(
-        client.get(f"/v1/platforms/{platform}/organisations/{employer}/grants", headers=READER),
+    api.problem(
+        client.get(f"/v1/platforms/{platform}/organisations/{employer}/grants", headers=api.READER),
         404,
         "not_found",
     )
-    problem(
-        client.get(f"/v1/platforms/{platform}/advisors/{employer}/clients", headers=READER),
+    api.problem(
+        client.get(f"/v1/platforms/{platform}/advisors/{employer}/clients", headers=api.READER),
         404,
         "not_found",
     )
@@ -237,17 +217,17 @@ def access_requests(world: World) -> list[tuple[str, str, dict[str, Any] | None]
         ({}, 401, "unauthenticated"),
         ({"Authorization": "Bearer not-a-token"}, 401, "unauthenticated"),
         ({"Authorization": "reader-token"}, 401, "unauthenticated"),
-        (WRITER, 403, "insufficient_scope"),
-        (ADMIN, 403, "insufficient_scope"),
+        (api.WRITER, 403, "insufficient_scope"),
+        (api.ADMIN, 403, "insufficient_scope"),
         ({"Authorization": "Bearer auditor-token"}, 403, "insufficient_scope"),
     ],
 )
 def test_access_endpoints_need_the_access_read_scope(
     client: httpx.Client, headers: dict[str, str], status: int, code: str
 ) -> None:
-    world, _ = world_at(client)
+    world, _ = access.world_at(client)
     for method, path, body in access_requests(world):
         answer = client.request(method, path, json=body, headers=headers)
-        problem(answer, status, code)
+        api.problem(answer, status, code)
         if status == 401:
             assert answer.headers["www-authenticate"] == "Bearer"

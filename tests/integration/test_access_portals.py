@@ -9,36 +9,16 @@ from __future__ import annotations
 
 import httpx
 
+from tests import client as api
 from tests.conftest import Stack
-from tests.integration.access_support import (
-    active_grant,
-    advisor_login,
-    allowed,
-    check,
-    codes,
-    denied,
-    new_employer,
-    portals,
-    portals_response,
-    refused,
-    requested,
-    revoked,
-    world_at,
-)
-from tests.support import (
-    ADVISOR_SERVICE,
-    EDIT_SERVICE,
-    LOA2,
-    VIEW_SERVICE,
-    actor,
-)
-from tests.world import put
+from tests.integration import access_support as access
+from tests.support import ADVISOR_SERVICE, EDIT_SERVICE, LOA2, VIEW_SERVICE, actor
 
 # ---------------------------------------------------------------- 2. shapes of check and portals
 
 
 def test_check_is_200_even_when_the_login_is_refused(client: httpx.Client) -> None:
-    world, position = world_at(client)
+    world, position = access.world_at(client)
     for login, reasons, refusal in (
         (world.employer_actor(loa=LOA2), ["loa_too_low"], "loa_too_low"),
         (
@@ -46,7 +26,7 @@ def test_check_is_200_even_when_the_login_is_refused(client: httpx.Client) -> No
             ["service_not_linked"],
             "service_not_linked",
         ),
-        (advisor_login(world), ["no_grant"], "organisation_unknown"),
+        (access.advisor_login(world), ["no_grant"], "organisation_unknown"),
         (
             {"method": "credentials", "user_id": "someone"},
             ["login_method_not_accepted"],
@@ -54,21 +34,21 @@ def test_check_is_200_even_when_the_login_is_refused(client: httpx.Client) -> No
         ),
     ):
         for action in ("view", "edit"):
-            decision = check(
+            decision = api.check(
                 client, world.platform, login, world.employer, action, min_position=position
             )
-            denied(decision, reasons)
-        refused(client, world.platform, login, refusal)
+            api.denied(decision, reasons)
+        access.portals_refused(client, world.platform, login, refusal)
 
 
 def test_portals_lists_own_first_then_grants_sorted(stack: Stack, client: httpx.Client) -> None:
-    world, _ = world_at(client)
+    world, _ = access.world_at(client)
     # Two more employers whose contracts cover the group company too.
-    employers = sorted(new_employer(client, world, (world.group,)) for _ in range(2))
+    employers = sorted(access.new_employer(client, world, (world.group,)) for _ in range(2))
     for employer in reversed(employers):
-        active_grant(stack, client, world, world.group, "edit", grantor=employer)
-    _, position = active_grant(stack, client, world, world.group, "view")
-    answer = portals_response(client, world.platform, actor(world.group), position)
+        access.active_grant(stack, client, world, world.group, "edit", grantor=employer)
+    _, position = access.active_grant(stack, client, world, world.group, "view")
+    answer = api.portals_response(client, world.platform, actor(world.group), position)
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "application/json"
     assert answer.json()["position"] >= position
@@ -84,20 +64,23 @@ def test_portals_lists_own_first_then_grants_sorted(stack: Stack, client: httpx.
 def test_a_grant_lets_the_grantee_see_the_grantor_never_the_reverse(
     stack: Stack, client: httpx.Client
 ) -> None:
-    world, _ = world_at(client)
-    _, position = active_grant(stack, client, world, world.advisor)
-    grantee = advisor_login(world)
-    assert portals(client, world.platform, grantee, position) == [(world.employer, "view", "grant")]
-    allowed(check(client, world.platform, grantee, world.employer), "view", "grant")
+    world, _ = access.world_at(client)
+    _, position = access.active_grant(stack, client, world, world.advisor)
+    grantee = access.advisor_login(world)
+    assert api.portals(client, world.platform, grantee, position) == [
+        (world.employer, "view", "grant")
+    ]
+    api.allowed(api.check(client, world.platform, grantee, world.employer), "view", "grant")
     grantor = world.employer_actor()
-    assert portals(client, world.platform, grantor) == [(world.employer, "edit", "own")]
+    assert api.portals(client, world.platform, grantor) == [(world.employer, "edit", "own")]
     # The advisor's organisation is not covered on the platform: named as unknown, too.
-    denied(
-        check(client, world.platform, grantor, world.advisor), ["no_grant", "organisation_unknown"]
+    api.denied(
+        api.check(client, world.platform, grantor, world.advisor),
+        ["no_grant", "organisation_unknown"],
     )
     for service in (VIEW_SERVICE, EDIT_SERVICE):
         # Whatever the advisor's service, the grant gives the grant's rights on A's portal.
-        assert portals(client, world.platform, actor(world.advisor, service=service)) == [
+        assert api.portals(client, world.platform, actor(world.advisor, service=service)) == [
             (world.employer, "view", "grant")
         ]
 
@@ -105,52 +88,46 @@ def test_a_grant_lets_the_grantee_see_the_grantor_never_the_reverse(
 def test_group_company_sees_its_own_portal_and_the_grantors(
     stack: Stack, client: httpx.Client
 ) -> None:
-    world, position = world_at(client)
+    world, position = access.world_at(client)
     group = actor(world.group, service=EDIT_SERVICE)
-    assert portals(client, world.platform, group, position) == [(world.group, "edit", "own")]
-    denied(check(client, world.platform, group, world.employer), ["no_grant"], None, None)
-    _, position = active_grant(stack, client, world, world.group, "view")
-    assert portals(client, world.platform, group, position) == [
+    assert api.portals(client, world.platform, group, position) == [(world.group, "edit", "own")]
+    api.denied(api.check(client, world.platform, group, world.employer), ["no_grant"], None, None)
+    _, position = access.active_grant(stack, client, world, world.group, "view")
+    assert api.portals(client, world.platform, group, position) == [
         (world.group, "edit", "own"),
         (world.employer, "view", "grant"),
     ]
-    allowed(check(client, world.platform, group, world.group, "edit"), "edit", "own")
-    allowed(check(client, world.platform, group, world.employer, "view"), "view", "grant")
-    denied(
-        check(client, world.platform, group, world.employer, "edit"),
-        ["rights_insufficient"],
-        "view",
-        "grant",
-    )
+    api.allowed(api.check(client, world.platform, group, world.group, "edit"), "edit", "own")
+    api.view_not_edit(client, world.platform, group, world.employer, "grant")
     employer = world.employer_actor()
-    assert portals(client, world.platform, employer) == [(world.employer, "edit", "own")]
-    denied(check(client, world.platform, employer, world.group), ["no_grant"])
+    assert api.portals(client, world.platform, employer) == [(world.employer, "edit", "own")]
+    api.denied(api.check(client, world.platform, employer, world.group), ["no_grant"])
 
 
 def test_own_portal_follows_contract_amendments(client: httpx.Client) -> None:
-    world, position = world_at(client)
+    world, position = access.world_at(client)
     group = actor(world.group)
-    allowed(
-        check(client, world.platform, group, world.group, "edit", min_position=position),
+    api.allowed(
+        api.check(client, world.platform, group, world.group, "edit", min_position=position),
         "edit",
         "own",
     )
     contract_path = f"/v1/platforms/{world.platform}/contracts/{world.contract}"
-    narrowed = put(
+    narrowed = api.put(
         client, contract_path, {"holder": world.employer, "covered": [], "name": "Pensioencontract"}
     )
-    denied(
-        check(client, world.platform, group, world.group, min_position=narrowed["position"]),
+    api.denied(
+        api.check(client, world.platform, group, world.group, min_position=narrowed["position"]),
         ["organisation_unknown"],
     )
-    refused(client, world.platform, group, "organisation_unknown")
-    widened = put(
+    access.portals_refused(client, world.platform, group, "organisation_unknown")
+    widened = api.put(
         client,
         contract_path,
         {"holder": world.employer, "covered": [world.group], "name": "Pensioencontract"},
     )
-    allowed(
-        check(
+    api.allowed(
+        api.check(
             client,
             world.platform,
             group,
@@ -167,13 +144,13 @@ def test_own_portal_follows_contract_amendments(client: httpx.Client) -> None:
 def test_check_agrees_with_portals_for_every_login_and_organisation(
     stack: Stack, client: httpx.Client
 ) -> None:
-    world, _ = world_at(client, chain="requires_grant")
-    other = new_employer(client, world, (world.group,))
-    active_grant(stack, client, world, world.advisor, "view")
-    active_grant(stack, client, world, world.group, "edit")
-    requested(client, world, world.advisor, "edit", grantor=other)
-    gone, _ = active_grant(stack, client, world, world.group, "view", grantor=other)
-    position = revoked(client, world, gone, grantor=other)
+    world, _ = access.world_at(client, chain="requires_grant")
+    other = access.new_employer(client, world, (world.group,))
+    access.active_grant(stack, client, world, world.advisor, "view")
+    access.active_grant(stack, client, world, world.group, "edit")
+    access.requested(client, world, world.advisor, "edit", grantor=other)
+    gone, _ = access.active_grant(stack, client, world, world.group, "view", grantor=other)
+    position = access.revoked(client, world, gone, grantor=other)
     organisations = [world.employer, world.group, world.advisor, world.stranger, other]
     logins = [
         actor(subject, service=service)
@@ -186,7 +163,7 @@ def test_check_agrees_with_portals_for_every_login_and_organisation(
         for service in (VIEW_SERVICE, EDIT_SERVICE)
     ]
     for login in logins:
-        answer = portals_response(client, world.platform, login, position)
+        answer = api.portals_response(client, world.platform, login, position)
         opened: dict[str, tuple[str, str]] = {}
         if answer.status_code == 200:
             opened = {p["organisation"]: (p["rights"], p["via"]) for p in answer.json()["portals"]}
@@ -194,7 +171,7 @@ def test_check_agrees_with_portals_for_every_login_and_organisation(
             assert answer.status_code == 403, answer.text
         for organisation in organisations:
             for action in ("view", "edit"):
-                decision = check(client, world.platform, login, organisation, action)
+                decision = api.check(client, world.platform, login, organisation, action)
                 if organisation not in opened:
                     assert decision["allowed"] is False and decision["reasons"], decision
                     assert (decision["rights"], decision["via"]) == (None, None), decision
@@ -203,17 +180,17 @@ def test_check_agrees_with_portals_for_every_login_and_organisation(
                 assert (decision["rights"], decision["via"]) == (rights, via), (login, organisation)
                 assert decision["allowed"] is (action == "view" or rights == "edit")
                 if not decision["allowed"]:
-                    assert codes(decision) == ["rights_insufficient"]
+                    assert api.codes(decision) == ["rights_insufficient"]
                 if answer.status_code == 200 and not decision["allowed"]:
                     assert (
-                        "organisation_unknown" not in codes(decision)
+                        "organisation_unknown" not in api.codes(decision)
                         or organisation == (login["legal_subject"])
                     )
     # Spot checks of what the loop compared.
-    assert portals(client, world.platform, actor(world.group)) == [
+    assert api.portals(client, world.platform, actor(world.group)) == [
         (world.group, "edit", "own"),
         (world.employer, "edit", "grant"),
     ]
-    assert portals(client, world.platform, advisor_login(world)) == [
+    assert api.portals(client, world.platform, access.advisor_login(world)) == [
         (world.employer, "view", "grant")
     ]

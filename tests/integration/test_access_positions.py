@@ -13,24 +13,9 @@ from typing import Any
 
 import httpx
 
+from tests import client as api
 from tests.conftest import Stack
-from tests.integration.access_support import (
-    FAR_AHEAD,
-    READER,
-    active_grant,
-    advisor_login,
-    allowed,
-    check,
-    check_response,
-    confirmed,
-    denied,
-    head,
-    problem,
-    refused,
-    requested,
-    revoked,
-    world_at,
-)
+from tests.integration import access_support as access
 
 # ---------------------------------------------------------------- 5. read-your-writes
 
@@ -38,28 +23,28 @@ from tests.integration.access_support import (
 def test_a_check_after_a_revoke_with_its_position_is_always_denied(
     stack: Stack, client: httpx.Client
 ) -> None:
-    world, _ = world_at(client)
-    login = advisor_login(world)
+    world, _ = access.world_at(client)
+    login = access.advisor_login(world)
     grant_id = ""
     for round_ in range(5):
-        grant_id, _ = requested(client, world, world.advisor, "edit")
-        position = confirmed(stack, client, grant_id, mails=round_ + 1)
-        allowed(
-            check(client, world.platform, login, world.employer, "edit", min_position=position),
+        grant_id, _ = access.requested(client, world, world.advisor, "edit")
+        position = access.confirmed(stack, client, grant_id, mails=round_ + 1)
+        api.allowed(
+            api.check(client, world.platform, login, world.employer, "edit", min_position=position),
             "edit",
             "grant",
         )
-        position = revoked(client, world, grant_id)
-        denied(
-            check(client, world.platform, login, world.employer, "view", min_position=position),
+        position = access.revoked(client, world, grant_id)
+        api.denied(
+            api.check(client, world.platform, login, world.employer, "view", min_position=position),
             ["grant_revoked"],
         )
-        refused(client, world.platform, login, "organisation_unknown", position)
+        access.portals_refused(client, world.platform, login, "organisation_unknown", position)
 
 
 def test_min_position_beyond_the_head_is_503_view_not_caught_up(client: httpx.Client) -> None:
-    world, position = world_at(client)
-    advisor = advisor_login(world)
+    world, position = access.world_at(client)
+    advisor = access.advisor_login(world)
     prefix = f"/v1/platforms/{world.platform}"
     requests: list[tuple[str, str, dict[str, Any] | None]] = [
         (
@@ -69,42 +54,41 @@ def test_min_position_beyond_the_head_is_503_view_not_caught_up(client: httpx.Cl
                 "actor": advisor,
                 "organisation": world.employer,
                 "action": "view",
-                "min_position": FAR_AHEAD,
+                "min_position": access.FAR_AHEAD,
             },
         ),
-        ("POST", f"{prefix}/access/portals", {"actor": advisor, "min_position": FAR_AHEAD}),
-        ("GET", f"{prefix}/organisations/{world.employer}/grants?min_position={FAR_AHEAD}", None),
-        ("GET", f"{prefix}/advisors/{world.advisor}/clients?min_position={FAR_AHEAD}", None),
+        ("POST", f"{prefix}/access/portals", {"actor": advisor, "min_position": access.FAR_AHEAD}),
+        (
+            "GET",
+            f"{prefix}/organisations/{world.employer}/grants?min_position={access.FAR_AHEAD}",
+            None,
+        ),
+        ("GET", f"{prefix}/advisors/{world.advisor}/clients?min_position={access.FAR_AHEAD}", None),
     ]
 
     def send(request: tuple[str, str, dict[str, Any] | None]) -> httpx.Response:
         method, path, body = request
         with httpx.Client(base_url=str(client.base_url), timeout=30) as http:
-            return http.request(method, path, json=body, headers=READER)
+            return http.request(method, path, json=body, headers=api.READER)
 
     # The four wait at once: one bounded wait (2 s by default) for the whole test.
     with ThreadPoolExecutor(len(requests)) as pool:
         answers = list(pool.map(send, requests))
     for answer in answers:
-        body = problem(answer, 503, "view_not_caught_up")
+        body = api.problem(answer, 503, "view_not_caught_up")
         assert isinstance(body["position"], int)
-        assert position <= body["position"] < FAR_AHEAD
+        assert position <= body["position"] < access.FAR_AHEAD
 
 
 def test_a_check_waits_for_a_position_that_arrives_meanwhile(
     stack: Stack, client: httpx.Client
 ) -> None:
-    world, _ = world_at(client)
-    grant_id, position = active_grant(stack, client, world, world.advisor)
-    login = advisor_login(world)
-    allowed(
-        check(client, world.platform, login, world.employer, min_position=position), "view", "grant"
-    )
-    upcoming = head(client) + 1
+    world, grant_id, position, login = access.advisor_granted(stack, client)
+    upcoming = api.head(client) + 1
 
     def waiting_check() -> httpx.Response:
         with httpx.Client(base_url=str(client.base_url), timeout=30) as http:
-            return check_response(
+            return api.check_response(
                 http, world.platform, login, world.employer, min_position=upcoming
             )
 
@@ -112,39 +96,30 @@ def test_a_check_waits_for_a_position_that_arrives_meanwhile(
         pending = pool.submit(waiting_check)
         time.sleep(0.3)
         assert not pending.done()
-        position = revoked(client, world, grant_id)
+        position = access.revoked(client, world, grant_id)
         answer = pending.result(timeout=10)
     assert position >= upcoming
     assert answer.status_code == 200, answer.text
-    denied(answer.json(), ["grant_revoked"])
+    api.denied(answer.json(), ["grant_revoked"])
     assert answer.json()["position"] >= upcoming
 
 
 def test_listings_accept_min_position(stack: Stack, client: httpx.Client) -> None:
-    world, _ = world_at(client)
-    _, position = active_grant(stack, client, world, world.advisor)
-    overview = client.get(
-        f"/v1/platforms/{world.platform}/organisations/{world.employer}/grants",
-        params={"min_position": position},
-        headers=READER,
-    )
-    assert overview.status_code == 200, overview.text
-    assert overview.json()["position"] >= position
-    assert [g["status"] for g in overview.json()["given"]] == ["active"]
-    clients = client.get(
-        f"/v1/platforms/{world.platform}/advisors/{world.advisor}/clients",
-        params={"min_position": position},
-        headers=READER,
-    )
-    assert clients.status_code == 200, clients.text
-    assert clients.json()["position"] >= position
-    assert [c["grantor"] for c in clients.json()["clients"]] == [world.employer]
+    world, _ = access.world_at(client)
+    _, position = access.active_grant(stack, client, world, world.advisor)
+    prefix = f"/v1/platforms/{world.platform}"
+    overview = api.read(client, f"{prefix}/organisations/{world.employer}/grants", position)
+    assert overview["position"] >= position
+    assert [g["status"] for g in overview["given"]] == ["active"]
+    clients = api.read(client, f"{prefix}/advisors/{world.advisor}/clients", position)
+    assert clients["position"] >= position
+    assert [c["grantor"] for c in clients["clients"]] == [world.employer]
     for bad in ("-1", "x", str(2**62 + 1)):
-        problem(
+        api.problem(
             client.get(
                 f"/v1/platforms/{world.platform}/advisors/{world.advisor}/clients",
                 params={"min_position": bad},
-                headers=READER,
+                headers=api.READER,
             ),
             422,
             "invalid_request",

@@ -13,22 +13,18 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.access_support import (
-    READER,
-    check,
-    check_response,
-    portals_response,
-    problem,
-    world_at,
-)
+from tests import client as api
+from tests.integration import access_support as access
 
 # ---------------------------------------------------------------- 7. metrics and readiness
 
 
 def test_metrics_and_readiness(client: httpx.Client) -> None:
-    world, position = world_at(client)
+    world, position = access.world_at(client)
     for _ in range(3):
-        check(client, world.platform, world.employer_actor(), world.employer, min_position=position)
+        api.check(
+            client, world.platform, world.employer_actor(), world.employer, min_position=position
+        )
     metrics = client.get("/metrics")
     assert metrics.status_code == 200
     assert metrics.headers["content-type"].startswith("text/plain")
@@ -80,21 +76,23 @@ def test_metrics_and_readiness(client: httpx.Client) -> None:
     ],
 )
 def test_bad_check_input_is_422(client: httpx.Client, change: dict[str, Any]) -> None:
-    world, _ = world_at(client)
+    world, _ = access.world_at(client)
     body = {
         "actor": world.employer_actor(),
         "organisation": world.employer,
         "action": "view",
         **change,
     }
-    answer = client.post(f"/v1/platforms/{world.platform}/access/check", json=body, headers=READER)
-    assert problem(answer, 422, "invalid_request")["errors"]
+    answer = client.post(
+        f"/v1/platforms/{world.platform}/access/check", json=body, headers=api.READER
+    )
+    assert api.problem(answer, 422, "invalid_request")["errors"]
 
 
 def test_malformed_organisation_numbers_on_check_are_invalid_identifier(
     client: httpx.Client,
 ) -> None:
-    world, position = world_at(client)
+    world, position = access.world_at(client)
     answers: dict[tuple[str, str], int] = {}
     for bad in ("kvk:1234567", "kbo:0403019262", "KVK:12345678"):
         for field in ("organisation", "legal_subject", "intermediary"):
@@ -102,12 +100,12 @@ def test_malformed_organisation_numbers_on_check_are_invalid_identifier(
             organisation = bad if field == "organisation" else world.employer
             if field != "organisation":
                 login[field] = bad
-            answer = check_response(
+            answer = api.check_response(
                 client, world.platform, login, organisation, min_position=position
             )
             answers[(bad, field)] = answer.status_code
             if answer.status_code == 422:
-                problem(answer, 422, "invalid_identifier")
+                api.problem(answer, 422, "invalid_identifier")
     assert set(answers.values()) == {422}, answers
 
 
@@ -116,17 +114,17 @@ def test_malformed_organisation_numbers_on_check_are_invalid_identifier(
     [b"", b"{not json", b"[]", b"null", b'{"actor": {"method": "eherkenning"}}'],
 )
 def test_malformed_bodies_never_give_a_server_error(client: httpx.Client, content: bytes) -> None:
-    world, _ = world_at(client)
+    world, _ = access.world_at(client)
     for endpoint in ("check", "portals"):
         answer = client.post(
             f"/v1/platforms/{world.platform}/access/{endpoint}",
             content=content,
-            headers={**READER, "Content-Type": "application/json"},
+            headers={**api.READER, "Content-Type": "application/json"},
         )
-        problem(answer, 422, "invalid_request")
+        api.problem(answer, 422, "invalid_request")
 
 
 def test_unknown_actor_field_on_portals_is_422(client: httpx.Client) -> None:
-    world, _ = world_at(client)
+    world, _ = access.world_at(client)
     login = {**world.employer_actor(), "role": "admin"}
-    problem(portals_response(client, world.platform, login), 422, "invalid_request")
+    api.problem(api.portals_response(client, world.platform, login), 422, "invalid_request")

@@ -9,21 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import client as api
 from tests.conftest import Stack
 from tests.mailbox import latest_mail, link_in, mailed_token, mails_for
 from tests.support import LOA2, VIEW_SERVICE, actor, random_kvk
-from tests.world import ADMIN, WRITER, build_world_http, request_grant
-
-PROBLEM = "application/problem+json"
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code
-    assert body["title"] and body["detail"] and body["remedy"]
-    return body
+from tests.world import build_world_http, request_grant
 
 
 def test_walk_through_request_confirm_change_revoke(stack: Stack, client: httpx.Client) -> None:
@@ -33,18 +23,18 @@ def test_walk_through_request_confirm_change_revoke(stack: Stack, client: httpx.
     grant_id = accepted.json()["grant_id"]
     assert accepted.json()["status"] == "pending_confirmation"
     token = mailed_token(stack.settings.outbox_dir, grant_id)
-    confirmed = client.post("/v1/grants/confirm", json={"token": token}, headers=WRITER)
+    confirmed = client.post("/v1/grants/confirm", json={"token": token}, headers=api.WRITER)
     assert confirmed.json()["status"] == "active"
     assert confirmed.json()["position"] > accepted.json()["position"]
     changed = client.patch(
         f"/v1/grants/{grant_id}",
-        headers=WRITER,
+        headers=api.WRITER,
         json={"rights": "edit", "actor": world.employer_actor()},
     )
     assert changed.json()["rights"] == "edit"
     revoked = client.post(
         f"/v1/grants/{grant_id}/revoke",
-        headers=WRITER,
+        headers=api.WRITER,
         json={"actor": world.employer_actor(), "reason": "einde"},
     )
     assert revoked.json()["status"] == "revoked"
@@ -73,47 +63,52 @@ def test_confirm_page_get_never_confirms_post_does(stack: Stack, client: httpx.C
         page = client.get("/confirm", params={"token": token})
         assert page.status_code == 200 and '<form method="post"' in page.text
         assert world.advisor in page.text
-    assert client.get(f"/v1/grants/{grant_id}", headers=WRITER).json()["status"] == "pending"
+    assert client.get(f"/v1/grants/{grant_id}", headers=api.WRITER).json()["status"] == "pending"
     done = client.post("/confirm", data={"token": token})
     assert done.status_code == 200 and "actief" in done.text
-    assert client.get(f"/v1/grants/{grant_id}", headers=WRITER).json()["status"] == "active"
+    assert client.get(f"/v1/grants/{grant_id}", headers=api.WRITER).json()["status"] == "active"
     again = client.post("/confirm", data={"token": token}, headers={"Accept-Language": "en"})
     assert again.status_code == 409 and "already been used" in again.text
 
 
 def test_tokens_and_scopes(client: httpx.Client) -> None:
     world = build_world_http(client)
-    problem(client.get("/v1/grants/x"), 401, "unauthenticated")
-    problem(
+    api.problem(client.get("/v1/grants/x"), 401, "unauthenticated", echoes_status=False)
+    api.problem(
         client.get("/v1/grants/x", headers={"Authorization": "Bearer wrong"}),
         401,
         "unauthenticated",
+        echoes_status=False,
     )
-    problem(
+    api.problem(
         client.get("/v1/grants/x", headers={"Authorization": "Basic admin-token"}),
         401,
         "unauthenticated",
+        echoes_status=False,
     )
-    problem(
+    api.problem(
         client.put(
             f"/v1/organisations/{random_kvk()}",
-            headers=WRITER,
+            headers=api.WRITER,
             json={"name": "x", "contact_email": "a@example.org"},
         ),
         403,
         "insufficient_scope",
+        echoes_status=False,
     )
     reader = {"Authorization": "Bearer reader-token"}
-    problem(
+    api.problem(
         client.post(f"/v1/platforms/{world.platform}/grants", headers=reader, json={}),
         403,
         "insufficient_scope",
+        echoes_status=False,
     )
     auditor = {"Authorization": "Bearer auditor-token"}
-    problem(
+    api.problem(
         client.post("/v1/grants/confirm", headers=auditor, json={"token": "x"}),
         403,
         "insufficient_scope",
+        echoes_status=False,
     )
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").json()["ready"] is True
@@ -133,7 +128,7 @@ def test_actor_refusals(
 ) -> None:
     world = build_world_http(client)
     before = client.get("/readyz").json()["checks"]["store"]["position"]
-    problem(request_grant(client, world, **overrides), status, code)
+    api.problem(request_grant(client, world, **overrides), status, code, echoes_status=False)
     assert client.get("/readyz").json()["checks"]["store"]["position"] == before
 
 
@@ -141,16 +136,18 @@ def test_actor_for_another_organisation_and_chain_policies(client: httpx.Client)
     world = build_world_http(client, chain="not_accepted")
     body = {"grantor": world.employer, "grantee": world.advisor, "rights": "view"}
     path = f"/v1/platforms/{world.platform}/grants"
-    problem(
-        client.post(path, headers=WRITER, json={**body, "actor": actor(world.stranger)}),
+    api.problem(
+        client.post(path, headers=api.WRITER, json={**body, "actor": actor(world.stranger)}),
         403,
         "actor_not_authorised",
+        echoes_status=False,
     )
     chained = world.employer_actor(intermediary=world.advisor)
-    problem(
-        client.post(path, headers=WRITER, json={**body, "actor": chained}),
+    api.problem(
+        client.post(path, headers=api.WRITER, json={**body, "actor": chained}),
         403,
         "chain_not_accepted",
+        echoes_status=False,
     )
     sufficient = build_world_http(client, chain="sufficient")
     answer = request_grant(client, sufficient, intermediary=sufficient.advisor)
@@ -177,81 +174,99 @@ def test_bad_grant_requests(client: httpx.Client, body: dict[str, Any], code: st
         "actor": world.employer_actor(),
         **body,
     }
-    problem(
-        client.post(f"/v1/platforms/{world.platform}/grants", headers=WRITER, json=full), 422, code
+    api.problem(
+        client.post(f"/v1/platforms/{world.platform}/grants", headers=api.WRITER, json=full),
+        422,
+        code,
+        echoes_status=False,
     )
 
 
 def test_bad_admin_input(client: httpx.Client) -> None:
     path = f"/v1/organisations/{random_kvk()}"
-    problem(
-        client.put(path, headers=ADMIN, json={"name": "x", "contact_email": "not-an-address"}),
+    api.problem(
+        client.put(path, headers=api.ADMIN, json={"name": "x", "contact_email": "not-an-address"}),
         422,
         "invalid_identifier",
+        echoes_status=False,
     )
-    problem(
+    api.problem(
         client.put(
             "/v1/organisations/kvk:12",
-            headers=ADMIN,
+            headers=api.ADMIN,
             json={"name": "x", "contact_email": "a@example.org"},
         ),
         422,
         "invalid_identifier",
+        echoes_status=False,
     )
-    problem(
-        client.put(path, headers=ADMIN, json={"name": "x" * 201, "contact_email": "a@b.nl"}),
+    api.problem(
+        client.put(path, headers=api.ADMIN, json={"name": "x" * 201, "contact_email": "a@b.nl"}),
         422,
         "invalid_request",
+        echoes_status=False,
     )
-    problem(
+    api.problem(
         client.put(
-            "/v1/platforms/Bad_Slug", headers=ADMIN, json={"name": "x", "login": ["eherkenning"]}
+            "/v1/platforms/Bad_Slug",
+            headers=api.ADMIN,
+            json={"name": "x", "login": ["eherkenning"]},
         ),
         422,
         "invalid_identifier",
+        echoes_status=False,
     )
-    problem(
+    api.problem(
         client.put(
-            "/v1/platforms/no-such/advisors/kvk:12345678", headers=ADMIN, json={"licence": "A"}
+            "/v1/platforms/no-such/advisors/kvk:12345678", headers=api.ADMIN, json={"licence": "A"}
         ),
         404,
         "not_found",
+        echoes_status=False,
     )
-    problem(
+    api.problem(
         client.put(
             path,
-            headers=ADMIN,
+            headers=api.ADMIN,
             content=b"{not json",
         ),
         422,
         "invalid_request",
+        echoes_status=False,
     )
-    problem(client.put(path, headers=ADMIN, content=b"x" * 70000), 413, "payload_too_large")
+    api.problem(
+        client.put(path, headers=api.ADMIN, content=b"x" * 70000),
+        413,
+        "payload_too_large",
+        echoes_status=False,
+    )
 
 
 def test_unknown_things_are_404(client: httpx.Client) -> None:
-    problem(
-        client.get("/v1/grants/00000000-0000-0000-0000-000000000000", headers=WRITER),
-        404,
-        "not_found",
-    )
-    problem(client.get("/v1/grants/nonsense", headers=WRITER), 404, "not_found")
-    problem(
-        client.post(
+    unknown: list[tuple[str, str, dict[str, Any] | None]] = [
+        ("GET", "/v1/grants/00000000-0000-0000-0000-000000000000", None),
+        ("GET", "/v1/grants/nonsense", None),
+        (
+            "POST",
             "/v1/platforms/no-such-platform/grants",
-            headers=WRITER,
-            json={
+            {
                 "grantor": "kvk:12345678",
                 "grantee": "kvk:87654321",
                 "rights": "view",
                 "actor": actor("kvk:12345678"),
             },
         ),
-        404,
-        "not_found",
+        ("GET", "/v1/nothing-here", None),
+    ]
+    for method, path, body in unknown:
+        answer = client.request(method, path, headers=api.WRITER, json=body)
+        api.problem(answer, 404, "not_found", echoes_status=False)
+    api.problem(
+        client.delete("/v1/grants/x", headers=api.WRITER),
+        405,
+        "method_not_allowed",
+        echoes_status=False,
     )
-    problem(client.get("/v1/nothing-here", headers=WRITER), 404, "not_found")
-    problem(client.delete("/v1/grants/x", headers=WRITER), 405, "method_not_allowed")
 
 
 def test_problem_language_follows_accept_language(client: httpx.Client) -> None:
@@ -270,21 +285,24 @@ def test_confirmation_tokens_bad_cases(stack: Stack, client: httpx.Client) -> No
     grant_id = request_grant(client, world).json()["grant_id"]
     token = mailed_token(stack.settings.outbox_dir, grant_id)
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    problem(
-        client.post("/v1/grants/confirm", json={"token": tampered}, headers=WRITER),
+    api.problem(
+        client.post("/v1/grants/confirm", json={"token": tampered}, headers=api.WRITER),
         404,
         "confirmation_invalid",
+        echoes_status=False,
     )
-    problem(
-        client.post("/v1/grants/confirm", json={"token": "garbage"}, headers=WRITER),
+    api.problem(
+        client.post("/v1/grants/confirm", json={"token": "garbage"}, headers=api.WRITER),
         404,
         "confirmation_invalid",
+        echoes_status=False,
     )
     stack.clock.advance(timedelta(days=8))
-    problem(
-        client.post("/v1/grants/confirm", json={"token": token}, headers=WRITER),
+    api.problem(
+        client.post("/v1/grants/confirm", json={"token": token}, headers=api.WRITER),
         410,
         "confirmation_expired",
+        echoes_status=False,
     )
 
 
@@ -294,13 +312,13 @@ def test_ten_threads_confirm_the_same_token_once(stack: Stack, client: httpx.Cli
     token = mailed_token(stack.settings.outbox_dir, grant_id)
     answers = run_at_once(
         10,
-        lambda http: http.post("/v1/grants/confirm", json={"token": token}, headers=WRITER),
+        lambda http: http.post("/v1/grants/confirm", json={"token": token}, headers=api.WRITER),
         stack.url,
     )
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [200] + [409] * 9
     assert {a.json()["code"] for a in answers if a.status_code == 409} == {"confirmation_used"}
-    history = client.get(f"/v1/grants/{grant_id}", headers=WRITER).json()["history"]
+    history = client.get(f"/v1/grants/{grant_id}", headers=api.WRITER).json()["history"]
     assert [e["type"] for e in history].count("GrantConfirmed") == 1
 
 
@@ -313,7 +331,7 @@ def test_concurrent_requests_for_one_pair_give_one_grant(
     assert statuses == [202] + [409] * 4
     assert {a.json()["code"] for a in answers if a.status_code == 409} == {"grant_exists"}
     grant_id = next(a.json()["grant_id"] for a in answers if a.status_code == 202)
-    history = client.get(f"/v1/grants/{grant_id}", headers=WRITER).json()["history"]
+    history = client.get(f"/v1/grants/{grant_id}", headers=api.WRITER).json()["history"]
     assert [e["type"] for e in history].count("GrantRequested") == 1
     latest_mail(stack.settings.outbox_dir, grant_id)
     assert len(mails_for(stack.settings.outbox_dir, grant_id)) == 1

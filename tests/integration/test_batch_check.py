@@ -7,18 +7,9 @@ from typing import Any
 
 import httpx
 
+from tests import client as api
 from tests.conftest import Stack
-from tests.integration.access_support import (
-    PROBLEM,
-    READER,
-    active_grant,
-    advisor_login,
-    chain_login,
-    new_employer,
-    requested,
-    revoked,
-    world_at,
-)
+from tests.integration import access_support as access
 from tests.support import LOA2, World, random_kvk
 
 
@@ -26,12 +17,12 @@ def batch(client: httpx.Client, platform: str, checks: list[Any], **extra: Any) 
     return client.post(
         f"/v1/platforms/{platform}/access/check/batch",
         json={"checks": checks, **extra},
-        headers=READER,
+        headers=api.READER,
     )
 
 
 def single(client: httpx.Client, platform: str, question: Any) -> httpx.Response:
-    return client.post(f"/v1/platforms/{platform}/access/check", json=question, headers=READER)
+    return client.post(f"/v1/platforms/{platform}/access/check", json=question, headers=api.READER)
 
 
 def ask(who: dict[str, Any], organisation: str, action: str = "view") -> dict[str, Any]:
@@ -40,12 +31,15 @@ def ask(who: dict[str, Any], organisation: str, action: str = "view") -> dict[st
 
 def questions(stack: Stack, client: httpx.Client, world: World) -> tuple[list[Any], int]:
     """One question for each answer a check can give, good and bad; and the head position."""
-    active_grant(stack, client, world, world.advisor, "view")
-    pending_employer, gone_employer = new_employer(client, world), new_employer(client, world)
-    requested(client, world, world.advisor, grantor=pending_employer)
-    gone, _ = active_grant(stack, client, world, world.advisor, grantor=gone_employer)
-    position = revoked(client, world, gone, grantor=gone_employer)
-    advisor = advisor_login(world)
+    access.active_grant(stack, client, world, world.advisor, "view")
+    pending_employer, gone_employer = (
+        access.new_employer(client, world),
+        access.new_employer(client, world),
+    )
+    access.requested(client, world, world.advisor, grantor=pending_employer)
+    gone, _ = access.active_grant(stack, client, world, world.advisor, grantor=gone_employer)
+    position = access.revoked(client, world, gone, grantor=gone_employer)
+    advisor = access.advisor_login(world)
     return [
         ask(advisor, world.employer),  # allowed
         ask(advisor, world.employer, "edit"),  # rights_insufficient@grant
@@ -55,7 +49,7 @@ def questions(stack: Stack, client: httpx.Client, world: World) -> tuple[list[An
         ask(advisor, random_kvk()),  # no_grant, organisation_unknown (that organisation)
         ask(world.employer_actor(), world.employer, "edit"),  # own portal
         ask(world.employer_actor(loa=LOA2), world.employer),  # loa_too_low
-        ask(chain_login(world), world.employer),  # chain
+        ask(access.chain_login(world), world.employer),  # chain
         ask({"method": "credentials", "user_id": "nobody"}, world.employer),
         ask(advisor, "kvk:1234"),  # invalid_identifier, in place
         {"actor": advisor, "organisation": world.employer},  # invalid_request: no action
@@ -65,7 +59,7 @@ def questions(stack: Stack, client: httpx.Client, world: World) -> tuple[list[An
 
 
 def test_every_answer_equals_the_single_check(stack: Stack, client: httpx.Client) -> None:
-    world, _ = world_at(client)
+    world, _ = access.world_at(client)
     asked, position = questions(stack, client, world)
     answer = batch(client, world.platform, asked, min_position=position)
     assert answer.status_code == 200, answer.text
@@ -78,7 +72,7 @@ def test_every_answer_equals_the_single_check(stack: Stack, client: httpx.Client
             expected = {k: v for k, v in alone.json().items() if k != "position"}
             assert result == {**expected, "problem": None}, question
         else:  # the single check refuses the body: the batch names the same problem in place
-            assert alone.headers["content-type"] == PROBLEM
+            assert alone.headers["content-type"] == api.PROBLEM
             problem = result["problem"]
             assert (problem["code"], problem["status"]) == (alone.json()["code"], 422), question
             assert (result["allowed"], result["reasons"]) == (False, [])
@@ -100,8 +94,8 @@ def test_every_answer_equals_the_single_check(stack: Stack, client: httpx.Client
 
 
 def test_a_batch_is_refused_whole_only_for_what_concerns_it_all(client: httpx.Client) -> None:
-    world, _ = world_at(client)
-    one = {"actor": advisor_login(world), "organisation": world.employer, "action": "view"}
+    world, _ = access.world_at(client)
+    one = {"actor": access.advisor_login(world), "organisation": world.employer, "action": "view"}
     for checks, status, code in (
         ([], 422, "invalid_request"),
         ([one] * 1001, 422, "invalid_request"),

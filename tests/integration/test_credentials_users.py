@@ -1,10 +1,7 @@
 """Credential platforms (Ethias-style, DESIGN §1 step 5, §2, §4) through the real HTTP API:
 who manages users, unknown fields, routes, activations and scopes.
 
-Every test builds its own random platform, KBO organisation, contracts, agreement and master
-user over HTTP, on SQLite and on PostgreSQL, and reads the views with the position of its last
-write (or the head of the log) as `min_position`. Mail is read from the file outbox as a person
-would read it. Refused commands are checked to append nothing.
+How every test builds its own site and reads the views: see credential_support.
 """
 
 from __future__ import annotations
@@ -15,49 +12,30 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from tests import client as api
 from tests.conftest import Stack
-from tests.integration.credential_support import (
-    ANNOUNCEMENT,
-    PROBLEM,
-    READER,
-    USERS,
-    add_user,
-    address,
-    allowed,
-    check,
-    credential_platform,
-    credentials,
-    eherkenning_platform,
-    fiche,
-    new_site,
-    organisation,
-    problem,
-    refused,
-    unique,
-    user_list_response,
-)
+from tests.integration import credential_support as cred
 from tests.support import random_kbo, random_slug
-from tests.world import ADMIN
 
 
 def test_only_the_organisation_master_user_manages_users(
     stack: Stack, client: httpx.Client
 ) -> None:
-    site = new_site(client)
-    neighbour = new_site(client, platform=site.platform)
-    elsewhere = new_site(client, ref=site.organisation)
-    user = add_user(client, site, fiche(rights="edit"))
+    site = cred.new_site(client)
+    neighbour = cred.new_site(client, platform=site.platform)
+    elsewhere = cred.new_site(client, ref=site.organisation)
+    user = cred.add_user(client, site, cred.fiche(rights="edit"))
     actors = [
-        credentials(user["user_id"]),  # a normal user of the organisation
+        cred.credentials(user["user_id"]),  # a normal user of the organisation
         neighbour.master,  # the master of another organisation on the platform
         elsewhere.master,  # the master of the same organisation on another platform
-        credentials(str(uuid4())),
-        credentials("not-a-uuid"),
+        cred.credentials(str(uuid4())),
+        cred.credentials("not-a-uuid"),
     ]
     for actor in actors:
         for method, path, body in (
-            ("POST", f"{site.base}/users", {"actor": actor, **fiche()}),
-            ("PUT", f"{site.base}/users/{user['user_id']}", {"actor": actor, **fiche()}),
+            ("POST", f"{site.base}/users", {"actor": actor, **cred.fiche()}),
+            ("PUT", f"{site.base}/users/{user['user_id']}", {"actor": actor, **cred.fiche()}),
             (
                 "POST",
                 f"{site.base}/users/{user['user_id']}/revoke",
@@ -65,8 +43,8 @@ def test_only_the_organisation_master_user_manages_users(
             ),
             ("POST", f"{site.base}/users/{user['user_id']}/credentials", {"actor": actor}),
         ):
-            refused(stack, client, method, path, body, 403, "not_master_user", USERS)
-        problem(user_list_response(client, site, actor["user_id"]), 403, "not_master_user")
+            cred.refused(stack, client, method, path, body, 403, "not_master_user", api.USERS)
+        api.problem(cred.user_list_response(client, site, actor["user_id"]), 403, "not_master_user")
     eherkenning_actor = {
         "method": "eherkenning",
         "legal_subject": site.organisation,
@@ -75,19 +53,19 @@ def test_only_the_organisation_master_user_manages_users(
         "service_id": "urn:etoegang:DV:1:services:1",
         "loa": "urn:etoegang:core:assurance-class:loa3",
     }
-    refused(
+    cred.refused(
         stack,
         client,
         "POST",
         f"{site.base}/users",
-        {"actor": eherkenning_actor, **fiche()},
+        {"actor": eherkenning_actor, **cred.fiche()},
         422,
         "invalid_request",
-        USERS,
+        api.USERS,
     )
     # A user of another organisation is not found through this organisation's routes.
-    other_user = add_user(client, neighbour, fiche())
-    refused(
+    other_user = cred.add_user(client, neighbour, cred.fiche())
+    cred.refused(
         stack,
         client,
         "POST",
@@ -95,13 +73,13 @@ def test_only_the_organisation_master_user_manages_users(
         {"actor": site.master, "reason": "x"},
         404,
         "not_found",
-        USERS,
+        api.USERS,
     )
 
 
 def test_the_master_user_cannot_revoke_itself(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
-    refused(
+    site = cred.new_site(client)
+    cred.refused(
         stack,
         client,
         "POST",
@@ -109,93 +87,105 @@ def test_the_master_user_cannot_revoke_itself(stack: Stack, client: httpx.Client
         {"actor": site.master, "reason": "ik stop"},
         409,
         "master_user_protected",
-        USERS,
+        api.USERS,
     )
-    allowed(check(client, site.platform, site.master_id, site.organisation, "edit"), "edit")
+    api.allowed(
+        cred.user_check(client, site.platform, site.master_id, site.organisation, "edit"), "edit"
+    )
 
 
 def test_unknown_fields_are_refused(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
-    user = add_user(client, site, fiche())
+    site = cred.new_site(client)
+    user = cred.add_user(client, site, cred.fiche())
     extra = {"note": "x"}
     cases: list[tuple[str, str, Any, dict[str, str]]] = [
         (
             "PUT",
             f"{site.base}/agreement",
             {
-                "reference": unique("EXT"),
-                "notification_email": address("l"),
+                "reference": cred.unique("EXT"),
+                "notification_email": cred.address("l"),
                 "signed_on": "2025-01-15",
                 **extra,
             },
-            ADMIN,
+            api.ADMIN,
         ),
-        ("PUT", f"{site.base}/master-user", {"name": "M", "email": address("m"), **extra}, ADMIN),
-        ("POST", f"{site.base}/users", {"actor": site.master, **fiche(), **extra}, USERS),
+        (
+            "PUT",
+            f"{site.base}/master-user",
+            {"name": "M", "email": cred.address("m"), **extra},
+            api.ADMIN,
+        ),
+        ("POST", f"{site.base}/users", {"actor": site.master, **cred.fiche(), **extra}, api.USERS),
         (
             "POST",
             f"{site.base}/users",
-            {"actor": {**site.master, "role": "admin"}, **fiche()},
-            USERS,
+            {"actor": {**site.master, "role": "admin"}, **cred.fiche()},
+            api.USERS,
         ),
         (
             "PUT",
             f"{site.base}/users/{user['user_id']}",
-            {"actor": site.master, **fiche(), **extra},
-            USERS,
+            {"actor": site.master, **cred.fiche(), **extra},
+            api.USERS,
         ),
         (
             "POST",
             f"{site.base}/users/{user['user_id']}/revoke",
             {"actor": site.master, "reason": "x", **extra},
-            USERS,
+            api.USERS,
         ),
         (
             "POST",
             f"/v1/platforms/{site.platform}/credentials/activate",
             {"login": user["login"], "code": "AAAA-AAAA-AAAA-AAAA", **extra},
-            USERS,
+            api.USERS,
         ),
-        ("POST", f"/v1/platforms/{site.platform}/announcements", {**ANNOUNCEMENT, **extra}, ADMIN),
+        (
+            "POST",
+            f"/v1/platforms/{site.platform}/announcements",
+            {**cred.ANNOUNCEMENT, **extra},
+            api.ADMIN,
+        ),
         (
             "POST",
             f"/v1/platforms/{site.platform}/announcements",
             {"subject": {"de": "Wartung"}, "body": {"de": "Samstag"}},
-            ADMIN,
+            api.ADMIN,
         ),
-        ("POST", f"{site.base}/documents", {"kind": "invoice", "title": "F", **extra}, ADMIN),
-        ("POST", f"{site.base}/documents", {"kind": "payslip", "title": "F"}, ADMIN),
+        ("POST", f"{site.base}/documents", {"kind": "invoice", "title": "F", **extra}, api.ADMIN),
+        ("POST", f"{site.base}/documents", {"kind": "payslip", "title": "F"}, api.ADMIN),
         (
             "POST",
             f"/v1/platforms/{site.platform}/access/check",
             {"actor": site.master, "organisation": site.organisation, "action": "view", **extra},
-            READER,
+            api.READER,
         ),
     ]
     for method, path, body, headers in cases:
-        refused(stack, client, method, path, body, 422, "invalid_request", headers)
+        cred.refused(stack, client, method, path, body, 422, "invalid_request", headers)
 
 
 def test_credential_commands_on_an_eherkenning_platform(stack: Stack, client: httpx.Client) -> None:
-    platform = eherkenning_platform(client)
-    ref = organisation(client)
+    platform = cred.eherkenning_platform(client)
+    ref = cred.organisation(client)
     base = f"/v1/platforms/{platform}/organisations/{ref}"
     agreement = {
-        "reference": unique("EXT"),
-        "notification_email": address("lijst"),
+        "reference": cred.unique("EXT"),
+        "notification_email": cred.address("lijst"),
         "signed_on": "2025-01-15",
     }
-    refused(stack, client, "PUT", f"{base}/agreement", agreement, 422, "platform_mismatch")
-    refused(
+    cred.refused(stack, client, "PUT", f"{base}/agreement", agreement, 422, "platform_mismatch")
+    cred.refused(
         stack,
         client,
         "PUT",
         f"{base}/master-user",
-        {"name": "M", "email": address("m")},
+        {"name": "M", "email": cred.address("m")},
         422,
         "platform_mismatch",
     )
-    refused(
+    cred.refused(
         stack,
         client,
         "POST",
@@ -209,14 +199,14 @@ def test_credential_commands_on_an_eherkenning_platform(stack: Stack, client: ht
 def test_agreements_need_a_known_platform_and_organisation(
     stack: Stack, client: httpx.Client
 ) -> None:
-    platform = credential_platform(client)
+    platform = cred.credential_platform(client)
     agreement = {
-        "reference": unique("EXT"),
-        "notification_email": address("lijst"),
+        "reference": cred.unique("EXT"),
+        "notification_email": cred.address("lijst"),
         "signed_on": "2025-01-15",
     }
     unregistered = random_kbo()
-    refused(
+    cred.refused(
         stack,
         client,
         "PUT",
@@ -225,18 +215,18 @@ def test_agreements_need_a_known_platform_and_organisation(
         404,
         "not_found",
     )
-    refused(
+    cred.refused(
         stack,
         client,
         "PUT",
-        f"/v1/platforms/{random_slug()}/organisations/{organisation(client)}/agreement",
+        f"/v1/platforms/{random_slug()}/organisations/{cred.organisation(client)}/agreement",
         agreement,
         404,
         "not_found",
     )
-    ref = organisation(client)
+    ref = cred.organisation(client)
     for reference in ("", "EXT 1", "EXT/1", "x" * 80):
-        refused(
+        cred.refused(
             stack,
             client,
             "PUT",
@@ -248,23 +238,23 @@ def test_agreements_need_a_known_platform_and_organisation(
 
 
 def test_user_routes_need_an_agreement(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
-    stranger = organisation(client)
-    refused(
+    site = cred.new_site(client)
+    stranger = cred.organisation(client)
+    cred.refused(
         stack,
         client,
         "POST",
         f"/v1/platforms/{site.platform}/organisations/{stranger}/users",
-        {"actor": site.master, **fiche()},
+        {"actor": site.master, **cred.fiche()},
         409,
         "no_agreement",
-        USERS,
+        api.USERS,
     )
-    problem(
+    api.problem(
         client.get(
             f"/v1/platforms/{site.platform}/organisations/{stranger}/users",
             params={"actor": site.master_id},
-            headers=USERS,
+            headers=api.USERS,
         ),
         403,
         "not_master_user",
@@ -272,10 +262,10 @@ def test_user_routes_need_an_agreement(stack: Stack, client: httpx.Client) -> No
 
 
 def test_bad_activations(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
+    site = cred.new_site(client)
     path = f"/v1/platforms/{site.platform}/credentials/activate"
     for login in (site.master_login, "abc", "0123456789-x", f"{site.organisation[4:]}-999", "---"):
-        refused(
+        cred.refused(
             stack,
             client,
             "POST",
@@ -283,59 +273,59 @@ def test_bad_activations(stack: Stack, client: httpx.Client) -> None:
             {"login": login, "code": "AAAA-AAAA-AAAA-AAAA"},
             404,
             "access_code_invalid",
-            USERS,
+            api.USERS,
         )
     for body in (
         {"login": site.master_login},
         {"login": site.master_login, "code": "short"},
         {"login": "", "code": "AAAA-AAAA-AAAA-AAAA"},
     ):
-        refused(stack, client, "POST", path, body, 422, "invalid_request", USERS)
+        cred.refused(stack, client, "POST", path, body, 422, "invalid_request", api.USERS)
 
 
 def test_user_routes_need_the_users_write_scope(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
+    site = cred.new_site(client)
     for headers, status, code in (
-        (READER, 403, "insufficient_scope"),
-        (ADMIN, 403, "insufficient_scope"),
+        (api.READER, 403, "insufficient_scope"),
+        (api.ADMIN, 403, "insufficient_scope"),
         ({}, 401, "unauthenticated"),
     ):
-        refused(
+        cred.refused(
             stack,
             client,
             "POST",
             f"{site.base}/users",
-            {"actor": site.master, **fiche()},
+            {"actor": site.master, **cred.fiche()},
             status,
             code,
             headers,
         )
-        problem(
+        api.problem(
             client.get(f"{site.base}/users", params={"actor": site.master_id}, headers=headers),
             status,
             code,
         )
-    for headers in (USERS, READER):
-        refused(
+    for headers in (api.USERS, api.READER):
+        cred.refused(
             stack,
             client,
             "PUT",
             f"{site.base}/agreement",
             {
-                "reference": unique("EXT"),
-                "notification_email": address("l"),
+                "reference": cred.unique("EXT"),
+                "notification_email": cred.address("l"),
                 "signed_on": "2025-01-15",
             },
             403,
             "insufficient_scope",
             headers,
         )
-        refused(
+        cred.refused(
             stack,
             client,
             "POST",
             f"/v1/platforms/{site.platform}/announcements",
-            ANNOUNCEMENT,
+            cred.ANNOUNCEMENT,
             403,
             "insufficient_scope",
             headers,
@@ -377,7 +367,7 @@ def test_malformed_bodies_never_give_a_server_error(
     user_id = str(uuid4())
     target = f"/v1/platforms/{random_slug()}" + path.format(o=random_kbo(), u=user_id)
     for method in ("POST", "PUT"):
-        for headers in (ADMIN, USERS):
+        for headers in (api.ADMIN, api.USERS):
             answer = client.request(method, target, json=body, headers=headers)
             assert answer.status_code < 500, answer.text
-            assert answer.headers["content-type"] == PROBLEM
+            assert answer.headers["content-type"] == api.PROBLEM

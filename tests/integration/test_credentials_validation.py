@@ -1,10 +1,7 @@
 """Credential platforms (Ethias-style, DESIGN §1 step 5, §2, §4) through the real HTTP API:
 expiry, and organisation numbers, addresses, contracts and fiches refused.
 
-Every test builds its own random platform, KBO organisation, contracts, agreement and master
-user over HTTP, on SQLite and on PostgreSQL, and reads the views with the position of its last
-write (or the head of the log) as `min_position`. Mail is read from the file outbox as a person
-would read it. Refused commands are checked to append nothing.
+How every test builds its own site and reads the views: see credential_support.
 """
 
 from __future__ import annotations
@@ -15,41 +12,21 @@ from uuid import UUID
 
 import httpx
 
+from tests import client as api
 from tests.conftest import Stack
-from tests.integration.credential_support import (
-    READER,
-    USERS,
-    add_user,
-    address,
-    allowed,
-    bad_check_digit,
-    check,
-    denied,
-    fiche,
-    head,
-    new_site,
-    ok,
-    portals_response,
-    problem,
-    refused,
-    revoke_user,
-    sweep_until_expired,
-    unique,
-    user_list,
-)
+from tests.integration import credential_support as cred
 from tests.support import wait_until
-from tests.world import ADMIN
 
 # ---------------------------------------------------------------- expiry
 
 
 def test_an_external_user_expires_after_valid_until(stack: Stack, client: httpx.Client) -> None:
     today = stack.clock().date()
-    site = new_site(client)
-    consultant = add_user(
+    site = cred.new_site(client)
+    consultant = cred.add_user(
         client,
         site,
-        fiche(
+        cred.fiche(
             "Els Claes",
             external=True,
             assignment="Herziening reglement",
@@ -57,40 +34,49 @@ def test_an_external_user_expires_after_valid_until(stack: Stack, client: httpx.
         ),
     )
     position = consultant["position"]
-    allowed(
-        check(
+    api.allowed(
+        cred.user_check(
             client, site.platform, consultant["user_id"], site.organisation, min_position=position
         ),
         "view",
     )
     stack.clock.advance(timedelta(days=3))  # the last valid day
-    allowed(check(client, site.platform, consultant["user_id"], site.organisation), "view")
+    api.allowed(
+        cred.user_check(client, site.platform, consultant["user_id"], site.organisation), "view"
+    )
     stack.clock.advance(timedelta(days=1))
-    denied(check(client, site.platform, consultant["user_id"], site.organisation), "user_expired")
-    problem(portals_response(client, site.platform, consultant["user_id"]), 403, "user_expired")
-    assert user_list(client, site, position)[consultant["user_id"]]["status"] == "expired"
+    api.denied(
+        cred.user_check(client, site.platform, consultant["user_id"], site.organisation),
+        ["user_expired"],
+    )
+    api.problem(
+        cred.user_portals_response(client, site.platform, consultant["user_id"]),
+        403,
+        "user_expired",
+    )
+    assert cred.user_list(client, site, position)[consultant["user_id"]]["status"] == "expired"
 
-    sweep_until_expired(stack, consultant["user_id"])
+    cred.sweep_until_expired(stack, consultant["user_id"])
 
     events = list(stack.app.store.events.get(UUID(consultant["user_id"])))
     assert [type(e).__qualname__ for e in events][-1] == "PlatformUser.Expired"
-    row = user_list(client, site, head(client))[consultant["user_id"]]
+    row = cred.user_list(client, site, api.head(client))[consultant["user_id"]]
     assert (row["status"], row["end_reason"]) == ("expired", "valid_until_passed")
     assert row["ended_at"]
-    denied(check(client, site.platform, consultant["user_id"], site.organisation), "user_expired")
+    api.denied(
+        cred.user_check(client, site.platform, consultant["user_id"], site.organisation),
+        ["user_expired"],
+    )
 
 
 def test_a_new_agreement_after_an_expiry_is_signed(stack: Stack, client: httpx.Client) -> None:
     today = stack.clock().date()
-    site = new_site(client)
-    consultant = add_user(
-        client,
-        site,
-        fiche(external=True, assignment="Audit", valid_until=today + timedelta(days=1)),
-    )
+    site = cred.new_site(client)
+    values = cred.fiche(external=True, assignment="Audit", valid_until=today + timedelta(days=1))
+    consultant = cred.add_user(client, site, values)
     stack.clock.advance(timedelta(days=2))
     wait_until(
-        lambda: check(
+        lambda: cred.user_check(
             client,
             site.platform,
             consultant["user_id"],
@@ -98,15 +84,15 @@ def test_a_new_agreement_after_an_expiry_is_signed(stack: Stack, client: httpx.C
             min_position=consultant["position"],
         )["reasons"]
     )
-    sweep_until_expired(stack, consultant["user_id"])
+    cred.sweep_until_expired(stack, consultant["user_id"])
     answer = client.put(
         f"{site.base}/agreement",
         json={
-            "reference": unique("EXT"),
+            "reference": cred.unique("EXT"),
             "notification_email": site.notification_email,
             "signed_on": "2026-01-02",
         },
-        headers=ADMIN,
+        headers=api.ADMIN,
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["revoked"] == [site.master_id]
@@ -116,50 +102,55 @@ def test_a_new_agreement_after_an_expiry_is_signed(stack: Stack, client: httpx.C
 
 
 def test_organisation_numbers_with_a_wrong_check_digit(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
-    bad = bad_check_digit(site.organisation)
+    site = cred.new_site(client)
+    bad = cred.bad_check_digit(site.organisation)
     base = f"/v1/platforms/{site.platform}/organisations/{bad}"
     agreement = {
-        "reference": unique("EXT"),
-        "notification_email": address("lijst"),
+        "reference": cred.unique("EXT"),
+        "notification_email": cred.address("lijst"),
         "signed_on": "2025-01-15",
     }
     cases: list[tuple[str, str, Any, dict[str, str]]] = [
-        ("PUT", f"/v1/organisations/{bad}", {"name": "X", "contact_email": address("c")}, ADMIN),
-        ("PUT", f"{base}/agreement", agreement, ADMIN),
-        ("PUT", f"{base}/master-user", {"name": "Marie", "email": address("m")}, ADMIN),
-        ("POST", f"{base}/users", {"actor": site.master, **fiche()}, USERS),
-        ("POST", f"{base}/documents", {"kind": "invoice", "title": "F"}, ADMIN),
         (
             "PUT",
-            f"/v1/platforms/{site.platform}/contracts/{unique('GRP')}",
+            f"/v1/organisations/{bad}",
+            {"name": "X", "contact_email": cred.address("c")},
+            api.ADMIN,
+        ),
+        ("PUT", f"{base}/agreement", agreement, api.ADMIN),
+        ("PUT", f"{base}/master-user", {"name": "Marie", "email": cred.address("m")}, api.ADMIN),
+        ("POST", f"{base}/users", {"actor": site.master, **cred.fiche()}, api.USERS),
+        ("POST", f"{base}/documents", {"kind": "invoice", "title": "F"}, api.ADMIN),
+        (
+            "PUT",
+            f"/v1/platforms/{site.platform}/contracts/{cred.unique('GRP')}",
             {"holder": bad, "name": "Groep"},
-            ADMIN,
+            api.ADMIN,
         ),
         (
             "POST",
             f"/v1/platforms/{site.platform}/access/check",
             {"actor": site.master, "organisation": bad, "action": "view"},
-            READER,
+            api.READER,
         ),
     ]
     for method, path, body, headers in cases:
-        refused(stack, client, method, path, body, 422, "invalid_identifier", headers)
+        cred.refused(stack, client, method, path, body, 422, "invalid_identifier", headers)
 
 
 def test_bad_email_addresses(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
+    site = cred.new_site(client)
     for bad in ("geen-adres", "a@b", "jan@@example.be", "jan janssens@example.be"):
-        refused(
+        cred.refused(
             stack,
             client,
             "PUT",
             f"{site.base}/agreement",
-            {"reference": unique("EXT"), "notification_email": bad, "signed_on": "2025-01-15"},
+            {"reference": cred.unique("EXT"), "notification_email": bad, "signed_on": "2025-01-15"},
             422,
             "invalid_identifier",
         )
-        refused(
+        cred.refused(
             stack,
             client,
             "PUT",
@@ -168,128 +159,81 @@ def test_bad_email_addresses(stack: Stack, client: httpx.Client) -> None:
             422,
             "invalid_identifier",
         )
-        refused(
+        cred.refused(
             stack,
             client,
             "POST",
             f"{site.base}/users",
-            {"actor": site.master, **fiche(email=bad)},
+            {"actor": site.master, **cred.fiche(email=bad)},
             422,
             "invalid_identifier",
-            USERS,
+            api.USERS,
         )
-    user = add_user(client, site, fiche())
-    refused(
+    user = cred.add_user(client, site, cred.fiche())
+    cred.refused(
         stack,
         client,
         "PUT",
         f"{site.base}/users/{user['user_id']}",
-        {"actor": site.master, **fiche(email="geen-adres")},
+        {"actor": site.master, **cred.fiche(email="geen-adres")},
         422,
         "invalid_identifier",
-        USERS,
+        api.USERS,
     )
 
 
 def test_contracts_outside_the_organisation(stack: Stack, client: httpx.Client) -> None:
-    site = new_site(client)
-    neighbour = new_site(client, platform=site.platform)
-    elsewhere = new_site(client, ref=site.organisation)  # same organisation, other platform
-    user = add_user(client, site, fiche(contracts=[site.contracts[0]]))
+    site = cred.new_site(client)
+    neighbour = cred.new_site(client, platform=site.platform)
+    elsewhere = cred.new_site(client, ref=site.organisation)  # same organisation, other platform
+    user = cred.add_user(client, site, cred.fiche(contracts=[site.contracts[0]]))
+    changed = f"{site.base}/users/{user['user_id']}"
     for contracts in (
-        [unique("GRP")],
+        [cred.unique("GRP")],
         [site.contracts[0], neighbour.contracts[0]],
         [elsewhere.contracts[0]],
     ):
-        refused(
-            stack,
-            client,
-            "POST",
-            f"{site.base}/users",
-            {"actor": site.master, **fiche(contracts=contracts)},
-            422,
-            "contract_out_of_scope",
-            USERS,
-        )
-        refused(
-            stack,
-            client,
-            "PUT",
-            f"{site.base}/users/{user['user_id']}",
-            {"actor": site.master, **fiche(contracts=contracts)},
-            422,
-            "contract_out_of_scope",
-            USERS,
-        )
+        for method, target in (("POST", f"{site.base}/users"), ("PUT", changed)):
+            body = {"actor": site.master, **cred.fiche(contracts=contracts)}
+            code = "contract_out_of_scope"
+            cred.refused(stack, client, method, target, body, 422, code, api.USERS)
 
 
 def test_fiches_that_are_incomplete_or_inconsistent(stack: Stack, client: httpx.Client) -> None:
     today = stack.clock().date()
-    site = new_site(client)
-    user = add_user(client, site, fiche())
+    site = cred.new_site(client)
+    user = cred.add_user(client, site, cred.fiche())
     path = f"{site.base}/users"
-    complete = fiche(external=True, assignment="Audit", valid_until=today + timedelta(days=10))
+    complete = cred.fiche(external=True, assignment="Audit", valid_until=today + timedelta(days=10))
     invalid_fiches = [
         {**complete, "assignment": None},
         {**complete, "valid_until": None},
         {**complete, "assignment": None, "valid_until": None},
         {k: v for k, v in complete.items() if k not in ("assignment", "valid_until")},
         {**complete, "valid_until": (today - timedelta(days=1)).isoformat()},
-        fiche(valid_until=today - timedelta(days=1)),
+        cred.fiche(valid_until=today - timedelta(days=1)),
     ]
-    for values in invalid_fiches:
-        refused(
-            stack,
-            client,
-            "POST",
-            path,
-            {"actor": site.master, **values},
-            422,
-            "invalid_fiche",
-            USERS,
-        )
-    for values in invalid_fiches[:3] + invalid_fiches[4:]:
-        refused(
-            stack,
-            client,
-            "PUT",
-            f"{path}/{user['user_id']}",
-            {"actor": site.master, **values},
-            422,
-            "invalid_fiche",
-            USERS,
-        )
+    changed = f"{path}/{user['user_id']}"
     # A change is a complete fiche: leaving out any field is refused.
-    for missing in complete:
-        partial = {k: v for k, v in fiche().items() if k != missing}
-        refused(
-            stack,
-            client,
-            "PUT",
-            f"{path}/{user['user_id']}",
-            {"actor": site.master, **partial},
-            422,
-            "invalid_request",
-            USERS,
-        )
-    for values in (
-        fiche(rights="all"),
-        fiche(contracts=[]),
-        fiche(contracts="some"),
-        {**fiche(), "external": "maybe"},
-        {**fiche(), "valid_until": "31-12-2025"},
-    ):
-        refused(
-            stack,
-            client,
-            "POST",
-            path,
-            {"actor": site.master, **values},
-            422,
-            "invalid_request",
-            USERS,
-        )
-    created = add_user(client, site, complete)
+    partials = [{k: v for k, v in cred.fiche().items() if k != missing} for missing in complete]
+    malformed = [
+        cred.fiche(rights="all"),
+        cred.fiche(contracts=[]),
+        cred.fiche(contracts="some"),
+        {**cred.fiche(), "external": "maybe"},
+        {**cred.fiche(), "valid_until": "31-12-2025"},
+    ]
+    refusals = [
+        *[("POST", path, values, "invalid_fiche") for values in invalid_fiches],
+        *[("PUT", changed, values, "invalid_fiche") for values in invalid_fiches[:3]],
+        *[("PUT", changed, values, "invalid_fiche") for values in invalid_fiches[4:]],
+        *[("PUT", changed, values, "invalid_request") for values in partials],
+        *[("POST", path, values, "invalid_request") for values in malformed],
+    ]
+    for method, target, values, code in refusals:
+        body = {"actor": site.master, **values}
+        cred.refused(stack, client, method, target, body, 422, code, api.USERS)
+    created = cred.add_user(client, site, complete)
     assert created["user_id"] != user["user_id"]
     # Leave no active external user behind for the background sweeper of later tests.
-    ok(revoke_user(client, site, created["user_id"]))
+    api.ok(cred.revoke_user(client, site, created["user_id"]))

@@ -16,8 +16,9 @@ from services.http.lean import LeanRoute
 from services.http.metrics import Metrics
 from services.http.problems import install_problem_handlers
 from services.projections import check_api
+from tests import client as api
 from tests.conftest import Stack
-from tests.integration.access_support import READER, advisor_login, world_at
+from tests.integration import access_support as access
 from tests.integration.test_batch_check import questions
 from tests.support import TOKENS, ServerThread, wait_until
 
@@ -56,14 +57,14 @@ def same_answer(lean: httpx.Client, generic: httpx.Client, path: str, **request:
 def test_every_good_question_is_answered_as_fastapi_answers_it(
     stack: Stack, client: httpx.Client, generic: httpx.Client
 ) -> None:
-    world, _ = world_at(client)
+    world, _ = access.world_at(client)
     asked, position = questions(stack, client, world)
     wait_until(lambda: stack.projection.position >= position)  # both answer at one position
     path = CHECK.format(platform=world.platform)
     for question in asked:
-        same_answer(client, generic, path, json=question, headers=READER)
+        same_answer(client, generic, path, json=question, headers=api.READER)
     batch = {"checks": asked}
-    same_answer(client, generic, path + "/batch", json=batch, headers=READER)
+    same_answer(client, generic, path + "/batch", json=batch, headers=api.READER)
 
 
 @pytest.mark.parametrize(
@@ -85,9 +86,9 @@ def test_every_good_question_is_answered_as_fastapi_answers_it(
 def test_bad_bodies_get_the_same_problem(
     client: httpx.Client, generic: httpx.Client, content: bytes, content_type: str
 ) -> None:
-    world, _ = world_at(client)
+    world, _ = access.world_at(client)
     path = CHECK.format(platform=world.platform)
-    headers = {**READER, "Content-Type": content_type} if content_type else READER
+    headers = {**api.READER, "Content-Type": content_type} if content_type else api.READER
     for target in (path, path + "/batch"):
         same_answer(client, generic, target, content=content, headers=headers)
 
@@ -95,22 +96,22 @@ def test_bad_bodies_get_the_same_problem(
 def test_fields_callers_and_platforms_are_refused_alike(
     client: httpx.Client, generic: httpx.Client
 ) -> None:
-    world, _ = world_at(client)
-    good = {"actor": advisor_login(world), "organisation": world.employer, "action": "view"}
+    world, _ = access.world_at(client)
+    good = {"actor": access.advisor_login(world), "organisation": world.employer, "action": "view"}
     path = CHECK.format(platform=world.platform)
     for body, headers, target in (
-        ({**good, "organisation": "kvk:1234"}, READER, path),
-        ({**good, "action": "delete"}, READER, path),
-        ({**good, "extra": True}, READER, path),
-        ({**good, "min_position": -1}, READER, path),
-        ({**good, "min_position": 2**62}, READER, path),
+        ({**good, "organisation": "kvk:1234"}, api.READER, path),
+        ({**good, "action": "delete"}, api.READER, path),
+        ({**good, "extra": True}, api.READER, path),
+        ({**good, "min_position": -1}, api.READER, path),
+        ({**good, "min_position": 2**62}, api.READER, path),
         (good, {}, path),
         (good, {"Authorization": "Bearer nope"}, path),
         (good, {"Authorization": "Basic reader-token"}, path),
         (good, {"Authorization": "Bearer writer-token"}, path),
-        (good, READER, CHECK.format(platform="no-such-platform")),
-        ({"checks": [good], "min_position": 2**62}, READER, path + "/batch"),
-        ({"checks": [good] * 1001}, READER, path + "/batch"),
+        (good, api.READER, CHECK.format(platform="no-such-platform")),
+        ({"checks": [good], "min_position": 2**62}, api.READER, path + "/batch"),
+        ({"checks": [good] * 1001}, api.READER, path + "/batch"),
         ({"checks": [good]}, {"Authorization": "Bearer writer-token"}, path + "/batch"),
     ):
         same_answer(client, generic, target, json=body, headers=headers)

@@ -9,8 +9,8 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import client as api
 from tests.support import actor
-from tests.world import ADMIN, WRITER
 
 json_values = st.recursive(
     st.none()
@@ -36,14 +36,14 @@ grant_bodies = st.fixed_dictionaries(
 )
 paths = st.sampled_from(
     [
-        ("POST", "/v1/platforms/{p}/grants", WRITER),
-        ("POST", "/v1/grants/confirm", WRITER),
-        ("PATCH", "/v1/grants/{g}", WRITER),
-        ("POST", "/v1/grants/{g}/revoke", WRITER),
-        ("PUT", "/v1/platforms/{p}", ADMIN),
-        ("PUT", "/v1/organisations/{o}", ADMIN),
-        ("PUT", "/v1/platforms/{p}/contracts/{o}", ADMIN),
-        ("PUT", "/v1/platforms/{p}/advisors/{o}", ADMIN),
+        ("POST", "/v1/platforms/{p}/grants", api.WRITER),
+        ("POST", "/v1/grants/confirm", api.WRITER),
+        ("PATCH", "/v1/grants/{g}", api.WRITER),
+        ("POST", "/v1/grants/{g}/revoke", api.WRITER),
+        ("PUT", "/v1/platforms/{p}", api.ADMIN),
+        ("PUT", "/v1/organisations/{o}", api.ADMIN),
+        ("PUT", "/v1/platforms/{p}/contracts/{o}", api.ADMIN),
+        ("PUT", "/v1/platforms/{p}/advisors/{o}", api.ADMIN),
     ]
 )
 segments = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=30)

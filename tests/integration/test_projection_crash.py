@@ -85,19 +85,37 @@ def assert_views_equal_replay(settings: Settings, head: int) -> None:
         database.close()
 
 
+def started(cwd: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """The toegang command running in the background, its output dropped."""
+    return subprocess.Popen(
+        [TOEGANG, *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def finished(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The toegang command run to its end (two minutes at the most), its output captured."""
+    return subprocess.run(
+        [TOEGANG, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_sigkill_during_live_processing_then_restart(
     fresh_settings: Settings, tmp_path: Path
 ) -> None:
     head = fill_log(fresh_settings)
     env = env_for(fresh_settings, batch_size=2)
-    process = subprocess.Popen(
-        [TOEGANG, "serve", "projections", "--port", "0"],
-        cwd=tmp_path,
-        env=clean_env(**env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    process = started(tmp_path, clean_env(**env), "serve", "projections", "--port", "0")
     killed_at = kill_midway(process, fresh_settings, "access", head)
     assert 0 < tracked(fresh_settings, "access")[0] < head, killed_at
     with serving(tmp_path, "projections", env=env, capture=False) as (url, _):
@@ -109,36 +127,13 @@ def test_sigkill_during_live_processing_then_restart(
 def test_sigkill_during_rebuild_then_resume(fresh_settings: Settings, tmp_path: Path) -> None:
     head = fill_log(fresh_settings)
     env = clean_env(**env_for(fresh_settings, batch_size=1000))
-    finished = subprocess.run(
-        [TOEGANG, "projections", "rebuild"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert finished.returncode == 0, finished.stderr
+    built = finished(tmp_path, env, "projections", "rebuild")
+    assert built.returncode == 0, built.stderr
     generation = tracked(fresh_settings, "access")[1]
-    rebuild = subprocess.Popen(
-        [TOEGANG, "projections", "rebuild", "--batch-size", "2"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    rebuild = started(tmp_path, env, "projections", "rebuild", "--batch-size", "2")
     kill_midway(rebuild, fresh_settings, "access:rebuild", head)
     assert_views_equal_replay(fresh_settings, head)  # the live views were never touched
-    resumed = subprocess.run(
-        [TOEGANG, "projections", "rebuild", "--resume"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    resumed = finished(tmp_path, env, "projections", "rebuild", "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert "swapped in" in resumed.stderr
     assert tracked(fresh_settings, "access")[1] == generation + 1

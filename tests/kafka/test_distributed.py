@@ -17,14 +17,13 @@ from services.eventlog.database import ViewDatabase
 from services.eventlog.leader import LeaderLock
 from services.projections import tables
 from services.settings import Settings
+from tests import client as api
 from tests.e2e.cli import serving
 from tests.kafka.conftest import Sink
 from tests.kafka.test_notifications import cli_env, kafka_settings
 from tests.mailbox import token_in
 from tests.support import TOKENS, World, platform_settings, wait_until
-from tests.world import ADMIN, WRITER, build_world
-
-READER = {"Authorization": "Bearer reader-token"}
+from tests.world import build_world
 
 
 def role(name: str, env: dict[str, str], cwd: Path) -> Any:
@@ -68,14 +67,14 @@ def setup_world(grants: str) -> World:
         (f"/v1/platforms/{world.platform}/advisors/{world.advisor}", {"licence": "AFM-1"}),
     ]
     for path, body in calls:
-        assert httpx.put(f"{grants}{path}", json=body, headers=ADMIN).status_code == 200
+        assert httpx.put(f"{grants}{path}", json=body, headers=api.ADMIN).status_code == 200
     return world
 
 
 def check(projections: str, world: World, position: int) -> dict[str, Any]:
     answer = httpx.post(
         f"{projections}/v1/platforms/{world.platform}/access/check",
-        headers=READER,
+        headers=api.READER,
         json={
             "actor": {
                 "method": "eherkenning",
@@ -109,7 +108,7 @@ def test_grant_lifecycle_through_four_separate_processes(
         world = setup_world(grants)
         request = httpx.post(
             f"{grants}/v1/platforms/{world.platform}/grants",
-            headers=WRITER,
+            headers=api.WRITER,
             json={
                 "grantor": world.employer,
                 "grantee": world.advisor,
@@ -121,12 +120,12 @@ def test_grant_lifecycle_through_four_separate_processes(
         assert not check(projections, world, request.json()["position"])["allowed"]
         mail = wait_until(lambda: smtp_sink.to("hr@werkgever.example"), timeout=60)[0]
         confirmed = httpx.post(
-            f"{grants}/v1/grants/confirm", headers=WRITER, json={"token": token_in(mail)}
+            f"{grants}/v1/grants/confirm", headers=api.WRITER, json={"token": token_in(mail)}
         )
         assert check(projections, world, confirmed.json()["position"])["allowed"]
         revoked = httpx.post(
             f"{grants}/v1/grants/{request.json()['grant_id']}/revoke",
-            headers=WRITER,
+            headers=api.WRITER,
             json={"actor": world.employer_actor(), "reason": "einde"},
         )
         denied = check(projections, world, revoked.json()["position"])
@@ -178,7 +177,7 @@ def test_a_second_projections_replica_follows_and_takes_over_writing(
 def check_as_employer(url: str, world: World, position: int) -> dict[str, Any]:
     answer = httpx.post(
         f"{url}/v1/platforms/{world.platform}/access/check",
-        headers=READER,
+        headers=api.READER,
         json={
             "actor": world.employer_actor(),
             "organisation": world.employer,

@@ -29,11 +29,12 @@ from services.notifications import kafka
 from services.notifications.relay import Relay
 from services.notifications.tracking import TRACKING
 from services.settings import Settings
+from tests import client as api
 from tests.e2e.cli import TOEGANG, clean_env, run, serving
 from tests.kafka.conftest import Sink
 from tests.mailbox import LINK, token_in
 from tests.support import TOKENS, ServerThread, random_kvk, wait_until
-from tests.world import WRITER, build_world
+from tests.world import build_world
 
 HEADERS = {
     "ce_specversion",
@@ -125,7 +126,9 @@ def test_grant_request_mail_arrives_with_a_working_link(
     assert len(mails) == 1
     assert LINK.search(mails[0].get_body(preferencelist=("plain",)).get_content())
     confirmed = httpx.post(
-        f"{kafka_stack.url}/v1/grants/confirm", headers=WRITER, json={"token": token_in(mails[0])}
+        f"{kafka_stack.url}/v1/grants/confirm",
+        headers=api.WRITER,
+        json={"token": token_in(mails[0])},
     )
     assert confirmed.json()["status"] == "active"
     notices = wait_until(lambda: len(smtp_sink.to(address)) >= 2 and smtp_sink.to(address))

@@ -28,10 +28,7 @@ from schemas.documents import OUTCOME_TYPES, mail_kinds
 from schemas.events import GeneratorError, describe, event_types
 from services.bootstrap.application import ToegangApplication
 from services.grants.domain.event_kind import origin_of
-from services.notifications.cloudevents import (
-    Message,
-    to_message,
-)
+from services.notifications.cloudevents import Message, to_message
 from services.notifications.kafka import Topics
 from services.notifications.loops import outcome_message
 from services.notifications.mailers import MAILED_TYPES

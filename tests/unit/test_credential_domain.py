@@ -80,8 +80,9 @@ def external(**overrides: Any) -> dict[str, Any]:
     return fiche(**values)
 
 
-def signed(reference: str = "EXT-2025-001", email: str = "pensioen@example.be") -> Agreement:
-    agreement = Agreement(
+def agreement_of(reference: str, email: str = "pensioen@example.be") -> Agreement:
+    """A newly signed agreement, its Signed event not collected yet."""
+    return Agreement(
         platform=PLATFORM,
         organisation=ORGANISATION,
         reference=reference,
@@ -89,37 +90,53 @@ def signed(reference: str = "EXT-2025-001", email: str = "pensioen@example.be") 
         signed_on=date(2025, 1, 15),
         actor=STAFF,
     )
+
+
+def only_event(aggregate: Aggregate, name: str) -> Any:
+    """The one event the aggregate has pending, which must have the name; collected."""
+    events = aggregate.collect_events()
+    assert names(events) == [name]
+    return events[0]
+
+
+def signed(reference: str = "EXT-2025-001", email: str = "pensioen@example.be") -> Agreement:
+    agreement = agreement_of(reference, email)
     agreement.collect_events()
     return agreement
 
 
-def user(
+def new_user(
     number: int = 1,
     values: dict[str, Any] | None = None,
     is_master: bool = False,
     platform: str = PLATFORM,
     organisation: str = ORGANISATION,
+    agreement: str = "EXT-2025-001",
+    actor: dict[str, Any] = STAFF,
 ) -> PlatformUser:
-    created = PlatformUser(
-        platform=platform,
-        organisation=organisation,
-        number=number,
-        login=f"{organisation[4:]}-{number:03d}",
-        agreement="EXT-2025-001",
-        fiche=values or fiche(),
-        is_master=is_master,
-        actor=STAFF,
-    )
+    """A newly granted platform user, its Granted event not collected yet."""
+    login = f"{organisation[4:]}-{number:03d}"
+    fields = values or fiche()
+    return PlatformUser(platform, organisation, number, login, agreement, fields, is_master, actor)
+
+
+def user(*args: Any, **options: Any) -> PlatformUser:
+    """A platform user (as new_user takes it) whose Granted event is collected."""
+    created = new_user(*args, **options)
     created.collect_events()
     return created
 
 
-def with_code(person: PlatformUser, expires_at: datetime = NOW + timedelta(days=14)) -> IssuedCode:
+def with_code(
+    person: PlatformUser, expires_at: datetime = NOW + timedelta(days=14), collect: bool = True
+) -> IssuedCode:
+    """Issue the person a code (collecting its event unless told not to); the code."""
     issued = CODES.issue()
     person.issue_credentials(
         code_id=issued.code_id, code_hash=issued.code_hash, expires_at=expires_at, actor=STAFF
     )
-    person.collect_events()
+    if collect:
+        person.collect_events()
     return issued
 
 
@@ -135,14 +152,7 @@ def test_an_agreement_has_a_stable_id_per_platform_and_organisation() -> None:
 
 
 def test_signing_records_the_agreement_without_master_or_users() -> None:
-    agreement = Agreement(
-        platform=PLATFORM,
-        organisation=ORGANISATION,
-        reference="EXT-1",
-        notification_email="pensioen@example.be",
-        signed_on=date(2025, 1, 15),
-        actor=STAFF,
-    )
+    agreement = agreement_of("EXT-1")
     assert pending(agreement) == ["Signed"]
     assert (agreement.reference, agreement.signed_on) == ("EXT-1", date(2025, 1, 15))
     assert agreement.notification_email == "pensioen@example.be"
@@ -194,9 +204,7 @@ def test_a_new_reference_supersedes_and_answers_every_user_left_behind() -> None
     left_behind = agreement.sign("EXT-2026-001", "nieuw@example.be", date(2026, 1, 2), STAFF)
 
     assert left_behind == ["master", "internal", "external"]
-    events = agreement.collect_events()
-    assert names(events) == ["Superseded"]
-    superseded: Any = events[0]
+    superseded = only_event(agreement, "Superseded")
     assert superseded.previous == "EXT-2025-001"
     assert superseded.reference == "EXT-2026-001"
     assert superseded.actor == STAFF
@@ -235,9 +243,7 @@ def test_a_removed_user_is_not_left_behind_by_a_new_agreement() -> None:
 def test_appointing_a_master_user_is_recorded_with_its_actor() -> None:
     agreement = signed()
     agreement.appoint_master_user(user_id="m-1", actor=STAFF)
-    events = agreement.collect_events()
-    assert names(events) == ["MasterUserAppointed"]
-    appointed: Any = events[0]
+    appointed = only_event(agreement, "MasterUserAppointed")
     assert (appointed.user_id, appointed.actor) == ("m-1", STAFF)
     assert agreement.master_user_id == "m-1"
 
@@ -250,14 +256,7 @@ def test_no_agreement_and_conflict_have_stable_codes() -> None:
 def test_an_agreement_survives_a_round_trip_through_a_store() -> None:
     """Dates are transcoded: the replayed agreement equals the one that was saved."""
     application = StoreApplication()
-    agreement = Agreement(
-        platform=PLATFORM,
-        organisation=ORGANISATION,
-        reference="EXT-1",
-        notification_email="pensioen@example.be",
-        signed_on=date(2025, 1, 15),
-        actor=STAFF,
-    )
+    agreement = agreement_of("EXT-1")
     agreement.add_user(user_id="m", login="0403170701-001")
     agreement.appoint_master_user(user_id="m", actor=STAFF)
     agreement.sign("EXT-2", "nieuw@example.be", date(2026, 1, 2), STAFF)
@@ -362,16 +361,7 @@ def test_a_user_has_a_stable_id_per_platform_organisation_and_number() -> None:
 
 
 def test_a_granted_user_is_active_without_a_code() -> None:
-    person = PlatformUser(
-        platform=PLATFORM,
-        organisation=ORGANISATION,
-        number=4,
-        login="0403170701-004",
-        agreement="EXT-1",
-        fiche=fiche(),
-        is_master=False,
-        actor=MASTER_ACTOR,
-    )
+    person = new_user(4, agreement="EXT-1", actor=MASTER_ACTOR)
     assert pending(person) == ["Granted"]
     assert person.status == "active"
     assert person.code_hash is None
@@ -398,9 +388,7 @@ def test_revoking_ends_access_and_forgets_the_code() -> None:
     person = user()
     with_code(person)
     person.revoke(reason="left the company", actor=MASTER_ACTOR)
-    events = person.collect_events()
-    assert names(events) == ["Revoked"]
-    revoked: Any = events[0]
+    revoked = only_event(person, "Revoked")
     assert (revoked.reason, revoked.actor) == ("left the company", MASTER_ACTOR)
     assert person.status == "revoked"
     assert person.code_hash is None
@@ -433,9 +421,7 @@ def test_expiry_is_recorded_only_after_valid_until() -> None:
     assert person.status == "active"
 
     assert person.expire_if_due(valid_until + timedelta(days=1), STAFF) is True
-    events = person.collect_events()
-    assert names(events) == ["Expired"]
-    expired: Any = events[0]
+    expired = only_event(person, "Expired")
     assert expired.valid_until == valid_until
     assert person.status == "expired"
     assert person.code_hash is None
@@ -473,13 +459,7 @@ def test_a_new_fiche_with_a_later_end_date_postpones_expiry() -> None:
 
 def test_issuing_credentials_records_only_the_hash() -> None:
     person = user()
-    issued = CODES.issue()
-    person.issue_credentials(
-        code_id=issued.code_id,
-        code_hash=issued.code_hash,
-        expires_at=NOW + timedelta(days=14),
-        actor=STAFF,
-    )
+    issued = with_code(person, collect=False)
     events = person.collect_events()
     assert names(events) == ["CredentialsIssued"]
     recorded = vars(events[0])
@@ -586,23 +566,8 @@ def test_a_revoked_master_user_manages_nothing() -> None:
 
 def test_a_user_survives_a_round_trip_through_a_store() -> None:
     application = StoreApplication()
-    person = PlatformUser(
-        platform=PLATFORM,
-        organisation=ORGANISATION,
-        number=1,
-        login="0403170701-001",
-        agreement="EXT-1",
-        fiche=external(contracts=["GRP-1"]),
-        is_master=False,
-        actor=STAFF,
-    )
-    issued = CODES.issue()
-    person.issue_credentials(
-        code_id=issued.code_id,
-        code_hash=issued.code_hash,
-        expires_at=NOW + timedelta(days=14),
-        actor=STAFF,
-    )
+    person = new_user(1, external(contracts=["GRP-1"]), agreement="EXT-1")
+    issued = with_code(person, collect=False)
     application.save(person)
 
     replayed: PlatformUser = application.repository.get(person.id)
