@@ -71,25 +71,22 @@ def setup_world(grants: str) -> World:
     return world
 
 
-def check(projections: str, world: World, position: int) -> dict[str, Any]:
-    answer = httpx.post(
-        f"{projections}/v1/platforms/{world.platform}/access/check",
-        headers=api.READER,
-        json={
-            "actor": {
-                "method": "eherkenning",
-                "legal_subject": world.advisor,
-                "acting_subject": "p",
-                "intermediary": None,
-                "service_id": "urn:etoegang:DV:00000001003214345000:services:3",
-                "loa": "urn:etoegang:core:assurance-class:loa3",
-            },
-            "organisation": world.employer,
-            "action": "view",
-            "min_position": position,
-        },
-        timeout=10,
-    )
+def check(
+    projections: str, world: World, position: int, actor: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The check of `actor` (the advisor by default) on the employer, at `position`."""
+    advisor = {
+        "method": "eherkenning",
+        "legal_subject": world.advisor,
+        "acting_subject": "p",
+        "intermediary": None,
+        "service_id": "urn:etoegang:DV:00000001003214345000:services:3",
+        "loa": "urn:etoegang:core:assurance-class:loa3",
+    }
+    with httpx.Client(base_url=projections, timeout=10) as http:
+        answer = api.check_response(
+            http, world.platform, actor or advisor, world.employer, min_position=position
+        )
     assert answer.status_code == 200, answer.text
     result: dict[str, Any] = answer.json()
     return result
@@ -175,20 +172,7 @@ def test_a_second_projections_replica_follows_and_takes_over_writing(
 
 
 def check_as_employer(url: str, world: World, position: int) -> dict[str, Any]:
-    answer = httpx.post(
-        f"{url}/v1/platforms/{world.platform}/access/check",
-        headers=api.READER,
-        json={
-            "actor": world.employer_actor(),
-            "organisation": world.employer,
-            "action": "view",
-            "min_position": position,
-        },
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
+    return check(url, world, position, world.employer_actor())
 
 
 def view_position(database: ViewDatabase) -> int:

@@ -20,7 +20,6 @@ import pytest
 
 from services.eventlog.database import ViewDatabase
 from services.grants.domain.advisor import Advisor
-from services.grants.domain.agreement import Agreement
 from services.grants.domain.contract import Contract
 from services.grants.domain.coverage import Coverage
 from services.grants.domain.organisation import Organisation
@@ -62,20 +61,9 @@ def _grants(feed: Feed) -> None:
     feed.grant(EMPLOYERS[0], ADVISORS[2], "active")  # an employer with two grants
 
 
-def _agreement(organisation: str, reference: str) -> Agreement:
-    return Agreement(
-        platform=CREDENTIALS,
-        organisation=organisation,
-        reference=reference,
-        notification_email="hr@example.org",
-        signed_on=date(2026, 1, 1),
-        actor=SERVICE,
-    )
-
-
 def _credential_world(feed: Feed) -> list[str]:
     employer, other = EMPLOYERS[9], EMPLOYERS[10]
-    agreement = _agreement(employer, "OV-1")
+    agreement = feed.agreement(employer, "OV-1", platform=CREDENTIALS, feed=False)
     fiches = [
         {"rights": "edit", "contracts": "all", "external": False},
         {"rights": "view", "contracts": ["PC-00000009"], "external": False},
@@ -88,7 +76,7 @@ def _credential_world(feed: Feed) -> list[str]:
     users[3].revoke(reason="vertrokken", actor=SERVICE)
     users[1].erase_personal_data(actor=SERVICE)
     assert users[4].expire_if_due(LATER.date(), SERVICE)
-    stale = _agreement(other, "OV-2")
+    stale = feed.agreement(other, "OV-2", platform=CREDENTIALS, feed=False)
     superseded = _user(other, 0, fiches[0], agreement="OV-2")
     stale.sign("OV-3", "new@example.org", date(2026, 6, 1), actor=SERVICE)
     feed(agreement, stale, *users, superseded)

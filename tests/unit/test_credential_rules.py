@@ -87,21 +87,10 @@ def users_of_org(feed: Feed, users: dict[str, str]) -> None:
     feed(revoked_past)
     listed = feed.user(agreement, contracts=[MOVED])
     everything = feed.user(agreement, rights="edit")
-    users.update(
-        replaced=str(replaced.id),
-        kept=str(kept.id),
-        master=str(master.id),
-        internal=str(internal.id),
-        consultant=str(consultant.id),
-        changed=str(changed.id),
-        revoked=str(revoked.id),
-        last_day=str(last_day.id),
-        past=str(past.id),
-        recorded=str(recorded.id),
-        revoked_past=str(revoked_past.id),
-        listed=str(listed.id),
-        everything=str(everything.id),
-    )
+    made = locals()  # each user fiche above, by the name the tests ask it by
+    names = "replaced kept master internal consultant changed revoked last_day past recorded"
+    names += " revoked_past listed everything"
+    users.update({name: str(made[name].id) for name in names.split()})
 
 
 def superseded(feed: Feed, users: dict[str, str]) -> None:
