@@ -4,10 +4,12 @@ store's `relay_tracking` table."""
 from __future__ import annotations
 
 from services.eventlog.database import ViewDatabase
+from services.eventlog.tracking import TrackingTable
 
 TRACKING = (
     "CREATE TABLE IF NOT EXISTS relay_tracking (name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 )
+RELAY_TRACKING = TrackingTable("relay_tracking")
 
 
 class TrackedPosition:
@@ -20,15 +22,8 @@ class TrackedPosition:
 
     def get(self) -> int:
         with self.database.transaction() as cursor:
-            row = cursor.execute(
-                "SELECT position FROM relay_tracking WHERE name = :name", {"name": self.name}
-            ).fetchone()
-        return int(row[0]) if row else 0
+            return RELAY_TRACKING.position(cursor, self.name) or 0
 
     def set(self, position: int) -> None:
         with self.database.transaction() as cursor:
-            cursor.execute(
-                "INSERT INTO relay_tracking VALUES (:name, :position) ON CONFLICT (name) "
-                "DO UPDATE SET position = excluded.position",
-                {"name": self.name, "position": position},
-            )
+            RELAY_TRACKING.set(cursor, self.name, position)

@@ -8,6 +8,7 @@ changes on every swap, so a running projection notices and reloads.
 from __future__ import annotations
 
 from services.eventlog.database import Cursor
+from services.eventlog.tracking import TrackingTable
 
 SCHEMA = {
     "keys": "aggregate_id TEXT PRIMARY KEY, natural_key TEXT NOT NULL",
@@ -61,6 +62,8 @@ TRACKING = (
     "position BIGINT NOT NULL, generation BIGINT NOT NULL, applied BIGINT NOT NULL, "
     "version TEXT NOT NULL)"
 )
+
+VIEW_TRACKING = TrackingTable("view_tracking")
 
 
 def create_tables(cursor: Cursor, prefix: str) -> None:
@@ -139,12 +142,7 @@ def advance(cursor: Cursor, name: str, old: int, new: int, generation: int, coun
             },
         )
         return True
-    cursor.execute(
-        "UPDATE view_tracking SET position = :new, applied = applied + :count "
-        "WHERE name = :name AND position = :old AND generation = :generation",
-        {"name": name, "new": new, "old": old, "generation": generation, "count": count},
-    )
-    return cursor.rowcount == 1
+    return VIEW_TRACKING.move(cursor, name, old, new, count, generation=generation)
 
 
 def swap_in(cursor: Cursor, name: str, rebuilt: str) -> None:
