@@ -14,6 +14,7 @@ from services.audit.index import AuditIndex, Batch, Context
 from services.eventlog.database import Cursor, ViewDatabase
 from services.eventlog.log import EventLog
 from services.eventlog.processor import TrackedProcessor
+from services.eventlog.tracking import TrackingTable
 
 log = logging.getLogger("toegang.audit")
 NAME = "audit"
@@ -39,6 +40,7 @@ SCHEMA = {
     "audit_tracking": "name TEXT PRIMARY KEY, position BIGINT NOT NULL, "
     "applied BIGINT NOT NULL, version TEXT NOT NULL",
 }
+AUDIT_TRACKING = TrackingTable("audit_tracking")
 INDEXES = {
     "audit_events_platform": "audit_events (platform, position)",
     "audit_events_grant": "audit_events (grant_id, position)",
@@ -75,10 +77,7 @@ def prepare_tables(cursor: Cursor) -> bool:
 def load_index(cursor: Cursor) -> AuditIndex:
     """The contexts, open intervals and position stored in the audit tables."""
     index = AuditIndex()
-    row = cursor.execute(
-        "SELECT position FROM audit_tracking WHERE name = :name", {"name": NAME}
-    ).fetchone()
-    index.position = int(row[0]) if row else 0
+    index.position = AUDIT_TRACKING.position(cursor, NAME) or 0
     for values in cursor.execute(f"SELECT {SUBJECT_COLUMNS} FROM audit_subjects").fetchall():  # noqa: S608
         subject = dict(zip(SUBJECT_COLUMNS.split(", "), values, strict=True))
         index.contexts[subject["aggregate_id"]] = Context.from_row(subject)
@@ -91,18 +90,10 @@ def load_index(cursor: Cursor) -> AuditIndex:
 
 def write_batch(cursor: Cursor, old: int, batch: Batch) -> bool:
     """Store a batch and move tracking from `old`; False (nothing written) if it moved."""
-    cursor.execute(
-        "UPDATE audit_tracking SET position = :new, applied = applied + :count "
-        "WHERE name = :name AND position = :old AND version = :version",
-        {
-            "new": batch.position,
-            "count": batch.count,
-            "name": NAME,
-            "old": old,
-            "version": AUDIT_VERSION,
-        },
+    moved = AUDIT_TRACKING.move(
+        cursor, NAME, old, batch.position, batch.count, version=AUDIT_VERSION
     )
-    if cursor.rowcount != 1:
+    if not moved:
         return False
     cursor.upsert_many("audit_events", ("position",), batch.events)
     cursor.upsert_many("audit_parties", ("position", "organisation", "role"), batch.parties)
@@ -142,10 +133,8 @@ class AuditProjection(TrackedProcessor):
         """The leader's position, so a standby replica reports a true lag (the tables it
         queries are the leader's; a replica that takes over reloads everything)."""
         with self.database.reading() as cursor:
-            row = cursor.execute(
-                "SELECT position FROM audit_tracking WHERE name = :name", {"name": NAME}
-            ).fetchone()
-        self.index.position = int(row[0]) if row else self.index.position
+            position = AUDIT_TRACKING.position(cursor, NAME)
+        self.index.position = position if position is not None else self.index.position
 
     def process_batch(self) -> int:
         """Apply the next batch of events; answer how many were applied."""
