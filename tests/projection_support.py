@@ -35,6 +35,20 @@ def snapshot(state: AccessState) -> dict[str, list[Any]]:
     }
 
 
+def assert_same_views(found: AccessState, expected: AccessState) -> None:
+    """The two states store the same rows; on a difference, name only the rows that differ."""
+    mine, theirs = snapshot(found), snapshot(expected)
+    differing = {
+        table: {
+            "only here": [row for row in mine[table] if row not in theirs[table]],
+            "only expected": [row for row in theirs[table] if row not in mine[table]],
+        }
+        for table in TABLES
+        if mine[table] != theirs[table]
+    }
+    assert not differing, differing
+
+
 def isolated_projection(
     log: EventLog, database: ViewDatabase, batch_size: int = 1000
 ) -> AccessProjection:

@@ -123,7 +123,7 @@ class AuditProjection(TrackedProcessor):
         with self.database.transaction() as cursor:
             if prepare_tables(cursor):
                 log.info("audit tables of another version dropped; replaying the log")
-        with self.database.transaction() as cursor:
+        with self.database.reading() as cursor:  # the rows and the position of one moment
             self.index = load_index(cursor)
 
     def close(self) -> None:

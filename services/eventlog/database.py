@@ -95,9 +95,13 @@ class ViewDatabase:
 
     @contextmanager
     def reading(self) -> Iterator[Cursor]:
-        """A read transaction: on SQLite a deferred one, so it never holds the write lock."""
+        """A read transaction on one snapshot: every statement in it sees the same committed
+        state (on PostgreSQL REPEATABLE READ, not the default where each statement sees what
+        committed before it: a state loaded table by table could be older than the position
+        it read last). On SQLite a deferred one, so it never holds the write lock."""
         if self.is_postgres:
             with self.transaction() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 yield cursor
             return
         with self._lock:

@@ -62,7 +62,7 @@ class AccessProjection(TrackedProcessor):
                     log.info("view tables of another version dropped; replaying the log")
                 tables.create_tables(cursor, self.prefix)
         try:
-            with self.database.transaction() as cursor:
+            with self.database.reading() as cursor:  # the rows and the position of one moment
                 keys = TableKeys(self.database, self.prefix)
                 state, generation = rows.load_state(cursor, self.prefix, self.name, keys)
                 current = tables.is_current(cursor)

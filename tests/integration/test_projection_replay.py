@@ -19,7 +19,7 @@ from services.grants.domain.grant import Grant
 from services.projections.rebuild import rebuild_view
 from services.projections.runner import AccessProjection
 from tests.conftest import Stack
-from tests.projection_support import isolated_projection, snapshot
+from tests.projection_support import assert_same_views, isolated_projection, snapshot
 from tests.support import platform_settings, wait_until
 from tests.world import build_world
 
@@ -146,7 +146,7 @@ def test_rebuild_swaps_in_equal_views_and_the_live_projection_reloads(
     )
     assert live.wait_for(log.head(), timeout=10)
     after = stored_at(log, database, log.head())  # the live writer commits after it applies
-    assert snapshot(after.state) == snapshot(live.state)
+    assert_same_views(after.state, live.state)
 
 
 def stored_at(log: EventLog, database: ViewDatabase, position: int) -> AccessProjection:
