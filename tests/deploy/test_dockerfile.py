@@ -1,0 +1,123 @@
+"""deploy/Dockerfile, parsed into its stages: multi-stage, a non-root final stage without build
+tools, the command and health check it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+
+import pytest
+
+from tests.deploy.manifest_support import BUILD_TOOLS, DOCKERFILE, PORT, ROOT, UID, role_command
+
+# --- deploy/Dockerfile ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instruction:
+    keyword: str
+    arguments: str
+
+
+def parse_dockerfile(text: str) -> list[list[Instruction]]:
+    """The instructions of each build stage, with continuation lines joined."""
+    stages: list[list[Instruction]] = []
+    pending = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        keyword, _, arguments = (pending + line).partition(" ")
+        pending = ""
+        instruction = Instruction(keyword.upper(), " ".join(arguments.split()))
+        if instruction.keyword == "FROM":
+            stages.append([])
+        assert stages, "an instruction before the first FROM"
+        stages[-1].append(instruction)
+    return stages
+
+
+@pytest.fixture(scope="module")
+def stages() -> list[list[Instruction]]:
+    return parse_dockerfile(DOCKERFILE.read_text())
+
+
+def arguments_of(stage: list[Instruction], keyword: str) -> list[str]:
+    return [i.arguments for i in stage if i.keyword == keyword]
+
+
+def test_the_dockerfile_is_multi_stage_on_python_311_slim(
+    stages: list[list[Instruction]],
+) -> None:
+    assert len(stages) >= 2
+    assert stages[0][0].arguments == "python:3.11-slim AS builder"
+    assert stages[-1][0].arguments == "python:3.11-slim"
+
+
+def test_the_builder_builds_a_wheel_and_a_virtual_environment(
+    stages: list[list[Instruction]],
+) -> None:
+    commands = " ".join(arguments_of(stages[0], "RUN"))
+    assert "python -m venv /opt/venv" in commands
+    assert "pip wheel" in commands
+    assert "pip install --no-deps /wheels/toegang-" in commands
+
+
+def test_the_final_stage_copies_only_the_virtual_environment(
+    stages: list[list[Instruction]],
+) -> None:
+    assert arguments_of(stages[-1], "COPY") == ["--from=builder /opt/venv /opt/venv"]
+    assert arguments_of(stages[-1], "ADD") == []
+
+
+def test_the_final_stage_runs_as_a_non_root_user(stages: list[list[Instruction]]) -> None:
+    users = arguments_of(stages[-1], "USER")
+    assert users, "no USER in the final stage"
+    user, _, group = users[-1].partition(":")
+    assert user not in ("root", "0") and group not in ("root", "0")
+    assert user == str(UID)
+    setup = " ".join(arguments_of(stages[-1], "RUN"))
+    assert f"--uid {UID}" in setup
+
+
+def test_the_final_stage_has_no_build_tools(stages: list[list[Instruction]]) -> None:
+    final = " ".join(f"{i.keyword} {i.arguments}" for i in stages[-1]) + " "
+    for tool in BUILD_TOOLS:
+        assert tool not in final, tool
+    assert "apt-get install" not in final
+    assert "pip install" not in final
+
+
+def test_the_image_runs_toegang_with_a_healthcheck(stages: list[list[Instruction]]) -> None:
+    final = stages[-1]
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    (entrypoint,) = arguments_of(final, "ENTRYPOINT")
+    assert json.loads(entrypoint) == ["toegang"]
+    assert "toegang" in scripts
+    (command,) = arguments_of(final, "CMD")
+    assert json.loads(command) == role_command("grants")
+    assert arguments_of(final, "EXPOSE") == [str(PORT)]
+    (healthcheck,) = arguments_of(final, "HEALTHCHECK")
+    options, _, probe = healthcheck.partition(" CMD ")
+    assert "--interval=" in options
+    probe_args = json.loads(probe)
+    assert probe_args[:2] == ["python", "-c"]
+    assert "urllib.request" in probe_args[2]
+    assert f"http://127.0.0.1:{PORT}/healthz" in probe_args[2]
+
+
+def test_what_the_dockerfile_copies_from_the_context_exists(
+    stages: list[list[Instruction]],
+) -> None:
+    for stage in stages:
+        for arguments in arguments_of(stage, "COPY"):
+            if arguments.startswith("--from="):
+                continue
+            *sources, _ = arguments.split()
+            for source in sources:
+                assert (ROOT / source).exists(), source
