@@ -13,7 +13,8 @@ from services.grants.domain.actor import EHerkenningActor, service_actor
 from services.grants.domain.advisor import Advisor, rests_on_withdrawn_licence
 from services.grants.domain.base import Actor
 from services.grants.domain.coverage import Coverage
-from services.grants.domain.grant import ConfirmationInvalid, Grant, grant_basis
+from services.grants.domain.grant import ConfirmationInvalid, Grant
+from services.grants.domain.grant_basis import grant_basis
 from services.grants.domain.organisation import Organisation, OrganisationUnknown
 from services.grants.history import event_type, history_data
 from services.grants.notices import grant_facts

@@ -19,8 +19,8 @@ from services.grants.domain.grant import (
     ConfirmationUsed,
     GrantExists,
     GrantNotOpen,
-    OrganisationNotInContract,
 )
+from services.grants.domain.grant_basis import OrganisationNotInContract
 from services.grants.identifiers import InvalidIdentifier
 from tests.conftest import Stack
 from tests.mailbox import mailed_token

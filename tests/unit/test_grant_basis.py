@@ -8,7 +8,11 @@ import pytest
 
 from services.grants.domain.advisor import Advisor, AdvisorNotLicensed, AdvisorUnknown
 from services.grants.domain.coverage import Coverage
-from services.grants.domain.grant import GranteeIsGrantor, OrganisationNotInContract, grant_basis
+from services.grants.domain.grant_basis import (
+    GranteeIsGrantor,
+    OrganisationNotInContract,
+    grant_basis,
+)
 from tests.unit.grant_support import ACTOR, GRANTEE, GRANTOR, PLATFORM
 
 # --- grant_basis ------------------------------------------------------------------------------

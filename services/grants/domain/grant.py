@@ -8,13 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.grants.domain.advisor import (
-    Advisor,
-    AdvisorNotLicensed,
-    AdvisorUnknown,
-)
 from services.grants.domain.base import Actor, DomainError, check_rights, stable_id
-from services.grants.domain.coverage import Coverage
 from services.grants.domain.time_rules import grant_status_at
 
 OPEN_STATUSES = ("pending", "active")
@@ -164,27 +158,6 @@ class Grant(Aggregate):
         return self.token_hash is not None and hmac.compare_digest(token_hash, self.token_hash)
 
 
-def grant_basis(
-    grantor: str,
-    grantee: str,
-    grantor_coverage: Coverage | None,
-    grantee_coverage: Coverage | None,
-    registration: Advisor | None,
-) -> str:
-    """Why the grantee may receive a grant: `advisor` or `group_company`; else refuse."""
-    if grantor == grantee:
-        raise GranteeIsGrantor("an organisation cannot grant access to itself")
-    if grantor_coverage is None or not grantor_coverage.contracts:
-        raise OrganisationNotInContract(f"{grantor} is not covered by a contract here")
-    if registration is not None and registration.licensed:
-        return "advisor"
-    if grantor_coverage.shares_contract_with(grantee_coverage):
-        return "group_company"
-    if registration is not None:
-        raise AdvisorNotLicensed(f"{grantee}'s licence on this platform was withdrawn")
-    raise AdvisorUnknown(f"{grantee} is neither a registered advisor nor in {grantor}'s contract")
-
-
 # The errors its rules raise (each a stable problem code).
 
 
@@ -194,14 +167,6 @@ class GrantExists(DomainError):
 
 class GrantNotOpen(DomainError):
     code = "grant_not_open"
-
-
-class GranteeIsGrantor(DomainError):
-    code = "grantee_is_grantor"
-
-
-class OrganisationNotInContract(DomainError):
-    code = "organisation_not_in_contract"
 
 
 class ConfirmationInvalid(DomainError):
