@@ -45,10 +45,11 @@ class NewUserIn(_FicheBody):
 
 
 class FicheIn(_FicheBody):
-    """A complete new fiche: every field is given (null where it does not apply)."""
+    """A complete new fiche, in the body a new fiche is created with: every field that applies
+    is given (an internal user has no assignment or valid_until)."""
 
-    assignment: Assignment | None
-    valid_until: date | None
+    assignment: Assignment | None = None
+    valid_until: date | None = None
 
 
 class MasterActionIn(Strict):

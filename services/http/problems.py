@@ -143,9 +143,14 @@ async def _problem(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _refused(request: Request, error: Exception) -> JSONResponse:
-    """A command a rule refused: the error's class names its stable `code`."""
+    """A command a rule refused: the error's class names its stable `code`; the fields of the
+    body it refused (`fields` among its facts) are listed in `errors`."""
     code, detail = getattr(error, "code", "invalid_request"), getattr(error, "detail", "")
-    return problem_response(request, str(code), str(detail))
+    fields = getattr(error, "facts", {}).get("fields") or []
+    errors = [{"location": ["body", str(field)], "message": str(detail)} for field in fields]
+    return problem_response(
+        request, str(code), str(detail), **({"errors": errors} if errors else {})
+    )
 
 
 async def _invalid(request: Request, error: Exception) -> JSONResponse:
