@@ -17,6 +17,7 @@ from services.audit import export
 from services.audit import schemas as s
 from services.audit.service import AuditService, HistoryFilter
 from services.grants import identifiers
+from services.grants.schemas import IsoInstant, OrgRef, Slug
 from services.http.auth import ScopedRoute
 from services.http.problems import Problem
 from services.http.scopes import Auditor
@@ -31,7 +32,7 @@ async def audit_service(request: Request) -> AuditService:
 
 Audit = Annotated[AuditService, Depends(audit_service)]
 MinPosition = Annotated[int | None, Query(ge=0, le=2**62)]
-Instant = Annotated[datetime | None, Query()]
+Instant = Annotated[IsoInstant | None, Query()]
 
 
 async def caught_up(request: Request, audit: AuditService, position: int | None) -> None:
@@ -53,11 +54,11 @@ def utc(moment: datetime | None) -> datetime | None:
 
 
 def history_filter(
-    platform: str | None = None,
-    organisation: str | None = None,
+    platform: Slug | None = None,
+    organisation: OrgRef | None = None,
     grant: str | None = None,
     user: str | None = None,
-    from_: Annotated[datetime | None, Query(alias="from")] = None,
+    from_: Annotated[IsoInstant | None, Query(alias="from")] = None,
     to: Instant = None,
 ) -> HistoryFilter:
     """The history filters of a request, checked (organisation number, time range)."""
@@ -107,9 +108,9 @@ async def access(
     request: Request,
     audit: Audit,
     _: Auditor,
-    platform: str,
-    organisation: str,
-    at: datetime,
+    platform: Slug,
+    organisation: OrgRef,
+    at: IsoInstant,
     min_position: MinPosition = None,
 ) -> Response:
     """Who had access to the organisation's data at `at`: each grant and platform user with

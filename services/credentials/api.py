@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from services.credentials import schemas as s
 from services.credentials.agreements import AgreementsUseCases
 from services.credentials.users import UsersUseCases
+from services.grants.schemas import OrgRef, Slug
 from services.http.auth import ScopedRoute
 from services.http.scopes import Admin, UsersWriter
 from services.http.state import from_state
@@ -29,7 +30,7 @@ Users = Annotated[UsersUseCases, Depends(from_state("grants", "users"))]
 
 @router.put("/organisations/{organisation}/agreement", response_model=s.AgreementOut)
 def sign_agreement(
-    platform: str, organisation: str, body: s.AgreementIn, agreements: Agreements, caller: Admin
+    platform: Slug, organisation: OrgRef, body: s.AgreementIn, agreements: Agreements, caller: Admin
 ) -> dict[str, Any]:
     """Sign an agreement or change its notification address; a new reference supersedes it."""
     return agreements.sign_agreement(
@@ -44,7 +45,11 @@ def sign_agreement(
 
 @router.put("/organisations/{organisation}/master-user", response_model=s.UserOut)
 def appoint_master_user(
-    platform: str, organisation: str, body: s.MasterUserIn, agreements: Agreements, caller: Admin
+    platform: Slug,
+    organisation: OrgRef,
+    body: s.MasterUserIn,
+    agreements: Agreements,
+    caller: Admin,
 ) -> dict[str, Any]:
     """Appoint the master user from the master-user form; an access code is mailed."""
     return agreements.appoint_master_user(
@@ -54,7 +59,7 @@ def appoint_master_user(
 
 @router.post("/organisations/{organisation}/users", status_code=201, response_model=s.UserOut)
 def create_user(
-    platform: str, organisation: str, body: s.NewUserIn, users: Users, _: UsersWriter
+    platform: Slug, organisation: OrgRef, body: s.NewUserIn, users: Users, _: UsersWriter
 ) -> dict[str, Any]:
     """The master user adds a user fiche; the access code goes to the user's own address."""
     return users.create_user(platform, organisation, body.actor.model_dump(), fiche_of(body))
@@ -62,7 +67,12 @@ def create_user(
 
 @router.put("/organisations/{organisation}/users/{user_id}", response_model=s.UserOut)
 def replace_user(
-    platform: str, organisation: str, user_id: str, body: s.FicheIn, users: Users, _: UsersWriter
+    platform: Slug,
+    organisation: OrgRef,
+    user_id: str,
+    body: s.FicheIn,
+    users: Users,
+    _: UsersWriter,
 ) -> dict[str, Any]:
     """The master user replaces a fiche by a complete new one."""
     return users.replace_user(
@@ -74,8 +84,8 @@ def replace_user(
     "/organisations/{organisation}/users/{user_id}/revoke", response_model=s.UserRevokedOut
 )
 def revoke_user(
-    platform: str,
-    organisation: str,
+    platform: Slug,
+    organisation: OrgRef,
     user_id: str,
     body: s.UserRevokeIn,
     users: Users,
@@ -87,8 +97,8 @@ def revoke_user(
 
 @router.post("/organisations/{organisation}/users/{user_id}/credentials", response_model=s.UserOut)
 def reissue_credentials(
-    platform: str,
-    organisation: str,
+    platform: Slug,
+    organisation: OrgRef,
     user_id: str,
     body: s.MasterActionIn,
     users: Users,
@@ -100,7 +110,7 @@ def reissue_credentials(
 
 @router.post("/credentials/activate", response_model=s.UserOut)
 def activate_credentials(
-    platform: str, body: s.ActivateIn, users: Users, _: UsersWriter
+    platform: Slug, body: s.ActivateIn, users: Users, _: UsersWriter
 ) -> dict[str, Any]:
     """The platform's login service uses a one-time access code."""
     return users.activate_credentials(platform, body.login, body.code)
@@ -108,7 +118,7 @@ def activate_credentials(
 
 @router.post("/announcements", status_code=201, response_model=s.PublishedOut)
 def publish_announcement(
-    platform: str, body: s.AnnouncementIn, agreements: Agreements, caller: Admin
+    platform: Slug, body: s.AnnouncementIn, agreements: Agreements, caller: Admin
 ) -> dict[str, Any]:
     """Publish platform news; it is mailed to every agreement's notification address."""
     subject = {str(language): text for language, text in body.subject.items()}
@@ -120,7 +130,7 @@ def publish_announcement(
     "/organisations/{organisation}/documents", status_code=201, response_model=s.PublishedOut
 )
 def publish_document(
-    platform: str, organisation: str, body: s.DocumentIn, agreements: Agreements, caller: Admin
+    platform: Slug, organisation: OrgRef, body: s.DocumentIn, agreements: Agreements, caller: Admin
 ) -> dict[str, Any]:
     """Announce new pension fiches, invoices or the annual-adjustment file."""
     return agreements.publish_document(platform, organisation, body.kind, body.title, caller.client)

@@ -22,7 +22,7 @@ Grants = Annotated[GrantUseCases, Depends(from_state("grants", "grants"))]
 
 @router.put("/platforms/{platform}", response_model=s.PlatformOut, tags=["admin"])
 def configure_platform(
-    platform: str, body: s.PlatformIn, reference: Reference, caller: Admin
+    platform: s.Slug, body: s.PlatformIn, reference: Reference, caller: Admin
 ) -> dict[str, Any]:
     """Create or replace a platform: login methods, minimum LoA, service catalogue, chain policy."""
     return reference.configure_platform(platform, body.model_dump(), caller.client)
@@ -30,7 +30,7 @@ def configure_platform(
 
 @router.put("/organisations/{organisation}", response_model=s.OrganisationOut, tags=["admin"])
 def register_organisation(
-    organisation: str, body: s.OrganisationIn, reference: Reference, caller: Admin
+    organisation: s.OrgRef, body: s.OrganisationIn, reference: Reference, caller: Admin
 ) -> dict[str, Any]:
     """Register an organisation with the contact address that receives confirmation links."""
     return reference.register_organisation(
@@ -42,7 +42,7 @@ def register_organisation(
     "/platforms/{platform}/advisors/{organisation}", response_model=s.AdvisorOut, tags=["admin"]
 )
 def register_advisor(
-    platform: str, organisation: str, body: s.AdvisorIn, reference: Reference, caller: Admin
+    platform: s.Slug, organisation: s.OrgRef, body: s.AdvisorIn, reference: Reference, caller: Admin
 ) -> dict[str, Any]:
     """Register an advisor on a platform with its licence (or reinstate the licence)."""
     return reference.register_advisor(platform, organisation, body.licence, caller.client)
@@ -54,7 +54,7 @@ def register_advisor(
     tags=["admin"],
 )
 def withdraw_licence(
-    platform: str, organisation: str, reference: Reference, caller: Admin
+    platform: s.Slug, organisation: s.OrgRef, reference: Reference, caller: Admin
 ) -> dict[str, Any]:
     """Withdraw an advisor's licence; its grants on the platform are revoked explicitly."""
     return reference.withdraw_licence(platform, organisation, caller.client)
@@ -64,7 +64,7 @@ def withdraw_licence(
     "/platforms/{platform}/contracts/{contract}", response_model=s.ContractOut, tags=["admin"]
 )
 def register_contract(
-    platform: str, contract: str, body: s.ContractIn, reference: Reference, caller: Admin
+    platform: s.Slug, contract: str, body: s.ContractIn, reference: Reference, caller: Admin
 ) -> dict[str, Any]:
     """Register or amend a contract: its holder and the organisation numbers it covers."""
     return reference.register_contract(
@@ -76,7 +76,7 @@ def register_contract(
     "/platforms/{platform}/grants", status_code=202, response_model=s.GrantAccepted, tags=["grants"]
 )
 def request_grant(
-    platform: str, body: s.GrantRequestIn, grants: Grants, _: GrantsWriter
+    platform: s.Slug, body: s.GrantRequestIn, grants: Grants, _: GrantsWriter
 ) -> dict[str, Any]:
     """Employer asks to give an advisor or group company access; a link is mailed to confirm."""
     return grants.request_grant(

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
 
 from services.grants import identifiers
@@ -24,6 +33,37 @@ def _organisation_number(ref: str) -> str:
 OrgRef = Annotated[
     str, StringConstraints(min_length=1, max_length=20), AfterValidator(_organisation_number)
 ]
+"""An organisation number, in a body, a path or a query alike."""
+
+
+def _platform_slug(slug: str) -> str:
+    try:
+        return identifiers.platform_slug(slug)
+    except identifiers.InvalidIdentifier as error:
+        raise PydanticCustomError("invalid_identifier", error.detail) from None
+
+
+Slug = Annotated[
+    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_platform_slug)
+]
+"""A platform's name (`befrank-werkgeversportaal`), in a path or a query alike."""
+
+ISO_INSTANT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+)
+
+
+def _iso_instant(value: object) -> object:
+    if isinstance(value, str) and not ISO_INSTANT.fullmatch(value):
+        raise PydanticCustomError(
+            "datetime_parsing", "Input should be an ISO 8601 date and time: 2026-12-01T12:00Z"
+        )
+    return value
+
+
+IsoInstant = Annotated[datetime, BeforeValidator(_iso_instant)]
+"""An instant written as ISO 8601 (a number of seconds is not taken for one)."""
 Rights = Literal["view", "edit"]
 Capability = Literal["employer_view", "employer_edit", "advisor"]
 Uri = Annotated[str, StringConstraints(min_length=1, max_length=256)]

@@ -8,13 +8,14 @@ description, middleware, exception handlers and problems) but wires the call by 
 
 1. the scope gates (`Requires`) run first, before the body is read;
 2. the other dependencies, each a function of the request only, are awaited;
-3. the body is validated in one call; a bad one is decoded and validated again exactly as
-   FastAPI does, so it gets the same errors (under `body`);
+3. the path parameters are validated by their declared types, the body in one call; a bad
+   one is decoded and validated again exactly as FastAPI does, so it gets the same errors
+   (under `path` and `body`, path first, all of them in one answer);
 4. the endpoint's dict is written as JSON bytes; it is built by our code, so it is not
    validated again (the equivalence tests compare it with the response model).
 
-It accepts only endpoints of that shape (plain `str` path parameters, one body model, the
-request, request-only dependencies) and says so at start-up.
+It accepts only endpoints of that shape (`str` path parameters, constrained or not, one body
+model, the request, request-only dependencies) and says so at start-up.
 
 `HotPaths` goes one step further: a middleware that hands a request for a lean route straight
 to its handler, without FastAPI's router (which on a large app matches every router twice),
@@ -25,12 +26,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import to_json
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -87,7 +89,7 @@ def lean_handler(dependant: Dependant) -> Handler:
     endpoint, body_name, model = _shape(dependant)
     gates = [d for d in dependant.dependencies if isinstance(d.call, Requires)]
     others = [d for d in dependant.dependencies if not isinstance(d.call, Requires)]
-    paths = [p.name for p in dependant.path_params]
+    paths = {p.name: path_adapter(p.field_info) for p in dependant.path_params}
     request_name = dependant.request_param_name
 
     async def handle(request: Request) -> Response:
@@ -96,9 +98,18 @@ def lean_handler(dependant: Dependant) -> Handler:
             values[str(gate.name)] = await gate.call(request)  # type: ignore[misc]
         for dependency in others:
             values[str(dependency.name)] = await dependency.call(request)  # type: ignore[misc]
-        values[body_name] = await parsed_body(request, model)
-        for name in paths:
-            values[name] = request.path_params[name]
+        errors: list[Any] = []
+        for name, adapter in paths.items():
+            try:
+                values[name] = adapter.validate_python(request.path_params[name])
+            except ValidationError as error:
+                errors += [{**e, "loc": ("path", name, *e["loc"])} for e in error.errors()]
+        try:
+            values[body_name] = await parsed_body(request, model)
+        except RequestValidationError as error:
+            errors += list(error.errors())
+        if errors:
+            raise RequestValidationError(errors)
         if request_name:
             values[request_name] = request
         result = await endpoint(**values)
@@ -148,10 +159,17 @@ def _json_error(error: json.JSONDecodeError) -> dict[str, Any]:
     }
 
 
+def path_adapter(field_info: FieldInfo) -> TypeAdapter[Any]:
+    """Validates a path parameter as FastAPI would: its type with its constraints."""
+    hint: Any = Annotated[(field_info.annotation, *field_info.metadata)]
+    return TypeAdapter(hint)
+
+
 def _shape(dependant: Dependant) -> tuple[Any, str, type[BaseModel]]:
     """The endpoint, its body parameter and model; TypeError for any other shape."""
     body = dependant.body_params
     plain_paths = all(p.field_info.annotation is str for p in dependant.path_params)
+    # (an Annotated str keeps `str` as its annotation; its validators are in the metadata)
     plain_deps = all(
         d.request_param_name and not (d.dependencies or d.path_params or d.query_params)
         for d in dependant.dependencies

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from services.grants.schemas import OrgRef, Slug
 from services.http.auth import ScopedRoute
 from services.http.problems import Problem
 from services.http.scopes import Reader, UsersWriter
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/v1", tags=["access"], route_class=ScopedRoute)
 
 @router.post("/platforms/{platform}/access/portals", response_model=s.PortalsOut)
 async def portals(
-    platform: str,
+    platform: Slug,
     body: s.PortalsIn,
     request: Request,
     projection: Projection,
@@ -62,8 +63,8 @@ async def portals(
     response_model=s.OrganisationGrantsOut,
 )
 async def organisation_grants(
-    platform: str,
-    organisation: str,
+    platform: Slug,
+    organisation: OrgRef,
     request: Request,
     projection: Projection,
     now: Clock,
@@ -83,8 +84,8 @@ async def organisation_grants(
     "/platforms/{platform}/advisors/{organisation}/clients", response_model=s.AdvisorClientsOut
 )
 async def advisor_clients(
-    platform: str,
-    organisation: str,
+    platform: Slug,
+    organisation: OrgRef,
     request: Request,
     projection: Projection,
     now: Clock,
@@ -109,8 +110,8 @@ async def advisor_clients(
     tags=["credential platforms"],
 )
 async def organisation_users(
-    platform: str,
-    organisation: str,
+    platform: Slug,
+    organisation: OrgRef,
     request: Request,
     projection: Projection,
     now: Clock,

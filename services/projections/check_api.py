@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from services.grants.schemas import Slug
 from services.http.lean import LeanRoute
 from services.http.problems import problem_body
 from services.http.scopes import Reader
@@ -26,7 +27,7 @@ hot = APIRouter(prefix="/v1", tags=["access"], route_class=LeanRoute)  # the che
 
 @hot.post("/platforms/{platform}/access/check", response_model=s.CheckOut)
 async def check(
-    platform: str, body: s.CheckIn, request: Request, projection: Projection, now: Clock, _: Reader
+    platform: Slug, body: s.CheckIn, request: Request, projection: Projection, now: Clock, _: Reader
 ) -> dict[str, Any]:
     """May the actor view or edit this organisation's data? Always 200, with reasons."""
     await caught_up(request, projection, body.min_position)
@@ -46,7 +47,7 @@ async def check(
 
 @hot.post("/platforms/{platform}/access/check/batch", response_model=s.BatchCheckOut)
 async def check_batch(
-    platform: str,
+    platform: Slug,
     body: s.BatchCheckIn,
     request: Request,
     projection: Projection,

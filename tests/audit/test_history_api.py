@@ -150,6 +150,9 @@ def test_access_at_an_instant_follows_the_grant(stack: Stack, client: httpx.Clie
         ("access", {"platform": "p", "organisation": KVK}, "invalid_request"),
         ("access", {"platform": "p", "organisation": "kvk:1", "at": "2026-01-01"}, "invalid_identifier"),  # noqa: E501
         ("access", {"platform": "p", "organisation": KVK, "at": "nu"}, "invalid_request"),
+        ("history", {"to": "0.5"}, "invalid_request"),  # seconds are no ISO 8601 instant
+        ("access", {"platform": "p", "organisation": KVK, "at": "1764590400"}, "invalid_request"),
+        ("access", {"platform": "Geen Portaal", "organisation": KVK, "at": "2026-01-01"}, "invalid_identifier"),  # noqa: E501
     ],
 )  # fmt: skip
 def test_bad_input_is_a_problem(
