@@ -163,7 +163,7 @@ def test_a_small_chunked_body_is_accepted(http: httpx.Client) -> None:
 
 
 def test_a_view_behind_asks_to_retry(http: httpx.Client) -> None:
-    path = f"/v1/platforms/p1/organisations/o1/grants?min_position={2**62}"
+    path = f"/v1/platforms/p1/organisations/kvk:12345678/grants?min_position={2**62}"
     answer = http.get(path, headers=api.bearer("reader-token", "application/json"))
     api.problem(answer, 503, "view_not_caught_up", echoes_status=False, described=False)
     assert answer.headers["retry-after"] == "1"
