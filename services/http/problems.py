@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from services.messages import negotiate, texts
 
@@ -167,8 +168,29 @@ def validation_problem(found: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]
 
 
 async def _http(request: Request, error: Exception) -> JSONResponse:
+    """Starlette's own refusals (no route, a method the route lacks), with their headers: a
+    405 says in `Allow` which methods the path takes."""
     assert isinstance(error, HTTPException)
-    return problem_response(request, HTTP_CODES.get(error.status_code, "invalid_request"))
+    response = problem_response(request, HTTP_CODES.get(error.status_code, "invalid_request"))
+    response.headers.update(error.headers or {})
+    if error.status_code == 405:  # Starlette names the methods of one route of the path only
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route of the app takes for this request's path."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 async def _store(request: Request, error: Exception) -> JSONResponse:
