@@ -26,7 +26,7 @@ from services.http.auth import TokenRegistry
 from services.http.lean import HotPaths
 from services.http.metrics import Metrics
 from services.http.middleware import RequestMiddleware
-from services.http.problems import install_problem_handlers
+from services.http.problem_handlers import install_problem_handlers
 from services.projections import api as access_api
 from services.projections import check_api
 from services.settings import Settings

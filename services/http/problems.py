@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import psycopg
-from eventsourcing.persistence import OperationalError, PersistenceError
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import Request
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
-from starlette.routing import Match
 
 from services.messages import negotiate, texts
-
-log = logging.getLogger("toegang.http")
-Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
 
 STATUS = {
     "invalid_request": 422,
@@ -131,97 +122,8 @@ def problem_body(
     return body, language
 
 
-async def _problem(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, Problem)
-    return problem_response(
-        request,
-        error.code,
-        error.detail,
-        status=error.status,
-        text_key=error.text_key,
-        **error.extra,
-    )
-
-
-async def _refused(request: Request, error: Exception) -> JSONResponse:
-    """A command a rule refused: the error's class names its stable `code`; the fields of the
-    body it refused (`fields` among its facts) are listed in `errors`."""
-    code, detail = getattr(error, "code", "invalid_request"), getattr(error, "detail", "")
-    fields = getattr(error, "facts", {}).get("fields") or []
-    errors = [{"location": ["body", str(field)], "message": str(detail)} for field in fields]
-    return problem_response(
-        request, str(code), str(detail), **({"errors": errors} if errors else {})
-    )
-
-
-async def _invalid(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError)
-    code, errors = validation_problem(error.errors())
-    return problem_response(request, code, "", errors=errors)
-
-
 def validation_problem(found: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
     """The stable code and the listed errors for pydantic's validation errors."""
     errors = [{"location": [str(p) for p in e["loc"]], "message": e["msg"]} for e in found]
     kinds = {e["type"] for e in found}
     return "invalid_identifier" if kinds == {"invalid_identifier"} else "invalid_request", errors
-
-
-async def _http(request: Request, error: Exception) -> JSONResponse:
-    """Starlette's own refusals (no route, a method the route lacks), with their headers: a
-    405 says in `Allow` which methods the path takes."""
-    assert isinstance(error, HTTPException)
-    response = problem_response(request, HTTP_CODES.get(error.status_code, "invalid_request"))
-    response.headers.update(error.headers or {})
-    if error.status_code == 405:  # Starlette names the methods of one route of the path only
-        response.headers["Allow"] = ", ".join(allowed_methods(request))
-    return response
-
-
-def allowed_methods(request: Request) -> list[str]:
-    """The methods some route of the app takes for this request's path."""
-    routes = request.app.router.routes
-    return [
-        method
-        for method in METHODS
-        if any(
-            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
-        )
-    ]
-
-
-METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-
-
-async def _store(request: Request, error: Exception) -> JSONResponse:
-    log.warning("event store unavailable: %s", type(error).__name__)
-    return problem_response(request, "store_unavailable")
-
-
-async def _view_store(request: Request, error: Exception) -> JSONResponse:
-    log.warning("view database unavailable: %s", type(error).__name__)
-    return problem_response(request, "store_unavailable")
-
-
-async def _persistence(request: Request, error: Exception) -> JSONResponse:
-    log.error("event store error: %s", type(error).__name__)
-    return problem_response(request, "store_unavailable")
-
-
-HANDLERS: list[tuple[type[Exception], Handler]] = [
-    (Problem, _problem),
-    (RequestValidationError, _invalid),
-    (HTTPException, _http),
-    (OperationalError, _store),
-    (psycopg.OperationalError, _view_store),  # a lost view-database connection
-    (PersistenceError, _persistence),
-]
-
-
-def install_problem_handlers(app: FastAPI, refusals: Sequence[type[Exception]]) -> None:
-    """Map every failure to a problem: refusals (errors with a `code`: the domain's and the
-    store's), validation, HTTP errors, lost stores."""
-    for refusal in refusals:
-        app.add_exception_handler(refusal, _refused)
-    for kind, handler in HANDLERS:
-        app.add_exception_handler(kind, handler)

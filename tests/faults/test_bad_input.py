@@ -19,7 +19,7 @@ from fastapi import FastAPI
 
 from services.bootstrap import create_app
 from services.bootstrap.app import REFUSALS
-from services.http.problems import install_problem_handlers
+from services.http.problem_handlers import install_problem_handlers
 from services.logs import configure_logging
 from services.settings import Settings
 from tests import client as api

@@ -14,7 +14,7 @@ from services.bootstrap.app import REFUSALS
 from services.http.auth import ScopedRoute, TokenRegistry
 from services.http.lean import LeanRoute
 from services.http.metrics import Metrics
-from services.http.problems import install_problem_handlers
+from services.http.problem_handlers import install_problem_handlers
 from services.projections import check_api
 from tests import client as api
 from tests.conftest import Stack
