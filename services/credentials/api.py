@@ -45,15 +45,11 @@ def sign_agreement(
 
 @router.put("/organisations/{organisation}/master-user", response_model=s.UserOut)
 def appoint_master_user(
-    platform: Slug,
-    organisation: OrgRef,
-    body: s.MasterUserIn,
-    agreements: Agreements,
-    caller: Admin,
+    platform: Slug, organisation: OrgRef, body: s.MasterUserIn, agreements: Agreements, staff: Admin
 ) -> dict[str, Any]:
     """Appoint the master user from the master-user form; an access code is mailed."""
     return agreements.appoint_master_user(
-        platform, organisation, body.name, body.email, caller.client
+        platform, organisation, body.name, body.email, staff.client
     )
 
 

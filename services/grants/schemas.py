@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -23,28 +24,25 @@ Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Email = Annotated[str, StringConstraints(min_length=3, max_length=254)]
 
 
-def _organisation_number(ref: str) -> str:
-    try:
-        return identifiers.organisation_ref(ref)
-    except identifiers.InvalidIdentifier as error:
-        raise PydanticCustomError("invalid_identifier", error.detail) from None
+def _checked(check: Callable[[str], str]) -> AfterValidator:
+    """The identifier check of the domain as a schema validator: the same refusal
+    (`invalid_identifier`) and message in a body, a path or a query."""
+
+    def validate(value: str) -> str:
+        try:
+            return check(value)
+        except identifiers.InvalidIdentifier as error:
+            raise PydanticCustomError("invalid_identifier", error.detail) from None
+
+    return AfterValidator(validate)
 
 
 OrgRef = Annotated[
-    str, StringConstraints(min_length=1, max_length=20), AfterValidator(_organisation_number)
+    str, StringConstraints(min_length=1, max_length=20), _checked(identifiers.organisation_ref)
 ]
 """An organisation number, in a body, a path or a query alike."""
-
-
-def _platform_slug(slug: str) -> str:
-    try:
-        return identifiers.platform_slug(slug)
-    except identifiers.InvalidIdentifier as error:
-        raise PydanticCustomError("invalid_identifier", error.detail) from None
-
-
 Slug = Annotated[
-    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_platform_slug)
+    str, StringConstraints(min_length=1, max_length=64), _checked(identifiers.platform_slug)
 ]
 """A platform's name (`befrank-werkgeversportaal`), in a path or a query alike."""
 

@@ -252,26 +252,12 @@ def test_a_fiche_is_replaced_with_the_body_it_is_created_with(
     assert (replaced["user_id"], replaced["login"]) == (user["user_id"], user["login"])
     # A field that applies, left out, is named: by the schema, or by the rule for externals.
     without_rights = {k: v for k, v in created.items() if k != "rights"}
-    answer = cred.refused(
-        stack,
-        client,
-        "PUT",
-        f"{site.base}/users/{user['user_id']}",
-        {"actor": site.master, **without_rights},
-        422,
-        "invalid_request",
-        api.USERS,
-    )
-    assert [e["location"] for e in answer["errors"]] == [["body", "rights"]]
     external = {**created, "external": True, "assignment": "Audit"}
-    answer = cred.refused(
-        stack,
-        client,
-        "PUT",
-        f"{site.base}/users/{user['user_id']}",
-        {"actor": site.master, **external},
-        422,
-        "invalid_fiche",
-        api.USERS,
-    )
-    assert [e["location"] for e in answer["errors"]] == [["body", "valid_until"]]
+    target = f"{site.base}/users/{user['user_id']}"
+    for values, code, field in (
+        (without_rights, "invalid_request", "rights"),
+        (external, "invalid_fiche", "valid_until"),
+    ):
+        body = {"actor": site.master, **values}
+        answer = cred.refused(stack, client, "PUT", target, body, 422, code, api.USERS)
+        assert [e["location"] for e in answer["errors"]] == [["body", field]]
