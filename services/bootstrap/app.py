@@ -7,10 +7,12 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import ExitStack, asynccontextmanager
 from datetime import datetime
+from importlib import metadata
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 
 from services.audit import api as audit_api
 from services.bootstrap.build import ROLES, store_head
@@ -59,9 +61,9 @@ def create_app(
             settle_heap()
             yield
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their assets served here, no CDN
         title="toegang",
-        version="0.2.0",
+        version=metadata.version("toegang"),
         lifespan=lifespan,
         summary="Event-sourced access rights for pension-provider portals",
     )
