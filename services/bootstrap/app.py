@@ -24,7 +24,7 @@ from services.grants import api as grants_api
 from services.grants import confirm_page
 from services.grants.app_base import utc_now
 from services.grants.domain.base import DomainError
-from services.http.auth import TokenRegistry
+from services.http.auth import TokenRegistry, document_security
 from services.http.lean import HotPaths
 from services.http.metrics import Metrics
 from services.http.middleware import RequestMiddleware
@@ -78,6 +78,7 @@ def create_app(
     app.state.token_registry = TokenRegistry(tokens)
     app.state.metrics = Metrics()
     install_problem_handlers(app, REFUSALS)
+    document_security(app)
     hot = check_api.hot.routes if "projections" in roles else []
     app.add_middleware(HotPaths, owner=app, routes=hot)
     app.add_middleware(RequestMiddleware, latency=app.state.metrics.latency)

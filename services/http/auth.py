@@ -13,7 +13,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
@@ -109,8 +109,37 @@ def gates_of(dependant: Dependant) -> Iterator[Requires]:
         yield from gates_of(dependency)
 
 
+BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A token of TOEGANG_API_TOKENS; each operation names the scopes it admits.",
+}
+
+
+def document_security(app: FastAPI) -> None:
+    """Name the bearer scheme the operations' `security` refers to in the OpenAPI document."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        document.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = BEARER
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 class ScopedRoute(APIRoute):
-    """A route that admits the caller before the body is read or anything is validated."""
+    """A route that admits the caller before the body is read or anything is validated; its
+    OpenAPI operation names the scopes it admits (`security`, `x-toegang-scopes`, text)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scopes = sorted({scope for gate in gates_of(self.dependant) for scope in gate.scopes})
+        if scopes:
+            extra = {"security": [{"bearer": []}], "x-toegang-scopes": scopes}
+            self.openapi_extra = {**(self.openapi_extra or {}), **extra}
+            needs = f"Needs a bearer token with the scope {' or '.join(scopes)}."
+            self.description = f"{self.description}\n\n{needs}".strip()
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """The usual handler, preceded by the scope checks its dependencies ask for."""
