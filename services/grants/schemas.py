@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -38,11 +39,31 @@ def _checked(check: Callable[[str], str]) -> AfterValidator:
 
 
 OrgRef = Annotated[
-    str, StringConstraints(min_length=1, max_length=20), _checked(identifiers.organisation_ref)
+    str,
+    StringConstraints(min_length=1, max_length=20),
+    _checked(identifiers.organisation_ref),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 20,
+            "pattern": "^(kvk:[0-9]{8}|kbo:[01][0-9]{9})$",
+        }
+    ),
 ]
 """An organisation number, in a body, a path or a query alike."""
 Slug = Annotated[
-    str, StringConstraints(min_length=1, max_length=64), _checked(identifiers.platform_slug)
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    _checked(identifiers.platform_slug),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64,
+            "pattern": f"^{identifiers.SLUG.pattern}$",
+        }
+    ),
 ]
 """A platform's name (`befrank-werkgeversportaal`), in a path or a query alike."""
 
