@@ -114,6 +114,9 @@ def consumer(bootstrap: str, group: str, *topics: str) -> KafkaConsumer:
         max_poll_interval_ms=60000,
         max_poll_records=200,
         allow_auto_create_topics=False,
+        # A member that joined before the relay created the events topic is assigned nothing
+        # until its metadata is refreshed: every 5 s, not kafka-python's 5 minutes.
+        metadata_max_age_ms=5000,
         client_id=f"toegang-{group}",
     )
 
