@@ -38,32 +38,25 @@ def _checked(check: Callable[[str], str]) -> AfterValidator:
     return AfterValidator(validate)
 
 
+def _documented(max_length: int, pattern: str) -> WithJsonSchema:
+    """How an identifier reads in the OpenAPI document: its length and its pattern."""
+    return WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": pattern}
+    )
+
+
 OrgRef = Annotated[
     str,
     StringConstraints(min_length=1, max_length=20),
     _checked(identifiers.organisation_ref),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 20,
-            "pattern": "^(kvk:[0-9]{8}|kbo:[01][0-9]{9})$",
-        }
-    ),
+    _documented(20, f"^({identifiers.KVK.pattern}|{identifiers.KBO.pattern})$"),
 ]
 """An organisation number, in a body, a path or a query alike."""
 Slug = Annotated[
     str,
     StringConstraints(min_length=1, max_length=64),
     _checked(identifiers.platform_slug),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 64,
-            "pattern": f"^{identifiers.SLUG.pattern}$",
-        }
-    ),
+    _documented(64, f"^{identifiers.SLUG.pattern}$"),
 ]
 """A platform's name (`befrank-werkgeversportaal`), in a path or a query alike."""
 
