@@ -137,6 +137,8 @@ async def parsed_body(request: Request, model: type[BaseModel]) -> BaseModel:
             content = json.loads(raw)
         except json.JSONDecodeError as error:
             raise RequestValidationError([_json_error(error)], body=error.doc) from error
+        except UnicodeDecodeError as error:  # JSON is UTF-8 (RFC 8259 §8.1)
+            raise RequestValidationError([_json_error(error)]) from error
     try:
         return model.model_validate(content, from_attributes=True)  # as FastAPI does
     except ValidationError as error:
@@ -149,13 +151,17 @@ def _is_json(content_type: str) -> bool:
     return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
-def _json_error(error: json.JSONDecodeError) -> dict[str, Any]:
+def _json_error(error: json.JSONDecodeError | UnicodeDecodeError) -> dict[str, Any]:
+    """FastAPI's error for a body that is not JSON (at the character, or the byte, where it
+    stops being JSON)."""
+    position = error.pos if isinstance(error, json.JSONDecodeError) else error.start
+    reason = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8"
     return {
         "type": "json_invalid",
-        "loc": ("body", error.pos),
+        "loc": ("body", position),
         "msg": "JSON decode error",
         "input": {},
-        "ctx": {"error": error.msg},
+        "ctx": {"error": reason},
     }
 
 

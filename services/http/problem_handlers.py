@@ -52,6 +52,9 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
     """Starlette's own refusals (no route, a method the route lacks), with their headers: a
     405 says in `Allow` which methods the path takes."""
     assert isinstance(error, HTTPException)
+    if error.status_code == 400:  # FastAPI could not read the body (not UTF-8, say)
+        unread = [{"location": ["body"], "message": "the body is not JSON in UTF-8"}]
+        return problem_response(request, "invalid_request", errors=unread)
     response = problem_response(request, HTTP_CODES.get(error.status_code, "invalid_request"))
     response.headers.update(error.headers or {})
     if error.status_code == 405:  # Starlette names the methods of one route of the path only
