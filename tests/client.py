@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from tests.documented import assert_documented
+
 PROBLEM = "application/problem+json"
 CHECK_KEYS = {"allowed", "rights", "via", "reasons", "position"}
 
@@ -49,6 +51,7 @@ def problem(
     assert response.headers["content-type"] == PROBLEM
     body: dict[str, Any] = response.json()
     assert body["code"] == code, body
+    assert_documented(response, code)
     if echoes_status:
         assert body["status"] == status
     if described:

@@ -18,7 +18,9 @@ from services.audit import schemas as s
 from services.audit.service import AuditService, HistoryFilter
 from services.grants import identifiers
 from services.grants.schemas import IsoInstant, OrgRef, Slug
+from services.http import positions
 from services.http.auth import ScopedRoute
+from services.http.problem_docs import refusals
 from services.http.problems import Problem
 from services.http.scopes import Auditor
 
@@ -31,19 +33,13 @@ async def audit_service(request: Request) -> AuditService:
 
 
 Audit = Annotated[AuditService, Depends(audit_service)]
-MinPosition = Annotated[int | None, Query(ge=0, le=2**62)]
+MinPosition = Annotated[int | None, Query(ge=0, le=2**53 - 1)]
 Instant = Annotated[IsoInstant | None, Query()]
 
 
 async def caught_up(request: Request, audit: AuditService, position: int | None) -> None:
-    """Wait (bounded) until the audit view has applied `position`; else 503."""
-    if position is None:
-        return
-    wait: float = request.app.state.min_position_wait
-    if not await audit.projection.reached(position, wait):
-        raise Problem(
-            "view_not_caught_up", f"the audit view is at {audit.position}", position=audit.position
-        )
+    """Wait (bounded) until the audit view has applied `position` (services.http.positions)."""
+    await positions.caught_up(request, audit.projection, audit.log, position, "query")
 
 
 def utc(moment: datetime | None) -> datetime | None:
@@ -78,7 +74,20 @@ def history_filter(
 Filter = Annotated[HistoryFilter, Depends(history_filter)]
 
 
-@router.get("/history", response_model=s.HistoryPage)
+@router.get(
+    "/history",
+    response_model=s.HistoryPage,
+    responses={
+        **refusals("view_not_caught_up"),
+        200: {
+            "description": "A page as JSON, or the whole selection as CSV or JSON Lines",
+            "content": {
+                media_type.partition(";")[0]: {"schema": {"type": "string"}}
+                for media_type in export.MEDIA_TYPES.values()
+            },
+        },
+    },
+)
 async def history(
     request: Request,
     audit: Audit,
@@ -103,7 +112,7 @@ async def history(
     )
 
 
-@router.get("/access", response_model=s.AccessAt)
+@router.get("/access", response_model=s.AccessAt, responses=refusals("view_not_caught_up"))
 async def access(
     request: Request,
     audit: Audit,

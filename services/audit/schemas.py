@@ -55,7 +55,7 @@ class Head(BaseModel):
     digest: str | None
 
 
-class Problem(BaseModel):
+class ChainProblem(BaseModel):
     position: int
     kind: str = Field(description="altered, missing or unchained")
     detail: str
@@ -65,4 +65,4 @@ class Verification(BaseModel):
     ok: bool
     events: int
     head: Head
-    problems: list[Problem]
+    problems: list[ChainProblem]

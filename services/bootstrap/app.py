@@ -27,7 +27,7 @@ from services.grants.domain.base import DomainError
 from services.http.auth import TokenRegistry, document_security
 from services.http.lean import HotPaths
 from services.http.metrics import Metrics
-from services.http.middleware import RequestMiddleware
+from services.http.middleware import LiteralPaths, RequestMiddleware
 from services.http.problem_handlers import install_problem_handlers
 from services.projections import api as access_api
 from services.projections import check_api
@@ -81,6 +81,7 @@ def create_app(
     document_security(app)
     hot = check_api.hot.routes if "projections" in roles else []
     app.add_middleware(HotPaths, owner=app, routes=hot)
+    app.add_middleware(LiteralPaths, owner=app)
     app.add_middleware(RequestMiddleware, latency=app.state.metrics.latency)
     if "projections" in roles:
         app.include_router(check_api.hot)
@@ -92,9 +93,23 @@ def create_app(
         app.include_router(access_api.router)
         app.include_router(audit_api.router)
     app.get("/healthz", tags=["health"])(healthz)
-    app.get("/readyz", tags=["health"])(readyz)
-    app.get("/metrics", tags=["health"], include_in_schema=False)(metrics)
+    app.get("/readyz", tags=["health"], responses=NOT_READY)(readyz)
+    app.get("/metrics", tags=["health"], response_class=Response, responses=METRICS)(metrics)
     return app
+
+
+NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "Not ready: the same document, with the failing check's `ok` false",
+        "content": {"application/json": {}},
+    }
+}
+METRICS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The Prometheus text format",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    }
+}
 
 
 def healthz() -> dict[str, str]:

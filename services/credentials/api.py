@@ -7,10 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from services.credentials import schemas as s
-from services.credentials.agreements import AgreementsUseCases
-from services.credentials.users import UsersUseCases
-from services.grants.schemas import OrgRef, Slug
+from services.credentials.agreements import AgreementsUseCases, PlatformMismatch
+from services.credentials.users import ContractOutOfScope, MasterUserProtected, UsersUseCases
+from services.eventlog.subject_keys import SubjectErased
+from services.grants.app_base import NotFound
+from services.grants.domain import agreement
+from services.grants.domain import platform_user as user
+from services.grants.schemas import OrgRef, Slug, UserId
 from services.http.auth import ScopedRoute
+from services.http.problem_docs import refusals
 from services.http.scopes import Admin, UsersWriter
 from services.http.state import from_state
 
@@ -24,11 +29,24 @@ def fiche_of(body: s.NewUserIn | s.FicheIn) -> dict[str, Any]:
     return body.model_dump(include=FICHE)
 
 
+ON_AGREEMENT = (NotFound, PlatformMismatch, agreement.NoAgreement)
+"""Why an organisation's agreement cannot be acted on: no such platform, organisation or
+agreement, or the platform works with eHerkenning."""
+MANAGING = (*ON_AGREEMENT, user.NotMasterUser, user.UserNotActive, user.UserExpired)
+"""Why the acting master user may not manage the organisation's users."""
+FICHE_RULES = (user.InvalidFiche, ContractOutOfScope)
+ON_USER = (*MANAGING, SubjectErased)
+"""Why a user fiche cannot be acted on (it also may be unknown, ended or erased)."""
+
 Agreements = Annotated[AgreementsUseCases, Depends(from_state("grants", "agreements"))]
 Users = Annotated[UsersUseCases, Depends(from_state("grants", "users"))]
 
 
-@router.put("/organisations/{organisation}/agreement", response_model=s.AgreementOut)
+@router.put(
+    "/organisations/{organisation}/agreement",
+    response_model=s.AgreementOut,
+    responses=refusals(*ON_AGREEMENT, agreement.AgreementConflict),
+)
 def sign_agreement(
     platform: Slug, organisation: OrgRef, body: s.AgreementIn, agreements: Agreements, caller: Admin
 ) -> dict[str, Any]:
@@ -43,7 +61,11 @@ def sign_agreement(
     )
 
 
-@router.put("/organisations/{organisation}/master-user", response_model=s.UserOut)
+@router.put(
+    "/organisations/{organisation}/master-user",
+    response_model=s.UserOut,
+    responses=refusals(*ON_AGREEMENT),
+)
 def appoint_master_user(
     platform: Slug, organisation: OrgRef, body: s.MasterUserIn, agreements: Agreements, staff: Admin
 ) -> dict[str, Any]:
@@ -53,7 +75,12 @@ def appoint_master_user(
     )
 
 
-@router.post("/organisations/{organisation}/users", status_code=201, response_model=s.UserOut)
+@router.post(
+    "/organisations/{organisation}/users",
+    status_code=201,
+    response_model=s.UserOut,
+    responses=refusals(*MANAGING, *FICHE_RULES),
+)
 def create_user(
     platform: Slug, organisation: OrgRef, body: s.NewUserIn, users: Users, _: UsersWriter
 ) -> dict[str, Any]:
@@ -61,11 +88,15 @@ def create_user(
     return users.create_user(platform, organisation, body.actor.model_dump(), fiche_of(body))
 
 
-@router.put("/organisations/{organisation}/users/{user_id}", response_model=s.UserOut)
+@router.put(
+    "/organisations/{organisation}/users/{user_id}",
+    response_model=s.UserOut,
+    responses=refusals(*ON_USER, *FICHE_RULES),
+)
 def replace_user(
     platform: Slug,
     organisation: OrgRef,
-    user_id: str,
+    user_id: UserId,
     body: s.FicheIn,
     users: Users,
     _: UsersWriter,
@@ -77,12 +108,14 @@ def replace_user(
 
 
 @router.post(
-    "/organisations/{organisation}/users/{user_id}/revoke", response_model=s.UserRevokedOut
+    "/organisations/{organisation}/users/{user_id}/revoke",
+    response_model=s.UserRevokedOut,
+    responses=refusals(*ON_USER, MasterUserProtected),
 )
 def revoke_user(
     platform: Slug,
     organisation: OrgRef,
-    user_id: str,
+    user_id: UserId,
     body: s.UserRevokeIn,
     users: Users,
     _: UsersWriter,
@@ -91,11 +124,15 @@ def revoke_user(
     return users.revoke_user(platform, organisation, user_id, body.actor.model_dump(), body.reason)
 
 
-@router.post("/organisations/{organisation}/users/{user_id}/credentials", response_model=s.UserOut)
+@router.post(
+    "/organisations/{organisation}/users/{user_id}/credentials",
+    response_model=s.UserOut,
+    responses=refusals(*ON_USER),
+)
 def reissue_credentials(
     platform: Slug,
     organisation: OrgRef,
-    user_id: str,
+    user_id: UserId,
     body: s.MasterActionIn,
     users: Users,
     _: UsersWriter,
@@ -104,7 +141,13 @@ def reissue_credentials(
     return users.reissue_credentials(platform, organisation, user_id, body.actor.model_dump())
 
 
-@router.post("/credentials/activate", response_model=s.UserOut)
+@router.post(
+    "/credentials/activate",
+    response_model=s.UserOut,
+    responses=refusals(
+        NotFound, user.CodeInvalid, user.CodeExpired, user.UserNotActive, user.UserExpired
+    ),
+)
 def activate_credentials(
     platform: Slug, body: s.ActivateIn, users: Users, _: UsersWriter
 ) -> dict[str, Any]:
@@ -112,7 +155,12 @@ def activate_credentials(
     return users.activate_credentials(platform, body.login, body.code)
 
 
-@router.post("/announcements", status_code=201, response_model=s.PublishedOut)
+@router.post(
+    "/announcements",
+    status_code=201,
+    response_model=s.PublishedOut,
+    responses=refusals(NotFound, PlatformMismatch),
+)
 def publish_announcement(
     platform: Slug, body: s.AnnouncementIn, agreements: Agreements, caller: Admin
 ) -> dict[str, Any]:
@@ -123,7 +171,10 @@ def publish_announcement(
 
 
 @router.post(
-    "/organisations/{organisation}/documents", status_code=201, response_model=s.PublishedOut
+    "/organisations/{organisation}/documents",
+    status_code=201,
+    response_model=s.PublishedOut,
+    responses=refusals(*ON_AGREEMENT),
 )
 def publish_document(
     platform: Slug, organisation: OrgRef, body: s.DocumentIn, agreements: Agreements, caller: Admin

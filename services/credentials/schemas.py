@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StrictBool, StringConstraints
 
-from services.grants.schemas import CredentialsActorIn, Email, Name, Ref, Rights, Strict
+from services.grants.schemas import CredentialsActorIn, Email, IsoDate, Name, Ref, Rights, Strict
 
 Contracts = Literal["all"] | Annotated[list[Ref], Field(min_length=1, max_length=200)]
 Assignment = Annotated[str, StringConstraints(min_length=1, max_length=500)]
@@ -18,7 +17,7 @@ Languages = Annotated[dict[Literal["nl", "fr", "en"], Text], Field(min_length=1)
 class AgreementIn(Strict):
     reference: Ref
     notification_email: Email
-    signed_on: date
+    signed_on: IsoDate
 
 
 class MasterUserIn(Strict):
@@ -34,14 +33,14 @@ class _FicheBody(Strict):
     email: Email
     rights: Rights
     contracts: Contracts
-    external: bool
+    external: StrictBool
 
 
 class NewUserIn(_FicheBody):
     """A new fiche; assignment and valid_until are needed when the user is external."""
 
     assignment: Assignment | None = None
-    valid_until: date | None = None
+    valid_until: IsoDate | None = None
 
 
 class FicheIn(_FicheBody):
@@ -49,7 +48,7 @@ class FicheIn(_FicheBody):
     is given (an internal user has no assignment or valid_until)."""
 
     assignment: Assignment | None = None
-    valid_until: date | None = None
+    valid_until: IsoDate | None = None
 
 
 class MasterActionIn(Strict):

@@ -7,14 +7,37 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response
 
 from services.grants import schemas as s
+from services.grants.app_base import NotFound
+from services.grants.domain import actor, advisor, grant, grant_basis, organisation
+from services.grants.domain.platform import LoginMethodNotAccepted
 from services.grants.grant_use_cases import GrantUseCases
 from services.grants.reference import ReferenceData
 from services.http.auth import ScopedRoute
+from services.http.problem_docs import refusals
 from services.http.scopes import Admin, GrantsReader, GrantsWriter
 from services.http.state import from_state
 
 router = APIRouter(prefix="/v1", route_class=ScopedRoute)
 
+
+MANAGING = (
+    NotFound,
+    actor.ActorNotAuthorised,
+    actor.ChainNotAccepted,
+    actor.LoaTooLow,
+    actor.ServiceNotLinked,
+    LoginMethodNotAccepted,
+)
+"""Why an employer's login may not manage its portal's access (or the platform is unknown)."""
+BASIS = (
+    grant_basis.GranteeIsGrantor,
+    grant_basis.OrganisationNotInContract,
+    advisor.AdvisorUnknown,
+    advisor.AdvisorNotLicensed,
+    organisation.OrganisationUnknown,
+)
+"""Why an organisation may not receive a grant from another."""
+CONFIRMING = (grant.ConfirmationInvalid, grant.ConfirmationUsed, grant.ConfirmationExpired)
 
 Reference = Annotated[ReferenceData, Depends(from_state("grants", "reference"))]
 Grants = Annotated[GrantUseCases, Depends(from_state("grants", "grants"))]
@@ -39,7 +62,10 @@ def register_organisation(
 
 
 @router.put(
-    "/platforms/{platform}/advisors/{organisation}", response_model=s.AdvisorOut, tags=["admin"]
+    "/platforms/{platform}/advisors/{organisation}",
+    response_model=s.AdvisorOut,
+    responses=refusals(NotFound),
+    tags=["admin"],
 )
 def register_advisor(
     platform: s.Slug, organisation: s.OrgRef, body: s.AdvisorIn, reference: Reference, caller: Admin
@@ -51,6 +77,7 @@ def register_advisor(
 @router.delete(
     "/platforms/{platform}/advisors/{organisation}",
     response_model=s.LicenceWithdrawnOut,
+    responses=refusals(NotFound),
     tags=["admin"],
 )
 def withdraw_licence(
@@ -61,10 +88,17 @@ def withdraw_licence(
 
 
 @router.put(
-    "/platforms/{platform}/contracts/{contract}", response_model=s.ContractOut, tags=["admin"]
+    "/platforms/{platform}/contracts/{contract}",
+    response_model=s.ContractOut,
+    responses=refusals(NotFound),
+    tags=["admin"],
 )
 def register_contract(
-    platform: s.Slug, contract: str, body: s.ContractIn, reference: Reference, caller: Admin
+    platform: s.Slug,
+    contract: s.ContractRef,
+    body: s.ContractIn,
+    reference: Reference,
+    caller: Admin,
 ) -> dict[str, Any]:
     """Register or amend a contract: its holder and the organisation numbers it covers."""
     return reference.register_contract(
@@ -73,7 +107,11 @@ def register_contract(
 
 
 @router.post(
-    "/platforms/{platform}/grants", status_code=202, response_model=s.GrantAccepted, tags=["grants"]
+    "/platforms/{platform}/grants",
+    status_code=202,
+    response_model=s.GrantAccepted,
+    responses=refusals(*MANAGING, *BASIS, grant.GrantExists),
+    tags=["grants"],
 )
 def request_grant(
     platform: s.Slug, body: s.GrantRequestIn, grants: Grants, _: GrantsWriter
@@ -84,30 +122,52 @@ def request_grant(
     )
 
 
-@router.post("/grants/confirm", response_model=s.GrantAccepted, tags=["grants"])
+@router.post(
+    "/grants/confirm",
+    response_model=s.GrantAccepted,
+    responses=refusals(*CONFIRMING),
+    tags=["grants"],
+)
 def confirm_grant(body: s.ConfirmIn, grants: Grants, caller: GrantsWriter) -> dict[str, Any]:
     """Activate a grant with the token from the confirmation link."""
     return grants.confirm_grant(body.token, caller.client)
 
 
-@router.patch("/grants/{grant_id}", response_model=s.GrantChanged, tags=["grants"])
+@router.patch(
+    "/grants/{grant_id}",
+    response_model=s.GrantChanged,
+    responses=refusals(*MANAGING, grant.GrantNotOpen),
+    tags=["grants"],
+)
 def change_rights(
-    grant_id: str, body: s.RightsChangeIn, grants: Grants, _: GrantsWriter
+    grant_id: s.GrantId, body: s.RightsChangeIn, grants: Grants, _: GrantsWriter
 ) -> dict[str, Any]:
     """Change an open grant's rights (`view` or `edit`)."""
     return grants.change_rights(grant_id, body.rights, body.actor.model_dump())
 
 
-@router.post("/grants/{grant_id}/revoke", response_model=s.GrantChanged, tags=["grants"])
+@router.post(
+    "/grants/{grant_id}/revoke",
+    response_model=s.GrantChanged,
+    responses=refusals(*MANAGING, grant.GrantNotOpen),
+    tags=["grants"],
+)
 def revoke_grant(
-    grant_id: str, body: s.RevokeIn, grants: Grants, _: GrantsWriter
+    grant_id: s.GrantId, body: s.RevokeIn, grants: Grants, _: GrantsWriter
 ) -> dict[str, Any]:
     """Revoke an open grant."""
     return grants.revoke_grant(grant_id, body.actor.model_dump(), body.reason)
 
 
-@router.get("/grants/{grant_id}", response_model=s.GrantWithHistory, tags=["grants"])
-def get_grant(grant_id: str, grants: Grants, _: GrantsReader, response: Response) -> dict[str, Any]:
+@router.get(
+    "/grants/{grant_id}",
+    response_model=s.GrantWithHistory,
+    responses=refusals(NotFound),
+    tags=["grants"],
+)
+def get_grant(
+    grant_id: s.GrantId, grants: Grants, _: GrantsReader, response: Response
+) -> dict[str, Any]:
     """A grant's state and its whole history, each step with position, time, type and actor."""
     response.headers["Cache-Control"] = "no-store"
     return grants.get_grant(grant_id)

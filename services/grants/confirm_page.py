@@ -15,10 +15,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.grants.api import Grants
 from services.grants.domain.base import DomainError
+from services.http.problem_docs import DocumentedRoute, page_answers
 from services.http.problems import STATUS
 from services.messages import negotiate, texts
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["confirmation page"], route_class=DocumentedRoute)
 templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -94,11 +95,20 @@ def problem_page(language: str, error: DomainError) -> HTMLResponse:
     return render(language, STATUS.get(error.code, 400), problem=texts(error.code, language))
 
 
-@router.get("/confirm")
+PAGE_REFUSALS = ("confirmation_invalid", "confirmation_used", "confirmation_expired")
+
+
+@router.get(
+    "/confirm",
+    response_class=HTMLResponse,
+    responses=page_answers("The page: what the link confirms, with a button.", *PAGE_REFUSALS),
+)
 def confirmation_page(
     grants: Grants, language: Language, token: Annotated[str, Query(max_length=200)] = ""
 ) -> HTMLResponse:
-    """Show what the link would confirm, with a button; confirms nothing."""
+    """The page behind the mailed link: what it would confirm, with a button; confirms
+    nothing (mail scanners follow links). Needs no API token: the link's token is the
+    credential. Answers in the browser's language (nl, en, fr)."""
     try:
         grant = grants.describe_confirmation(token)
     except DomainError as error:
@@ -106,11 +116,15 @@ def confirmation_page(
     return render(language, grant=grant, token=token)
 
 
-@router.post("/confirm")
+@router.post(
+    "/confirm",
+    response_class=HTMLResponse,
+    responses=page_answers("The access is confirmed and active.", *PAGE_REFUSALS),
+)
 def confirm_from_page(
-    grants: Grants, language: Language, token: Annotated[str, Form(max_length=200)]
+    grants: Grants, language: Language, token: Annotated[str, Form(min_length=1, max_length=200)]
 ) -> HTMLResponse:
-    """Confirm the grant: the button on the page posts here."""
+    """Confirm the grant: the page's button posts its token here (a form, no API token)."""
     try:
         grants.confirm_grant(token, client="confirmation-page")
     except DomainError as error:

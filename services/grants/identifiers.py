@@ -13,6 +13,7 @@ SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?")
 KVK = re.compile(r"kvk:[0-9]{8}")
 KBO = re.compile(r"kbo:[01][0-9]{9}")
+RECORD_ID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 class InvalidIdentifier(DomainError):
@@ -44,6 +45,15 @@ def platform_slug(slug: str) -> str:
     if not SLUG.fullmatch(slug):
         raise InvalidIdentifier("a platform is named with a-z, 0-9 and -", field="platform")
     return slug
+
+
+def record_id(value: str, field: str) -> str:
+    """A grant's or a user's id as the service gives it out (a UUID), in lower case."""
+    if not RECORD_ID.fullmatch(value):
+        raise InvalidIdentifier(
+            f"{field} is an id such as 3f2b8c1e-0a4d-4e6f-9b7a-2c5d8e1f0a3b", field=field
+        )
+    return value.lower()
 
 
 def reference(value: str, field: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -22,7 +22,11 @@ from services.grants import identifiers
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Email = Annotated[str, StringConstraints(min_length=3, max_length=254)]
+Email = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=254),
+    WithJsonSchema({"type": "string", "format": "email", "minLength": 3, "maxLength": 254}),
+]
 
 
 def _checked(check: Callable[[str], str]) -> AfterValidator:
@@ -38,20 +42,23 @@ def _checked(check: Callable[[str], str]) -> AfterValidator:
     return AfterValidator(validate)
 
 
-def _documented(max_length: int, pattern: str) -> WithJsonSchema:
-    """How an identifier reads in the OpenAPI document: its length and its pattern."""
-    return WithJsonSchema(
-        {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": pattern}
-    )
+def _documented(max_length: int, pattern: str, format: str = "") -> WithJsonSchema:
+    """How an identifier reads in the OpenAPI document: its length, its pattern and the
+    format that names what a pattern cannot say (a check digit)."""
+    schema = {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": pattern}
+    return WithJsonSchema({**schema, "format": format} if format else schema)
 
 
 OrgRef = Annotated[
     str,
     StringConstraints(min_length=1, max_length=20),
     _checked(identifiers.organisation_ref),
-    _documented(20, f"^({identifiers.KVK.pattern}|{identifiers.KBO.pattern})$"),
+    _documented(
+        20, f"^({identifiers.KVK.pattern}|{identifiers.KBO.pattern})$", "organisation-number"
+    ),
 ]
-"""An organisation number, in a body, a path or a query alike."""
+"""An organisation number, in a body, a path or a query alike (format `organisation-number`:
+`kvk:` and 8 digits, or `kbo:` and 10 digits whose last two are the mod-97 check)."""
 Slug = Annotated[
     str,
     StringConstraints(min_length=1, max_length=64),
@@ -59,6 +66,28 @@ Slug = Annotated[
     _documented(64, f"^{identifiers.SLUG.pattern}$"),
 ]
 """A platform's name (`befrank-werkgeversportaal`), in a path or a query alike."""
+
+GrantId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    _checked(lambda value: identifiers.record_id(value, "grant_id")),
+    _documented(36, f"^{identifiers.RECORD_ID.pattern}$"),
+]
+"""A grant's id, as the request answered it."""
+UserId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    _checked(lambda value: identifiers.record_id(value, "user_id")),
+    _documented(36, f"^{identifiers.RECORD_ID.pattern}$"),
+]
+"""A user fiche's id, as its creation answered it."""
+ContractRef = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    _checked(lambda value: identifiers.reference(value, "contract")),
+    _documented(64, f"^{identifiers.REFERENCE.pattern}$"),
+]
+"""A contract's reference (`G-2024-001`): letters, digits, `.`, `_` and `-`."""
 
 ISO_INSTANT = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -74,8 +103,31 @@ def _iso_instant(value: object) -> object:
     return value
 
 
-IsoInstant = Annotated[datetime, BeforeValidator(_iso_instant)]
+IsoInstant = Annotated[
+    datetime,
+    BeforeValidator(_iso_instant),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "pattern": f"^{ISO_INSTANT.pattern}$"}
+    ),
+]
 """An instant written as ISO 8601 (a number of seconds is not taken for one)."""
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    if not isinstance(value, str | date) or (
+        isinstance(value, str) and not ISO_DATE.fullmatch(value)
+    ):
+        raise PydanticCustomError("date_parsing", "Input should be an ISO 8601 date: 2026-12-31")
+    return value
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{ISO_DATE.pattern}$"}),
+]
+"""A day written as ISO 8601 (`2026-12-31`; a number is not taken for one)."""
 Rights = Literal["view", "edit"]
 Capability = Literal["employer_view", "employer_edit", "advisor"]
 Uri = Annotated[str, StringConstraints(min_length=1, max_length=256)]

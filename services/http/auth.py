@@ -15,8 +15,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 
+from services.http.problem_docs import DocumentedRoute, problem_schemas
 from services.http.problems import Problem
 
 CALLER_KEY = "toegang.caller"  # the scope entry that remembers the caller for this request
@@ -117,29 +117,36 @@ BEARER = {
 
 
 def document_security(app: FastAPI) -> None:
-    """Name the bearer scheme the operations' `security` refers to in the OpenAPI document."""
+    """Name the bearer scheme the operations' `security` refers to, and the `Problem` schema
+    their problem answers refer to, in the OpenAPI document."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         document = generate()
-        document.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = BEARER
+        components = document.setdefault("components", {})
+        components.setdefault("securitySchemes", {})["bearer"] = BEARER
+        components.setdefault("schemas", {}).update(problem_schemas())
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-class ScopedRoute(APIRoute):
+class ScopedRoute(DocumentedRoute):
     """A route that admits the caller before the body is read or anything is validated; its
-    OpenAPI operation names the scopes it admits (`security`, `x-toegang-scopes`, text)."""
+    OpenAPI operation names the scopes it admits (`security`, `x-toegang-scopes`, text) and
+    the problems it can answer."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        scopes = sorted({scope for gate in gates_of(self.dependant) for scope in gate.scopes})
+        scopes = self.scopes()
         if scopes:
             extra = {"security": [{"bearer": []}], "x-toegang-scopes": scopes}
             self.openapi_extra = {**(self.openapi_extra or {}), **extra}
             needs = f"Needs a bearer token with the scope {' or '.join(scopes)}."
             self.description = f"{self.description}\n\n{needs}".strip()
+
+    def scopes(self) -> list[str]:
+        return sorted({scope for gate in gates_of(self.dependant) for scope in gate.scopes})
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """The usual handler, preceded by the scope checks its dependencies ask for."""

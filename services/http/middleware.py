@@ -1,4 +1,4 @@
-"""A pure ASGI middleware: body-size limit, request id, latency histogram.
+"""Pure ASGI middleware: body-size limit, request id, latency histogram; literal paths.
 
 Written against ASGI directly (not BaseHTTPMiddleware) so it costs microseconds per request.
 """
@@ -11,9 +11,11 @@ import time
 from collections.abc import Iterator
 
 from prometheus_client import Histogram
+from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.http.problem_docs import api_routes
 from services.log_lines import request_id as current_request
 from services.logs import log_access
 
@@ -53,6 +55,43 @@ def limited(receive: Receive, limit: int = MAX_BODY_BYTES) -> Receive:
 def body_limit(path: str) -> int:
     """The most body bytes a request may carry: more for a batch of checks."""
     return BATCH_BODY_BYTES if path.endswith("/access/check/batch") else MAX_BODY_BYTES
+
+
+class LiteralPaths:
+    """A path that names a route of its own (`/v1/grants/confirm`) is that route's alone:
+    another method there is 405 with `Allow`, as the OpenAPI document says, not the answer of
+    a route whose `{id}` it happens to fit."""
+
+    def __init__(self, app: ASGIApp, owner: Starlette) -> None:
+        self.app, self.owner = app, owner
+        self.methods: dict[str, frozenset[str]] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            allowed = self.literal_methods().get(scope["path"])
+            if allowed is not None and scope["method"] not in allowed:
+                from starlette.requests import Request
+
+                from services.http.problems import problem_response
+
+                response = problem_response(Request(scope, receive), "method_not_allowed")
+                response.headers["Allow"] = ", ".join(sorted(allowed - {"HEAD"}))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def literal_methods(self) -> dict[str, frozenset[str]]:
+        """The methods of each path without parameters (read once the routes are all in)."""
+        if self.methods is None:
+            found: dict[str, set[str]] = {}
+            for route in api_routes(self.owner.router.routes):
+                if "{" not in route.path:
+                    found.setdefault(route.path, set()).update(route.methods or ())
+            self.methods = {
+                path: frozenset(methods | ({"HEAD"} if "GET" in methods else set()))
+                for path, methods in found.items()
+            }
+        return self.methods
 
 
 class RequestMiddleware:

@@ -10,8 +10,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from services.grants.domain.platform_user import NotMasterUser
 from services.grants.schemas import OrgRef, Slug
 from services.http.auth import ScopedRoute
+from services.http.problem_docs import refusals
 from services.http.problems import Problem
 from services.http.scopes import Reader, UsersWriter
 from services.projections import queries
@@ -26,11 +28,18 @@ from services.projections.deps import (
     reasons_out,
 )
 from services.projections.evaluation import evaluate_login
+from services.projections.login import LOGIN_REFUSALS, PlatformUnknown
 
 router = APIRouter(prefix="/v1", tags=["access"], route_class=ScopedRoute)
+READING = refusals(PlatformUnknown, "view_not_caught_up")
+"""Why a view cannot answer: an unknown platform, or a view not yet at `min_position`."""
 
 
-@router.post("/platforms/{platform}/access/portals", response_model=s.PortalsOut)
+@router.post(
+    "/platforms/{platform}/access/portals",
+    response_model=s.PortalsOut,
+    responses=refusals(PlatformUnknown, "view_not_caught_up", at={403: LOGIN_REFUSALS}),
+)
 async def portals(
     platform: Slug,
     body: s.PortalsIn,
@@ -61,6 +70,7 @@ async def portals(
 @router.get(
     "/platforms/{platform}/organisations/{organisation}/grants",
     response_model=s.OrganisationGrantsOut,
+    responses=READING,
 )
 async def organisation_grants(
     platform: Slug,
@@ -81,7 +91,9 @@ async def organisation_grants(
 
 
 @router.get(
-    "/platforms/{platform}/advisors/{organisation}/clients", response_model=s.AdvisorClientsOut
+    "/platforms/{platform}/advisors/{organisation}/clients",
+    response_model=s.AdvisorClientsOut,
+    responses=READING,
 )
 async def advisor_clients(
     platform: Slug,
@@ -107,6 +119,7 @@ async def advisor_clients(
 @router.get(
     "/platforms/{platform}/organisations/{organisation}/users",
     response_model=s.OrganisationUsersOut,
+    responses=refusals(PlatformUnknown, NotMasterUser, "view_not_caught_up"),
     tags=["credential platforms"],
 )
 async def organisation_users(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 
 from services.grants.schemas import Slug
 from services.http.lean import LeanRoute
+from services.http.problem_docs import refusals
 from services.http.problems import problem_body
 from services.http.scopes import Reader
 from services.projections import schemas as s
@@ -23,9 +24,12 @@ from services.projections.deps import (
 from services.projections.login import PlatformUnknown
 
 hot = APIRouter(prefix="/v1", tags=["access"], route_class=LeanRoute)  # the checks
+REFUSED = refusals(PlatformUnknown, "view_not_caught_up")
+"""A check is answered 200 with its reasons; only an unknown platform or a view behind
+`min_position` refuses it."""
 
 
-@hot.post("/platforms/{platform}/access/check", response_model=s.CheckOut)
+@hot.post("/platforms/{platform}/access/check", response_model=s.CheckOut, responses=REFUSED)
 async def check(
     platform: Slug, body: s.CheckIn, request: Request, projection: Projection, now: Clock, _: Reader
 ) -> dict[str, Any]:
@@ -45,7 +49,9 @@ async def check(
     return {**answer(request, decision, locale_of(projection, platform)), "position": position}
 
 
-@hot.post("/platforms/{platform}/access/check/batch", response_model=s.BatchCheckOut)
+@hot.post(
+    "/platforms/{platform}/access/check/batch", response_model=s.BatchCheckOut, responses=REFUSED
+)
 async def check_batch(
     platform: Slug,
     body: s.BatchCheckIn,

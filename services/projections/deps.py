@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
+from services.http import positions
 from services.http.problems import Problem
 from services.messages import negotiate, texts
 from services.projections.login import Reason
@@ -32,20 +33,14 @@ Projection = Annotated[AccessProjection, Depends(access_projection)]
 Clock = Annotated[Callable[[], datetime], Depends(clock)]
 
 
-MinPosition = Annotated[int | None, Query(ge=0, le=2**62)]
+MinPosition = Annotated[int | None, Query(ge=0, le=2**53 - 1)]
 
 
-async def caught_up(request: Request, projection: AccessProjection, position: int | None) -> None:
-    """Wait (bounded) until the view has applied `position`; else 503 view_not_caught_up."""
-    if position is None:
-        return
-    wait: float = request.app.state.min_position_wait
-    if not await projection.reached(position, wait):
-        raise Problem(
-            "view_not_caught_up",
-            f"the view is at {projection.position}",
-            position=projection.position,
-        )
+async def caught_up(
+    request: Request, projection: AccessProjection, position: int | None, where: str = "body"
+) -> None:
+    """Wait (bounded) until the view has applied `position` (see services.http.positions)."""
+    await positions.caught_up(request, projection, projection.log, position, where)
 
 
 def reasons_out(
@@ -73,7 +68,7 @@ async def listing(
     query: Callable[[AccessState], dict[str, Any]],
 ) -> dict[str, Any]:
     """Answer a listing from the view once it has reached `min_position`, with its position."""
-    await caught_up(request, projection, min_position)
+    await caught_up(request, projection, min_position, "query")
     with projection.lock:
         return {**query(projection.state), "position": projection.position}
 

@@ -9,6 +9,28 @@ from services.grants.domain.base import DomainError
 from services.projections.records import GrantRow
 
 CAPABILITY_RIGHTS = {"employer_view": "view", "employer_edit": "edit"}
+LOGIN_REFUSALS = (
+    "login_method_not_accepted",
+    "loa_too_low",
+    "service_not_linked",
+    "chain_not_accepted",
+    "chain_without_grant",
+    "organisation_unknown",
+    "rights_insufficient",
+    "advisor_licence_withdrawn",
+    "no_grant",
+    "grant_pending_confirmation",
+    "grant_revoked",
+    "grant_request_expired",
+    "user_unknown",
+    "platform_mismatch",
+    "no_agreement",
+    "agreement_superseded",
+    "user_revoked",
+    "user_expired",
+)
+"""The codes a refused login answers with (a portals list's 403); a unit test holds it to the
+reasons the login evaluation gives."""
 
 
 @dataclass(frozen=True)

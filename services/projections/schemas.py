@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from services.grants.schemas import CredentialsActorIn, EHerkenningActorIn, OrgRef, Ref, Strict
 
 Actor = Annotated[EHerkenningActorIn | CredentialsActorIn, Field(discriminator="method")]
-MinPosition = Annotated[int, Field(ge=0, le=2**62)]
+MinPosition = Annotated[StrictInt, Field(ge=0, le=2**53 - 1)]
+"""A position a write answered (a JSON-safe integer)."""
 
 
 class PortalsIn(Strict):
     actor: Actor
     min_position: MinPosition | None = None
     after: OrgRef | None = Field(None, description="the last organisation of the page before")
-    limit: Annotated[int, Field(ge=1, le=1000)] = 1000
+    limit: Annotated[StrictInt, Field(ge=1, le=1000)] = 1000
 
 
 class CheckIn(Strict):

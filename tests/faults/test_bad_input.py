@@ -162,11 +162,11 @@ def test_a_small_chunked_body_is_accepted(http: httpx.Client) -> None:
     assert answer.json()["platform"] == slug
 
 
-def test_a_view_behind_asks_to_retry(http: httpx.Client) -> None:
-    path = f"/v1/platforms/p1/organisations/kvk:12345678/grants?min_position={2**62}"
+def test_a_position_no_write_gave_is_refused_naming_it(http: httpx.Client) -> None:
+    path = f"/v1/platforms/p1/organisations/kvk:12345678/grants?min_position={10**12}"
     answer = http.get(path, headers=api.bearer("reader-token", "application/json"))
-    api.problem(answer, 503, "view_not_caught_up", echoes_status=False, described=False)
-    assert answer.headers["retry-after"] == "1"
+    body = api.problem(answer, 422, "invalid_request", echoes_status=False, described=False)
+    assert body["errors"][0]["location"] == ["query", "min_position"]
 
 
 def test_a_lost_view_database_is_503_store_unavailable() -> None:

@@ -14,7 +14,7 @@ from tests.world import build_world_http
 
 LOA = "urn:etoegang:core:assurance-class:"
 EIDAS = "http://eidas.europa.eu/LoA/"
-FAR_AHEAD = 2**62
+FAR_AHEAD = 10**12  # a position no test log reaches
 
 
 # ---------------------------------------------------------------- helpers

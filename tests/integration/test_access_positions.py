@@ -42,42 +42,71 @@ def test_a_check_after_a_revoke_with_its_position_is_always_denied(
         access.portals_refused(client, world.platform, login, "organisation_unknown", position)
 
 
-def test_min_position_beyond_the_head_is_503_view_not_caught_up(client: httpx.Client) -> None:
-    world, position = access.world_at(client)
+def reads_at(world: access.World, min_position: int) -> list[tuple[str, str, Any, str]]:
+    """The four view reads at `min_position` (method, path, body, where the position is)."""
     advisor = access.advisor_login(world)
     prefix = f"/v1/platforms/{world.platform}"
-    requests: list[tuple[str, str, dict[str, Any] | None]] = [
+    check = {"actor": advisor, "organisation": world.employer, "action": "view"}
+    return [
+        ("POST", f"{prefix}/access/check", {**check, "min_position": min_position}, "body"),
         (
             "POST",
-            f"{prefix}/access/check",
-            {
-                "actor": advisor,
-                "organisation": world.employer,
-                "action": "view",
-                "min_position": access.FAR_AHEAD,
-            },
+            f"{prefix}/access/portals",
+            {"actor": advisor, "min_position": min_position},
+            "body",
         ),
-        ("POST", f"{prefix}/access/portals", {"actor": advisor, "min_position": access.FAR_AHEAD}),
         (
             "GET",
-            f"{prefix}/organisations/{world.employer}/grants?min_position={access.FAR_AHEAD}",
+            f"{prefix}/organisations/{world.employer}/grants?min_position={min_position}",
             None,
+            "query",
         ),
-        ("GET", f"{prefix}/advisors/{world.advisor}/clients?min_position={access.FAR_AHEAD}", None),
+        (
+            "GET",
+            f"{prefix}/advisors/{world.advisor}/clients?min_position={min_position}",
+            None,
+            "query",
+        ),
     ]
 
-    def send(request: tuple[str, str, dict[str, Any] | None]) -> httpx.Response:
-        method, path, body = request
+
+def send_all(client: httpx.Client, reads: list[tuple[str, str, Any, str]]) -> list[httpx.Response]:
+    """The reads at once: one bounded wait (2 s by default) for them all."""
+
+    def send(read: tuple[str, str, Any, str]) -> httpx.Response:
+        method, path, body, _ = read
         with httpx.Client(base_url=str(client.base_url), timeout=30) as http:
             return http.request(method, path, json=body, headers=api.READER)
 
-    # The four wait at once: one bounded wait (2 s by default) for the whole test.
-    with ThreadPoolExecutor(len(requests)) as pool:
-        answers = list(pool.map(send, requests))
+    with ThreadPoolExecutor(len(reads)) as pool:
+        return list(pool.map(send, reads))
+
+
+def test_a_position_the_log_never_reached_is_422_naming_min_position(client: httpx.Client) -> None:
+    """No write answered such a position: after the bounded wait the read is refused as the
+    client's mistake (not a 503 to retry for ever), with the log's head."""
+    world, position = access.world_at(client)
+    reads = reads_at(world, access.FAR_AHEAD)
+    for (_, _, _, where), answer in zip(reads, send_all(client, reads), strict=True):
+        body = api.problem(answer, 422, "invalid_request")
+        assert body["errors"][0]["location"] == [where, "min_position"], body
+        assert position <= body["position"] < access.FAR_AHEAD
+
+
+def test_a_view_behind_a_position_the_log_has_is_503_to_retry(
+    stack: Stack, client: httpx.Client
+) -> None:
+    """The view is held still (its lock taken) while a write commits: reads at the write's
+    position wait, then answer 503 view_not_caught_up with Retry-After and the view's place."""
+    world, _ = access.world_at(client)
+    with stack.projection.lock:
+        renamed = {"name": "Adviseur hernoemd", "contact_email": "adv@example.org"}
+        written = api.put(client, f"/v1/organisations/{world.advisor}", renamed)
+        answers = send_all(client, reads_at(world, written["position"]))
     for answer in answers:
         body = api.problem(answer, 503, "view_not_caught_up")
-        assert isinstance(body["position"], int)
-        assert position <= body["position"] < access.FAR_AHEAD
+        assert answer.headers["retry-after"] == "1"
+        assert body["position"] < written["position"]
 
 
 def test_a_check_waits_for_a_position_that_arrives_meanwhile(

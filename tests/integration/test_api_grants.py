@@ -245,7 +245,6 @@ def test_bad_admin_input(client: httpx.Client) -> None:
 def test_unknown_things_are_404(client: httpx.Client) -> None:
     unknown: list[tuple[str, str, dict[str, Any] | None]] = [
         ("GET", "/v1/grants/00000000-0000-0000-0000-000000000000", None),
-        ("GET", "/v1/grants/nonsense", None),
         (
             "POST",
             "/v1/platforms/no-such-platform/grants",
@@ -261,9 +260,18 @@ def test_unknown_things_are_404(client: httpx.Client) -> None:
     for method, path, body in unknown:
         answer = client.request(method, path, headers=api.WRITER, json=body)
         api.problem(answer, 404, "not_found", echoes_status=False)
+    # a grant id that no grant could have is refused as a malformed id, as a body would be
+    malformed = client.get("/v1/grants/nonsense", headers=api.WRITER)
+    body = api.problem(malformed, 422, "invalid_identifier")
+    assert body["errors"][0]["location"] == ["path", "grant_id"]
     not_allowed = client.delete("/v1/grants/x", headers=api.WRITER)
     api.problem(not_allowed, 405, "method_not_allowed", echoes_status=False)
     assert not_allowed.headers["allow"] == "GET, PATCH"  # every route of the path, not one
+    # /v1/grants/confirm is its own route's path, not a grant id: PATCH there is not allowed
+    for method in ("GET", "PATCH", "DELETE"):
+        confirm = client.request(method, "/v1/grants/confirm", headers=api.WRITER, json={})
+        api.problem(confirm, 405, "method_not_allowed", echoes_status=False)
+        assert confirm.headers["allow"] == "POST"
 
 
 def test_problem_language_follows_accept_language(client: httpx.Client) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import services.grants.domain.platform as platform_module
 from services.messages import LANGUAGES, catalogue
 from services.projections import check, credential_login, evaluation
+from services.projections.login import LOGIN_REFUSALS
 from tests.unit import test_credential_rules, test_login_rules
 from tests.unit.feed import Opened, Outcome
 
@@ -67,10 +68,10 @@ def login_refusals() -> set[str]:
     return codes
 
 
-def reason_keys() -> set[str]:
-    """Every reason key the evaluation and the check can give."""
+def reason_keys(sources: tuple[ModuleType, ...] = SOURCES) -> set[str]:
+    """Every reason key the evaluation and the check (or the given modules) can give."""
     keys: set[str] = set()
-    for module in SOURCES:
+    for module in sources:
         for call in calls(module, "Reason"):
             codes = literals(call.args[0])
             variant = call.args[1] if len(call.args) > 1 else None
@@ -112,6 +113,13 @@ def test_the_reasons_are_found() -> None:
     assert {"no_grant", "loa_too_low", "rights_insufficient@user", "user_expired"} <= keys
     assert {f"rights_insufficient@{via}" for via in ("own", "grant", "chain", "user")} <= keys
     assert "rights_insufficient@advisor" in keys
+
+
+def test_the_documented_login_refusals_are_those_a_login_gives() -> None:
+    """The portals list documents its 403 codes from LOGIN_REFUSALS: exactly the reasons the
+    login evaluation (eHerkenning and credentials) can refuse a login with."""
+    given = {key.partition("@")[0] for key in reason_keys((evaluation, credential_login))}
+    assert set(LOGIN_REFUSALS) == given
 
 
 def test_every_reason_has_a_unit_test() -> None:
