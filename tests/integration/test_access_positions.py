@@ -16,6 +16,7 @@ import httpx
 from tests import client as api
 from tests.conftest import Stack
 from tests.integration import access_support as access
+from tests.support import World
 
 # ---------------------------------------------------------------- 5. read-your-writes
 
@@ -42,7 +43,7 @@ def test_a_check_after_a_revoke_with_its_position_is_always_denied(
         access.portals_refused(client, world.platform, login, "organisation_unknown", position)
 
 
-def reads_at(world: access.World, min_position: int) -> list[tuple[str, str, Any, str]]:
+def reads_at(world: World, min_position: int) -> list[tuple[str, str, Any, str]]:
     """The four view reads at `min_position` (method, path, body, where the position is)."""
     advisor = access.advisor_login(world)
     prefix = f"/v1/platforms/{world.platform}"
