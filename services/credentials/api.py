@@ -6,9 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
+from services.credentials import examples as ex
 from services.credentials import schemas as s
 from services.credentials.agreements import AgreementsUseCases
 from services.credentials.users import UsersUseCases
+from services.grants.examples import answered
 from services.grants.schemas import OrgRef, Slug
 from services.http.auth import ScopedRoute
 from services.http.scopes import Admin, UsersWriter
@@ -53,7 +55,12 @@ def appoint_master_user(
     )
 
 
-@router.post("/organisations/{organisation}/users", status_code=201, response_model=s.UserOut)
+@router.post(
+    "/organisations/{organisation}/users",
+    status_code=201,
+    response_model=s.UserOut,
+    responses=answered(ex.JAN_OUT, 201),
+)
 def create_user(
     platform: Slug, organisation: OrgRef, body: s.NewUserIn, users: Users, _: UsersWriter
 ) -> dict[str, Any]:
@@ -61,7 +68,11 @@ def create_user(
     return users.create_user(platform, organisation, body.actor.model_dump(), fiche_of(body))
 
 
-@router.put("/organisations/{organisation}/users/{user_id}", response_model=s.UserOut)
+@router.put(
+    "/organisations/{organisation}/users/{user_id}",
+    response_model=s.UserOut,
+    responses=answered(ex.JAN_CHANGED_OUT),
+)
 def replace_user(
     platform: Slug,
     organisation: OrgRef,
@@ -91,7 +102,11 @@ def revoke_user(
     return users.revoke_user(platform, organisation, user_id, body.actor.model_dump(), body.reason)
 
 
-@router.post("/organisations/{organisation}/users/{user_id}/credentials", response_model=s.UserOut)
+@router.post(
+    "/organisations/{organisation}/users/{user_id}/credentials",
+    response_model=s.UserOut,
+    responses=answered(ex.REISSUED_OUT),
+)
 def reissue_credentials(
     platform: Slug,
     organisation: OrgRef,
@@ -104,7 +119,9 @@ def reissue_credentials(
     return users.reissue_credentials(platform, organisation, user_id, body.actor.model_dump())
 
 
-@router.post("/credentials/activate", response_model=s.UserOut)
+@router.post(
+    "/credentials/activate", response_model=s.UserOut, responses=answered(ex.ACTIVATED_OUT)
+)
 def activate_credentials(
     platform: Slug, body: s.ActivateIn, users: Users, _: UsersWriter
 ) -> dict[str, Any]:
@@ -123,7 +140,10 @@ def publish_announcement(
 
 
 @router.post(
-    "/organisations/{organisation}/documents", status_code=201, response_model=s.PublishedOut
+    "/organisations/{organisation}/documents",
+    status_code=201,
+    response_model=s.PublishedOut,
+    responses=answered(ex.DOCUMENT_OUT, 201),
 )
 def publish_document(
     platform: Slug, organisation: OrgRef, body: s.DocumentIn, agreements: Agreements, caller: Admin

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
+from services.grants import examples as ex
 from services.grants import schemas as s
 from services.grants.grant_use_cases import GrantUseCases
 from services.grants.reference import ReferenceData
@@ -84,7 +85,12 @@ def request_grant(
     )
 
 
-@router.post("/grants/confirm", response_model=s.GrantAccepted, tags=["grants"])
+@router.post(
+    "/grants/confirm",
+    response_model=s.GrantAccepted,
+    tags=["grants"],
+    responses=ex.answered(ex.GRANT_CONFIRMED),
+)
 def confirm_grant(body: s.ConfirmIn, grants: Grants, caller: GrantsWriter) -> dict[str, Any]:
     """Activate a grant with the token from the confirmation link."""
     return grants.confirm_grant(body.token, caller.client)
@@ -98,7 +104,12 @@ def change_rights(
     return grants.change_rights(grant_id, body.rights, body.actor.model_dump())
 
 
-@router.post("/grants/{grant_id}/revoke", response_model=s.GrantChanged, tags=["grants"])
+@router.post(
+    "/grants/{grant_id}/revoke",
+    response_model=s.GrantChanged,
+    tags=["grants"],
+    responses=ex.answered(ex.GRANT_REVOKED),
+)
 def revoke_grant(
     grant_id: str, body: s.RevokeIn, grants: Grants, _: GrantsWriter
 ) -> dict[str, Any]:

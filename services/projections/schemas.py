@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.grants.schemas import CredentialsActorIn, EHerkenningActorIn, OrgRef, Ref, Strict
+from services.projections import examples as ex
 
 Actor = Annotated[EHerkenningActorIn | CredentialsActorIn, Field(discriminator="method")]
 MinPosition = Annotated[int, Field(ge=0, le=2**62)]
 
 
 class PortalsIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.PORTALS_IN]})
+
     actor: Actor
     min_position: MinPosition | None = None
     after: OrgRef | None = Field(None, description="the last organisation of the page before")
@@ -20,6 +23,8 @@ class PortalsIn(Strict):
 
 
 class CheckIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.CHECK_IN]})
+
     actor: Actor
     organisation: OrgRef
     action: Literal["view", "edit"]
@@ -42,6 +47,8 @@ BATCH_LIMIT = 1000
 class BatchCheckIn(Strict):
     """Up to 1,000 checks, each validated on its own: a bad one answers in place."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.BATCH_IN]})
+
     checks: Annotated[list[Any], Field(min_length=1, max_length=BATCH_LIMIT)]
     min_position: MinPosition | None = None
 
@@ -59,12 +66,16 @@ class PortalOut(BaseModel):
 
 
 class PortalsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.PORTALS_OUT]})
+
     portals: list[PortalOut]
     next_after: str | None = Field(description="`after` for the next page; null on the last")
     position: int
 
 
 class CheckOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.CHECK_OUT]})
+
     allowed: bool
     rights: str | None
     via: str | None
@@ -93,6 +104,8 @@ class CheckResultOut(BaseModel):
 
 
 class BatchCheckOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.BATCH_OUT]})
+
     results: list[CheckResultOut]
     position: int
 
@@ -113,6 +126,8 @@ class GrantSummary(BaseModel):
 
 
 class OrganisationGrantsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ORGANISATION_GRANTS_OUT]})
+
     organisation: str
     name: str | None
     covered: bool
@@ -122,6 +137,8 @@ class OrganisationGrantsOut(BaseModel):
 
 
 class AdvisorClientsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ADVISOR_CLIENTS_OUT]})
+
     advisor: str
     name: str | None
     licensed: bool | None
@@ -149,6 +166,8 @@ class UserSummary(BaseModel):
 
 
 class OrganisationUsersOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ORGANISATION_USERS_OUT]})
+
     organisation: str
     agreement: str
     users: list[UserSummary]
