@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.audit import examples as ex
 
 
 class Actor(BaseModel, extra="allow"):
@@ -24,6 +26,8 @@ class Entry(BaseModel):
 
 
 class HistoryPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.HISTORY_PAGE]})
+
     entries: list[Entry]
     next_after: int | None = Field(description="pass as `after` for the next page; null at end")
     position: int = Field(description="the audit view's position in the log")
@@ -43,6 +47,8 @@ class Access(BaseModel):
 
 
 class AccessAt(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ACCESS_AT]})
+
     platform: str
     organisation: str
     at: str
@@ -62,6 +68,8 @@ class ChainProblem(BaseModel):
 
 
 class Verification(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.VERIFICATION]})
+
     ok: bool
     events: int
     head: Head

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from services.audit import api as audit_api
+from services.bootstrap import examples as ex
 from services.bootstrap.build import ROLES, store_head
 from services.bootstrap.roles import start_roles
 from services.credentials import api as users_api
@@ -24,7 +25,9 @@ from services.grants import api as grants_api
 from services.grants import confirm_page
 from services.grants.app_base import utc_now
 from services.grants.domain.base import DomainError
+from services.grants.examples import answered
 from services.http.auth import TokenRegistry, document_security
+from services.http.docs import keep_examples
 from services.http.lean import HotPaths
 from services.http.metrics import Metrics
 from services.http.middleware import LiteralPaths, RequestMiddleware
@@ -79,6 +82,7 @@ def create_app(
     app.state.metrics = Metrics()
     install_problem_handlers(app, REFUSALS)
     document_security(app)
+    keep_examples(app)
     hot = check_api.hot.routes if "projections" in roles else []
     app.add_middleware(HotPaths, owner=app, routes=hot)
     app.add_middleware(LiteralPaths, owner=app)
@@ -92,8 +96,8 @@ def create_app(
     if "projections" in roles:
         app.include_router(access_api.router)
         app.include_router(audit_api.router)
-    app.get("/healthz", tags=["health"])(healthz)
-    app.get("/readyz", tags=["health"], responses=NOT_READY)(readyz)
+    app.get("/healthz", tags=["health"], responses=answered(ex.HEALTHY))(healthz)
+    app.get("/readyz", tags=["health"], responses={**answered(ex.READY), **NOT_READY})(readyz)
     app.get("/metrics", tags=["health"], response_class=Response, responses=METRICS)(metrics)
     return app
 

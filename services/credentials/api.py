@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
+from services.credentials import examples as ex
 from services.credentials import schemas as s
 from services.credentials.agreements import AgreementsUseCases, PlatformMismatch
 from services.credentials.users import ContractOutOfScope, MasterUserProtected, UsersUseCases
@@ -13,6 +14,7 @@ from services.eventlog.subject_keys import SubjectErased
 from services.grants.app_base import NotFound
 from services.grants.domain import agreement
 from services.grants.domain import platform_user as user
+from services.grants.examples import answered
 from services.grants.schemas import OrgRef, Slug, UserId
 from services.http.auth import ScopedRoute
 from services.http.problem_docs import refusals
@@ -79,7 +81,7 @@ def appoint_master_user(
     "/organisations/{organisation}/users",
     status_code=201,
     response_model=s.UserOut,
-    responses=refusals(*MANAGING, *FICHE_RULES),
+    responses={**refusals(*MANAGING, *FICHE_RULES), **answered(ex.JAN_OUT, 201)},
 )
 def create_user(
     platform: Slug, organisation: OrgRef, body: s.NewUserIn, users: Users, _: UsersWriter
@@ -91,7 +93,7 @@ def create_user(
 @router.put(
     "/organisations/{organisation}/users/{user_id}",
     response_model=s.UserOut,
-    responses=refusals(*ON_USER, *FICHE_RULES),
+    responses={**refusals(*ON_USER, *FICHE_RULES), **answered(ex.JAN_CHANGED_OUT)},
 )
 def replace_user(
     platform: Slug,
@@ -127,7 +129,7 @@ def revoke_user(
 @router.post(
     "/organisations/{organisation}/users/{user_id}/credentials",
     response_model=s.UserOut,
-    responses=refusals(*ON_USER),
+    responses={**refusals(*ON_USER), **answered(ex.REISSUED_OUT)},
 )
 def reissue_credentials(
     platform: Slug,
@@ -144,9 +146,12 @@ def reissue_credentials(
 @router.post(
     "/credentials/activate",
     response_model=s.UserOut,
-    responses=refusals(
-        NotFound, user.CodeInvalid, user.CodeExpired, user.UserNotActive, user.UserExpired
-    ),
+    responses={
+        **refusals(
+            NotFound, user.CodeInvalid, user.CodeExpired, user.UserNotActive, user.UserExpired
+        ),
+        **answered(ex.ACTIVATED_OUT),
+    },
 )
 def activate_credentials(
     platform: Slug, body: s.ActivateIn, users: Users, _: UsersWriter
@@ -174,7 +179,7 @@ def publish_announcement(
     "/organisations/{organisation}/documents",
     status_code=201,
     response_model=s.PublishedOut,
-    responses=refusals(*ON_AGREEMENT),
+    responses={**refusals(*ON_AGREEMENT), **answered(ex.DOCUMENT_OUT, 201)},
 )
 def publish_document(
     platform: Slug, organisation: OrgRef, body: s.DocumentIn, agreements: Agreements, caller: Admin

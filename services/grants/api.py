@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
+from services.grants import examples as ex
 from services.grants import schemas as s
 from services.grants.app_base import NotFound
 from services.grants.domain import actor, advisor, grant, grant_basis, organisation
@@ -125,7 +126,7 @@ def request_grant(
 @router.post(
     "/grants/confirm",
     response_model=s.GrantAccepted,
-    responses=refusals(*CONFIRMING),
+    responses={**refusals(*CONFIRMING), **ex.answered(ex.GRANT_CONFIRMED)},
     tags=["grants"],
 )
 def confirm_grant(body: s.ConfirmIn, grants: Grants, caller: GrantsWriter) -> dict[str, Any]:
@@ -149,7 +150,7 @@ def change_rights(
 @router.post(
     "/grants/{grant_id}/revoke",
     response_model=s.GrantChanged,
-    responses=refusals(*MANAGING, grant.GrantNotOpen),
+    responses={**refusals(*MANAGING, grant.GrantNotOpen), **ex.answered(ex.GRANT_REVOKED)},
     tags=["grants"],
 )
 def revoke_grant(

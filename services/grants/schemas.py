@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from services.grants import examples as ex
 from services.grants import identifiers
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
@@ -140,6 +141,8 @@ class Strict(BaseModel):
 class EHerkenningActorIn(Strict):
     """The verified eHerkenning assertion a portal forwards."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.ACTOR]})
+
     method: Literal["eherkenning"]
     legal_subject: OrgRef
     acting_subject: Annotated[str, StringConstraints(min_length=1, max_length=256)]
@@ -151,11 +154,15 @@ class EHerkenningActorIn(Strict):
 class CredentialsActorIn(Strict):
     """A user of a credential platform (Ethias-style), identified by its user id."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.MASTER_ACTOR]})
+
     method: Literal["credentials"]
     user_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 class PlatformIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.PLATFORM_IN]})
+
     name: Name
     login: Annotated[list[Literal["eherkenning", "credentials"]], Field(min_length=1, max_length=2)]
     min_loa: Literal["EH2", "EH2+", "EH3", "EH4"] = "EH3"
@@ -165,21 +172,29 @@ class PlatformIn(Strict):
 
 
 class OrganisationIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.ORGANISATION_IN]})
+
     name: Name
     contact_email: Email
 
 
 class AdvisorIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.ADVISOR_IN]})
+
     licence: Ref
 
 
 class ContractIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.CONTRACT_IN]})
+
     holder: OrgRef
     covered: Annotated[list[OrgRef], Field(max_length=500)] = []
     name: Name
 
 
 class GrantRequestIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.GRANT_REQUEST_IN]})
+
     grantor: OrgRef
     grantee: OrgRef
     rights: Rights
@@ -187,15 +202,21 @@ class GrantRequestIn(Strict):
 
 
 class ConfirmIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.CONFIRM_IN]})
+
     token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class RightsChangeIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.RIGHTS_CHANGE_IN]})
+
     rights: Rights
     actor: EHerkenningActorIn
 
 
 class RevokeIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.REVOKE_IN]})
+
     actor: EHerkenningActorIn
     reason: Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
@@ -205,14 +226,20 @@ class Position(BaseModel):
 
 
 class PlatformOut(Position):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.PLATFORM_OUT]})
+
     platform: str
 
 
 class OrganisationOut(Position):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ORGANISATION_OUT]})
+
     organisation: str
 
 
 class AdvisorOut(Position):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ADVISOR_OUT]})
+
     platform: str
     organisation: str
 
@@ -220,13 +247,20 @@ class AdvisorOut(Position):
 class LicenceWithdrawnOut(AdvisorOut):
     """The withdrawal's position: checks deny the advisor's grants from there on."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.LICENCE_WITHDRAWN_OUT]})
+
 
 class ContractOut(Position):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.CONTRACT_OUT]})
+
     platform: str
     contract: str
 
 
 class GrantAccepted(Position):
+    """A grant's id and status after a request (`pending_confirmation`) or a confirmation."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.GRANT_REQUESTED]})
     grant_id: str
     status: str
 
@@ -241,7 +275,7 @@ class GrantOut(BaseModel):
 
 
 class GrantChanged(GrantOut, Position):
-    pass
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.RIGHTS_CHANGED]})
 
 
 class HistoryEntry(BaseModel):
@@ -253,4 +287,6 @@ class HistoryEntry(BaseModel):
 
 
 class GrantWithHistory(GrantOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.GRANT_WITH_HISTORY]})
+
     history: list[HistoryEntry]

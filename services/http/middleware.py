@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.http.problem_docs import api_routes
+from services.http.docs import api_routes
 from services.log_lines import request_id as current_request
 from services.logs import log_access
 

@@ -8,7 +8,7 @@ is. Each status lists the stable codes it can carry as an enum of the `Problem` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi.routing import APIRoute
@@ -100,16 +100,6 @@ class DocumentedRoute(APIRoute):
     def scopes(self) -> list[str]:
         """The scopes that admit a caller here (none: no token needed)."""
         return []
-
-
-def api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
-    """Every API route, also those of included routers (FastAPI keeps those nested)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        nested = getattr(getattr(route, "original_router", route), "routes", None)
-        if nested is not None and not isinstance(route, APIRoute):
-            yield from api_routes(nested)
 
 
 def page_answers(description: str, *codes: str) -> dict[int | str, dict[str, Any]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from services.grants.schemas import CredentialsActorIn, EHerkenningActorIn, OrgRef, Ref, Strict
+from services.projections import examples as ex
 
 Actor = Annotated[EHerkenningActorIn | CredentialsActorIn, Field(discriminator="method")]
 MinPosition = Annotated[StrictInt, Field(ge=0, le=2**53 - 1)]
@@ -14,6 +15,8 @@ MinPosition = Annotated[StrictInt, Field(ge=0, le=2**53 - 1)]
 
 
 class PortalsIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.PORTALS_IN]})
+
     actor: Actor
     min_position: MinPosition | None = None
     after: OrgRef | None = Field(None, description="the last organisation of the page before")
@@ -21,6 +24,8 @@ class PortalsIn(Strict):
 
 
 class CheckIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.CHECK_IN]})
+
     actor: Actor
     organisation: OrgRef
     action: Literal["view", "edit"]
@@ -43,6 +48,8 @@ BATCH_LIMIT = 1000
 class BatchCheckIn(Strict):
     """Up to 1,000 checks, each validated on its own: a bad one answers in place."""
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [ex.BATCH_IN]})
+
     checks: Annotated[list[Any], Field(min_length=1, max_length=BATCH_LIMIT)]
     min_position: MinPosition | None = None
 
@@ -60,12 +67,16 @@ class PortalOut(BaseModel):
 
 
 class PortalsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.PORTALS_OUT]})
+
     portals: list[PortalOut]
     next_after: str | None = Field(description="`after` for the next page; null on the last")
     position: int
 
 
 class CheckOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.CHECK_OUT]})
+
     allowed: bool
     rights: str | None
     via: str | None
@@ -94,6 +105,8 @@ class CheckResultOut(BaseModel):
 
 
 class BatchCheckOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.BATCH_OUT]})
+
     results: list[CheckResultOut]
     position: int
 
@@ -114,6 +127,8 @@ class GrantSummary(BaseModel):
 
 
 class OrganisationGrantsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ORGANISATION_GRANTS_OUT]})
+
     organisation: str
     name: str | None
     covered: bool
@@ -123,6 +138,8 @@ class OrganisationGrantsOut(BaseModel):
 
 
 class AdvisorClientsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ADVISOR_CLIENTS_OUT]})
+
     advisor: str
     name: str | None
     licensed: bool | None
@@ -150,6 +167,8 @@ class UserSummary(BaseModel):
 
 
 class OrganisationUsersOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ORGANISATION_USERS_OUT]})
+
     organisation: str
     agreement: str
     users: list[UserSummary]
