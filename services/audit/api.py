@@ -42,7 +42,11 @@ async def caught_up(request: Request, audit: AuditService, position: int | None)
     wait: float = request.app.state.min_position_wait
     if not await audit.projection.reached(position, wait):
         raise Problem(
-            "view_not_caught_up", f"the audit view is at {audit.position}", position=audit.position
+            "view_not_caught_up",
+            f"the audit view is at {audit.position}",
+            text_key="view_not_caught_up@position",
+            facts={"position": audit.position},
+            position=audit.position,
         )
 
 
@@ -64,7 +68,12 @@ def history_filter(
     """The history filters of a request, checked (organisation number, time range)."""
     start, end = utc(from_), utc(to)
     if start and end and start > end:
-        raise Problem("invalid_request", "`from` lies after `to`")
+        raise Problem(
+            "invalid_request",
+            "`from` lies after `to`",
+            text_key="invalid_request@range",
+            facts={"fields": ["from", "to"]},
+        )
     return HistoryFilter(
         platform=identifiers.platform_slug(platform) if platform else None,
         organisation=identifiers.organisation_ref(organisation) if organisation else None,

@@ -18,7 +18,12 @@ from services.projections.state import AccessState
 async def access_projection(request: Request) -> AccessProjection:
     projection: AccessProjection | None = request.app.state.projection
     if projection is None:
-        raise Problem("view_not_caught_up", "this replica stands by for the leader", position=0)
+        raise Problem(
+            "view_not_caught_up",
+            "this replica stands by for the leader",
+            text_key="view_not_caught_up@standby",
+            position=0,
+        )
     return projection
 
 
@@ -44,6 +49,8 @@ async def caught_up(request: Request, projection: AccessProjection, position: in
         raise Problem(
             "view_not_caught_up",
             f"the view is at {projection.position}",
+            text_key="view_not_caught_up@position",
+            facts={"position": projection.position},
             position=projection.position,
         )
 
