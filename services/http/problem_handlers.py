@@ -47,7 +47,11 @@ async def _refused(request: Request, error: Exception) -> JSONResponse:
 async def _invalid(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     code, errors = validation_problem(error.errors(), error.body)
-    return problem_response(request, code, errors=errors)
+    kinds = {found.key for found in errors}  # one kind of identifier: its own texts
+    one_kind = code == "invalid_identifier" and len(kinds) == 1
+    return problem_response(
+        request, code, text_key=kinds.pop() if one_kind else code, errors=errors
+    )
 
 
 async def _http(request: Request, error: Exception) -> JSONResponse:

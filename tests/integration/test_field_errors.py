@@ -159,3 +159,14 @@ def test_details_are_written_for_people_with_the_facts_of_the_refusal(
     )
     detail = api.problem(scope, 403, "insufficient_scope")["detail"]
     assert detail.startswith("Dit endpoint vraagt een token met een van deze scopes: "), detail
+
+
+def test_an_identifier_of_one_kind_is_named_in_the_detail(client: httpx.Client) -> None:
+    answer = client.put(
+        "/v1/platforms/Geen_Portaal",
+        json={"name": "X", "login": ["eherkenning"]},
+        headers={**api.ADMIN, "Accept-Language": "fr"},
+    )
+    body = api.problem(answer, 422, "invalid_identifier", echoes_status=False)
+    assert body["detail"] == "Le nom de la plateforme n'est pas valide."
+    assert [e["location"] for e in body["errors"]] == [["path", "platform"]]
