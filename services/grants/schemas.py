@@ -33,7 +33,7 @@ def _checked(check: Callable[[str], str]) -> AfterValidator:
         try:
             return check(value)
         except identifiers.InvalidIdentifier as error:
-            kind = {"kind": error.variant}  # the field message names the kind of identifier
+            kind = {"kind": error.variant}  # the field message names the kind
             raise PydanticCustomError("invalid_identifier", error.detail, kind) from None
 
     return AfterValidator(validate)

@@ -31,18 +31,11 @@ def grant_basis(
         return "advisor"
     if grantor_coverage.shares_contract_with(grantee_coverage):
         return "group_company"
+    at_fault = {"variant": "grantee", "organisation": grantee, "field": "grantee"}
     if registration is not None:
-        raise AdvisorNotLicensed(
-            f"{grantee}'s licence on this platform was withdrawn",
-            variant="grantee",
-            organisation=grantee,
-            field="grantee",
-        )
+        raise AdvisorNotLicensed(f"{grantee}'s licence on this platform was withdrawn", **at_fault)
     raise AdvisorUnknown(
-        f"{grantee} is neither a registered advisor nor in {grantor}'s contract",
-        variant="grantee",
-        organisation=grantee,
-        field="grantee",
+        f"{grantee} is neither a registered advisor nor in {grantor}'s contract", **at_fault
     )
 
 
