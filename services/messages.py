@@ -1,34 +1,92 @@
-"""The message catalogue: title, detail and remedy per stable code, in nl, en and fr."""
+"""The message catalogue: title, detail and remedy per stable code, and the messages of the
+fields a request gets wrong, in nl, en and fr; texts may hold `{placeholders}` for facts."""
 
 from __future__ import annotations
 
 import functools
+import string
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 LANGUAGES = ("nl", "en", "fr")
 LOCALES_DIR = Path(__file__).parent / "locales"
+FIELD_SECTION = "field_messages"
+"""The catalogue's section of field messages: one sentence per error type (`errors[]`)."""
+GENERIC = "generic"
+"""The field message for an error type without a text of its own."""
 
 
 @functools.cache
-def catalogue(language: str) -> dict[str, dict[str, str]]:
-    """All texts of one language, keyed by code."""
+def _file(language: str) -> dict[str, Any]:
     with (LOCALES_DIR / f"{language}.toml").open("rb") as file:
         return tomllib.load(file)
 
 
-def texts(code: str, language: str) -> dict[str, str]:
-    """Title, detail and remedy for a code; English, then the code itself, as fallback."""
+@functools.cache
+def catalogue(language: str) -> dict[str, dict[str, str]]:
+    """All problem and reason texts of one language, keyed by code (`code@variant` for a
+    situation of its own: a variant holds the texts it changes, the code's entry the rest)."""
+    return {code: entry for code, entry in _file(language).items() if code != FIELD_SECTION}
+
+
+@functools.cache
+def field_catalogue(language: str) -> dict[str, str]:
+    """The field messages of one language, keyed by error type (`type@variant` likewise)."""
+    messages: dict[str, str] = _file(language)[FIELD_SECTION]
+    return messages
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the `{placeholders}` in a text."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def fill(text: str, facts: Mapping[str, Any]) -> str | None:
+    """The text with its placeholders filled from `facts` (a list as `a, b`); None when a
+    fact it needs is absent."""
+    names = placeholders(text)
+    if not names <= facts.keys():
+        return None
+    return text.format_map({name: _plain(facts[name]) for name in names})
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def texts(code: str, language: str, facts: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Title, detail and remedy for a code (a variant over its code's texts), placeholders
+    filled from `facts`; a variant whose facts are absent gives way to its code; English,
+    then the code itself, as fallback."""
     base = code.partition("@")[0]
-    entry = (
-        catalogue(language).get(code)
-        or catalogue("en").get(code)
-        or catalogue(language).get(base)
-        or catalogue("en").get(base)
-    )
+    entry = _entry(base, language)
     if entry is None:
-        return {"title": code.replace("_", " "), "detail": code, "remedy": ""}
-    return entry
+        return {"title": base.replace("_", " "), "detail": base, "remedy": ""}
+    variant = _entry(code, language) if code != base else None
+    filled = {name: fill(text, facts or {}) for name, text in {**entry, **(variant or {})}.items()}
+    if None in filled.values():
+        return {name: fill(text, {}) or text for name, text in entry.items()}
+    return {name: text or "" for name, text in filled.items()}
+
+
+def _entry(key: str, language: str) -> dict[str, str] | None:
+    return catalogue(language).get(key) or catalogue("en").get(key)
+
+
+def field_message(key: str, language: str, facts: Mapping[str, Any]) -> str:
+    """The sentence for one field error: its `type@variant`, else its type, else the generic
+    one; always in `language`, never pydantic's English."""
+    messages = field_catalogue(language)
+    for candidate in (key, key.partition("@")[0]):
+        text = messages.get(candidate)
+        filled = fill(text, facts) if text is not None else None
+        if filled is not None:
+            return filled
+    return messages[GENERIC]
 
 
 @functools.lru_cache(maxsize=512)  # portals send the same few headers; bounded for the rest

@@ -39,7 +39,7 @@ Instant = Annotated[IsoInstant | None, Query()]
 
 async def caught_up(request: Request, audit: AuditService, position: int | None) -> None:
     """Wait (bounded) until the audit view has applied `position` (services.http.positions)."""
-    await positions.caught_up(request, audit.projection, audit.log, position, "query")
+    await positions.caught_up(request, audit.projection, audit.log, position)
 
 
 def utc(moment: datetime | None) -> datetime | None:
@@ -60,7 +60,12 @@ def history_filter(
     """The history filters of a request, checked (organisation number, time range)."""
     start, end = utc(from_), utc(to)
     if start and end and start > end:
-        raise Problem("invalid_request", "`from` lies after `to`")
+        raise Problem(
+            "invalid_request",
+            "`from` lies after `to`",
+            text_key="invalid_request@range",
+            facts={"fields": ["from", "to"]},
+        )
     return HistoryFilter(
         platform=identifiers.platform_slug(platform) if platform else None,
         organisation=identifiers.organisation_ref(organisation) if organisation else None,

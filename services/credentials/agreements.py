@@ -54,10 +54,14 @@ class AgreementsUseCases:
         """Sign or change an agreement; a new reference revokes every user of the old one."""
         self.credential_platform(platform)
         ref = self.store.get(
-            Organisation, Organisation.create_id(identifiers.organisation_ref(ref)), "organisation"
+            Organisation,
+            Organisation.create_id(identifiers.organisation_ref(ref)),
+            "organisation",
+            organisation=ref,
         ).ref
         identifiers.reference(reference, "reference")
-        email, actor = identifiers.email_address(notification_email), service_actor(client)
+        email = identifiers.email_address(notification_email, field="notification_email")
+        actor = service_actor(client)
         agreement = self.store.find(Agreement, Agreement.create_id(platform, ref))
         revoked: list[PlatformUser] = []
         register = None
@@ -162,16 +166,26 @@ class AgreementsUseCases:
         return {"document_id": str(notice.id), "position": self.store.record(notice)}
 
     def credential_platform(self, platform: str) -> Platform:
-        found = self.store.get(Platform, Platform.create_id(platform), f"platform {platform[:64]}")
+        found = self.store.platform(platform)
         if "credentials" not in found.login:
-            raise PlatformMismatch(f"{platform} is not a credential platform")
+            raise PlatformMismatch(
+                f"{platform} is not a credential platform",
+                variant="credentials",
+                platform=platform,
+                field="platform",
+            )
         return found
 
     def agreement_of(self, platform: str, ref: str) -> Agreement:
         self.credential_platform(platform)
         agreement = self.store.find(Agreement, Agreement.create_id(platform, ref))
         if agreement is None:
-            raise NoAgreement(f"{ref} has no agreement on {platform}")
+            raise NoAgreement(
+                f"{ref} has no agreement on {platform}",
+                variant="organisation",
+                organisation=ref,
+                platform=platform,
+            )
         return agreement
 
     def _register(self, platform: str) -> AgreementRegister:

@@ -45,5 +45,5 @@ class PrivacyUseCases:
         try:
             user_id = UUID(subject)
         except ValueError:
-            raise NotFound("no data subject with this id") from None
-        return self.store.get(PlatformUser, user_id, "data subject")
+            raise NotFound("no data subject with this id", variant="subject") from None
+        return self.store.get(PlatformUser, user_id, "subject")

@@ -74,7 +74,9 @@ class UsersUseCases:
         agreement, master = self._managed(platform, ref, actor)
         user = self._member(agreement.platform, agreement.organisation, user_id)
         if user.is_master:
-            raise MasterUserProtected("the master user is replaced through the master-user form")
+            raise MasterUserProtected(
+                "the master user is replaced through the master-user form", field="user_id"
+            )
         user.revoke(reason=reason, actor=master)
         agreement.remove_user(user_id=str(user.id))
         return {
@@ -123,7 +125,9 @@ class UsersUseCases:
     def _managed(self, platform: str, ref: str, actor: Actor) -> tuple[Any, Actor]:
         agreement = self.agreements.agreement_of(platform, identifiers.organisation_ref(ref))
         if actor.get("method") != "credentials":
-            raise NotMasterUser("user management needs the master user's credentials actor")
+            raise NotMasterUser(
+                "user management needs the master user's credentials actor", variant="method"
+            )
         master = self._member_or_none(actor["user_id"])
         if master is None or agreement.master_user_id != str(master.id):
             raise NotMasterUser("only the organisation's master user on this platform may")
@@ -138,7 +142,10 @@ class UsersUseCases:
             unknown = set(fiche["contracts"]) - set(coverage.contracts if coverage else [])
             if unknown:
                 raise ContractOutOfScope(
-                    f"not contracts of {ref} here: {', '.join(sorted(unknown))}"
+                    f"not contracts of {ref} here: {', '.join(sorted(unknown))}",
+                    variant="contracts",
+                    contracts=sorted(unknown),
+                    field="contracts",
                 )
         return fiche
 
@@ -151,7 +158,7 @@ class UsersUseCases:
     def _member(self, platform: str, ref: str, user_id: str) -> PlatformUser:
         user = self._member_or_none(user_id)
         if user is None or (user.platform, user.organisation) != (platform, ref):
-            raise NotFound("user not found")
+            raise NotFound("user not found", variant="user")
         return user
 
     def _by_login(self, platform: str, login: str) -> PlatformUser:

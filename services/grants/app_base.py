@@ -79,10 +79,11 @@ class StoreApplication(ToegangStore):
             return None
         return aggregate
 
-    def get(self, aggregate_class: type[A], aggregate_id: UUID, what: str) -> A:
+    def get(self, aggregate_class: type[A], aggregate_id: UUID, what: str, **facts: str) -> A:
+        """The aggregate, else `not_found@{what}` (its texts filled from `facts`)."""
         aggregate = self.find(aggregate_class, aggregate_id)
         if aggregate is None:
-            raise NotFound(f"{what} not found")
+            raise NotFound(f"{what} not found", variant=what, **facts)
         return aggregate
 
     def record(self, *aggregates: Aggregate | None) -> int:
@@ -101,7 +102,7 @@ class StoreApplication(ToegangStore):
         return max(positions)
 
     def platform(self, slug: str) -> Platform:
-        return self.get(Platform, Platform.create_id(slug), f"platform {slug[:64]}")
+        return self.get(Platform, Platform.create_id(slug), "platform", platform=slug[:64])
 
     def organisation_name(self, ref: str) -> str:
         """The organisation's registered name (its number when it is not registered)."""

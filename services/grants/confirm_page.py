@@ -92,7 +92,9 @@ def render(language: str, status: int = 200, **context: Any) -> HTMLResponse:
 
 
 def problem_page(language: str, error: DomainError) -> HTMLResponse:
-    return render(language, STATUS.get(error.code, 400), problem=texts(error.code, language))
+    return render(
+        language, STATUS.get(error.code, 400), problem=texts(error.key, language, error.facts)
+    )
 
 
 PAGE_REFUSALS = ("confirmation_invalid", "confirmation_used", "confirmation_expired")

@@ -34,8 +34,8 @@ class GrantUseCases:
         self, platform: str, grantor: str, grantee: str, rights: str, actor: Actor
     ) -> dict[str, Any]:
         """Employer `grantor` asks to give `grantee` rights; a link goes to its contact address."""
-        grantor = identifiers.organisation_ref(grantor)
-        grantee = identifiers.organisation_ref(grantee)
+        grantor = identifiers.organisation_ref(grantor, "grantor")
+        grantee = identifiers.organisation_ref(grantee, "grantee")
         person = EHerkenningActor.from_dict(actor)
         self.store.platform(platform).check_may_manage_access(person, grantor)
         advisor = self.store.find(Advisor, Advisor.create_id(platform, grantee))
@@ -48,7 +48,12 @@ class GrantUseCases:
         )
         contact = self.store.find(Organisation, Organisation.create_id(grantor))
         if contact is None:
-            raise OrganisationUnknown(f"{grantor} has no registered contact address")
+            raise OrganisationUnknown(
+                f"{grantor} has no registered contact address",
+                variant="address",
+                organisation=grantor,
+                field="grantor",
+            )
         record = person.as_record()
         grant = self._open_grant(platform, grantor, grantee, record)
         self._request(grant, rights, basis, record, contact.contact_email)
@@ -164,7 +169,7 @@ class GrantUseCases:
         try:
             return self.store.get(Grant, UUID(grant_id), "grant")
         except ValueError:
-            raise NotFound("grant not found") from None
+            raise NotFound("grant not found", variant="grant") from None
 
     def _managed_grant(self, grant_id: str, actor: Actor) -> tuple[Grant, Actor]:
         grant = self._grant(grant_id)

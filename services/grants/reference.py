@@ -43,7 +43,7 @@ class ReferenceData:
     ) -> dict[str, Any]:
         """Register an organisation or record its new name and contact address."""
         ref = identifiers.organisation_ref(ref)
-        contact_email = identifiers.email_address(contact_email)
+        contact_email = identifiers.email_address(contact_email, field="contact_email")
         actor = service_actor(client)
         organisation = self.store.find(Organisation, Organisation.create_id(ref))
         if organisation is None:
@@ -81,7 +81,9 @@ class ReferenceData:
         """Withdraw an advisor's licence. Checks deny its grants from this position on; the
         sweeper then revokes them one by one (`advisor_licence_withdrawn`)."""
         ref = identifiers.organisation_ref(ref)
-        registration = self.store.get(Advisor, Advisor.create_id(platform, ref), "advisor")
+        registration = self.store.get(
+            Advisor, Advisor.create_id(platform, ref), "advisor", organisation=ref
+        )
         if registration.licensed:
             registration.withdraw_licence(actor=service_actor(client))
         return {
@@ -104,7 +106,8 @@ class ReferenceData:
         self.store.platform(platform)
         identifiers.reference(contract, "contract")
         covered = coverage_list(
-            identifiers.organisation_ref(holder), [identifiers.organisation_ref(c) for c in covered]
+            identifiers.organisation_ref(holder, "holder"),
+            [identifiers.organisation_ref(c, "covered") for c in covered],
         )
         actor = service_actor(client)
         record = self.store.find(Contract, Contract.create_id(platform, contract))
@@ -146,4 +149,6 @@ class ReferenceData:
 
     def _registered_organisation(self, ref: str) -> Organisation:
         ref = identifiers.organisation_ref(ref)
-        return self.store.get(Organisation, Organisation.create_id(ref), f"organisation {ref}")
+        return self.store.get(
+            Organisation, Organisation.create_id(ref), "organisation", organisation=ref
+        )

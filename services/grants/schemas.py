@@ -38,7 +38,8 @@ def _checked(check: Callable[[str], str]) -> AfterValidator:
         try:
             return check(value)
         except identifiers.InvalidIdentifier as error:
-            raise PydanticCustomError("invalid_identifier", error.detail) from None
+            kind = {"kind": error.variant}  # the field message names the kind
+            raise PydanticCustomError("invalid_identifier", error.detail, kind) from None
 
     return AfterValidator(validate)
 

@@ -92,7 +92,11 @@ class Requires:
         """The caller, if authenticated and holding one of the scopes; else 401 or 403."""
         caller = caller_of(request)
         if not caller.scopes & self.scopes:
-            raise Problem("insufficient_scope", f"this endpoint needs one of: {self._needed}")
+            raise Problem(
+                "insufficient_scope",
+                text_key="insufficient_scope@scopes",
+                facts={"scopes": self._needed},
+            )
         return caller
 
 

@@ -109,7 +109,7 @@ def lean_handler(dependant: Dependant) -> Handler:
         except RequestValidationError as error:
             errors += list(error.errors())
         if errors:
-            raise RequestValidationError(errors)
+            raise RequestValidationError(errors, body=await request.body())  # (read: cached)
         if request_name:
             values[request_name] = request
         result = await endpoint(**values)

@@ -24,14 +24,10 @@ class HasHead(Protocol):
 
 
 async def caught_up(
-    request: Request,
-    view: TrackedProcessor,
-    log: HasHead,
-    position: int | None,
-    where: str = "body",
+    request: Request, view: TrackedProcessor, log: HasHead, position: int | None
 ) -> None:
-    """Return once `view` has applied `position` (`where` the request gave it: body or
-    query); else refuse, as the module says."""
+    """Return once `view` has applied `position`; else refuse, as the module says (the
+    refusal names `min_position` where the request gave it: its body or its query)."""
     if position is None or await view.reached(position, request.app.state.min_position_wait):
         return
     head = await asyncio.to_thread(log.head_within, HEAD_TIMEOUT)
@@ -40,7 +36,13 @@ async def caught_up(
             "invalid_request",
             f"no event has position {position} yet: the log ends at {head}",
             text_key="invalid_request@position_ahead",
-            errors=[{"location": [where, "min_position"], "message": f"the log ends at {head}"}],
+            facts={"field": "min_position", "position": head},
             position=head,
         )
-    raise Problem("view_not_caught_up", f"the view is at {view.position}", position=view.position)
+    raise Problem(
+        "view_not_caught_up",
+        f"the view is at {view.position}",
+        text_key="view_not_caught_up@position",
+        facts={"position": view.position},
+        position=view.position,
+    )

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from services.http.field_errors import FieldError, from_refusal
 from services.http.problems import HTTP_CODES, Problem, problem_response, validation_problem
 
 log = logging.getLogger("toegang.http")
@@ -21,31 +22,36 @@ Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
 
 async def _problem(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, Problem)
+    key = error.text_key or error.code
     return problem_response(
         request,
         error.code,
-        error.detail,
         status=error.status,
-        text_key=error.text_key,
+        text_key=key,
+        facts=error.facts,
+        errors=from_refusal(request, key, error.facts),
         **error.extra,
     )
 
 
 async def _refused(request: Request, error: Exception) -> JSONResponse:
-    """A command a rule refused: the error's class names its stable `code`; the fields of the
-    body it refused (`fields` among its facts) are listed in `errors`."""
-    code, detail = getattr(error, "code", "invalid_request"), getattr(error, "detail", "")
-    fields = getattr(error, "facts", {}).get("fields") or []
-    errors = [{"location": ["body", str(field)], "message": str(detail)} for field in fields]
-    return problem_response(
-        request, str(code), str(detail), **({"errors": errors} if errors else {})
-    )
+    """A command a rule refused: the error's class names its stable `code`, its `key` the
+    texts (filled from its facts); the fields it names (`field` or `fields` among its facts)
+    are listed in `errors`. Its developer `detail` stays out of the answer."""
+    code = str(getattr(error, "code", "invalid_request"))
+    key, facts = str(getattr(error, "key", code)), dict(getattr(error, "facts", {}))
+    errors = from_refusal(request, key, facts)
+    return problem_response(request, code, text_key=key, facts=facts, errors=errors)
 
 
 async def _invalid(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    code, errors = validation_problem(error.errors())
-    return problem_response(request, code, "", errors=errors)
+    code, errors = validation_problem(error.errors(), error.body)
+    kinds = {found.key for found in errors}  # one kind of identifier: its own texts
+    one_kind = code == "invalid_identifier" and len(kinds) == 1
+    return problem_response(
+        request, code, text_key=kinds.pop() if one_kind else code, errors=errors
+    )
 
 
 async def _http(request: Request, error: Exception) -> JSONResponse:
@@ -53,7 +59,7 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
     405 says in `Allow` which methods the path takes."""
     assert isinstance(error, HTTPException)
     if error.status_code == 400:  # FastAPI could not read the body (not UTF-8, say)
-        unread = [{"location": ["body"], "message": "the body is not JSON in UTF-8"}]
+        unread = [FieldError(("body",), "json_invalid")]
         return problem_response(request, "invalid_request", errors=unread)
     response = problem_response(request, HTTP_CODES.get(error.status_code, "invalid_request"))
     response.headers.update(error.headers or {})

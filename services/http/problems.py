@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
+from services.http.field_errors import FieldError, from_validation
 from services.messages import negotiate, texts
 
 STATUS = {
@@ -66,7 +67,9 @@ HTTP_CODES = {
 
 
 class Problem(Exception):
-    """Raised by routes and dependencies to answer a problem directly."""
+    """Raised by routes and dependencies to answer a problem directly: `detail` is for
+    developers and logs; the answer's texts are the catalogue's for `text_key` (else `code`),
+    filled from `facts`; a fact `field` or `fields` names the field(s) it is about."""
 
     def __init__(
         self,
@@ -75,17 +78,18 @@ class Problem(Exception):
         *,
         status: int | None = None,
         text_key: str = "",
+        facts: Mapping[str, Any] | None = None,
         **extra: Any,
     ) -> None:
-        super().__init__(code)
+        super().__init__(detail or code)
         self.code, self.detail, self.extra = code, detail, extra
-        self.status, self.text_key = status, text_key
+        self.status, self.text_key, self.facts = status, text_key, dict(facts or {})
 
 
-def problem_response(request: Request, code: str, detail: str = "", **options: Any) -> JSONResponse:
-    """A problem+json answer in the caller's language (specific detail for English); `options`
-    are those of `problem_body`."""
-    body, language = problem_body(request, code, detail, **options)
+def problem_response(request: Request, code: str, **options: Any) -> JSONResponse:
+    """A problem+json answer in the caller's language; `options` are those of
+    `problem_body`."""
+    body, language = problem_body(request, code, **options)
     headers = {"Content-Language": language}
     headers.update(EXTRA_HEADERS.get(code, {}))
     return JSONResponse(
@@ -96,34 +100,38 @@ def problem_response(request: Request, code: str, detail: str = "", **options: A
 def problem_body(
     request: Request,
     code: str,
-    detail: str = "",
     *,
     status: int | None = None,
     text_key: str = "",
+    facts: Mapping[str, Any] | None = None,
+    errors: Sequence[FieldError] = (),
     **extra: Any,
 ) -> tuple[dict[str, Any], str]:
-    """The problem document (counted in the metrics) and its language."""
+    """The problem document (counted in the metrics) and its language: the texts of
+    `text_key` (else `code`) filled from `facts`, the `errors` said in that language."""
     language = negotiate(
         request.headers.get("accept-language"), getattr(request.app.state, "locale", "nl")
     )
-    entry = texts(text_key or code, language)
+    entry = texts(text_key or code, language, facts)
     body = {
         "type": f"urn:toegang:problem:{code}",
         "code": code,
         "status": status or STATUS.get(code, 400),
         "title": entry["title"],
-        "detail": detail if detail and language == "en" else entry["detail"],
+        "detail": entry["detail"],
         "remedy": entry["remedy"],
         **extra,
     }
+    if errors:
+        body["errors"] = [error.said_in(language) for error in errors]
     metrics = getattr(request.app.state, "metrics", None)
     if metrics is not None:
         metrics.problems.labels(code).inc()
     return body, language
 
 
-def validation_problem(found: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
-    """The stable code and the listed errors for pydantic's validation errors."""
-    errors = [{"location": [str(p) for p in e["loc"]], "message": e["msg"]} for e in found]
+def validation_problem(found: Sequence[Any], body: Any = None) -> tuple[str, list[FieldError]]:
+    """The stable code and the field errors for pydantic's validation errors."""
     kinds = {e["type"] for e in found}
-    return "invalid_identifier" if kinds == {"invalid_identifier"} else "invalid_request", errors
+    code = "invalid_identifier" if kinds == {"invalid_identifier"} else "invalid_request"
+    return code, from_validation(found, body)

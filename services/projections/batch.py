@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from services.grants.domain.base import DomainError
+from services.http.field_errors import FieldError
 from services.http.problems import validation_problem
 from services.projections import schemas as s
 from services.projections.check import Decision, check_access
@@ -17,11 +18,13 @@ from services.projections.state import AccessState
 
 @dataclass(frozen=True)
 class BadItem:
-    """A question of a batch that cannot be answered: its problem code and detail."""
+    """A question of a batch that cannot be answered: its problem code, the key and facts
+    of its texts, the fields it got wrong (located within the item)."""
 
     code: str
-    detail: str = ""
-    errors: list[dict[str, Any]] | None = None
+    key: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+    errors: list[FieldError] = field(default_factory=list)
 
 
 _ITEM = TypeAdapter(s.CheckItem)
@@ -63,4 +66,6 @@ def decide(
             now,
         )
     except DomainError as error:
-        return BadItem(error.code, error.detail)
+        named = error.facts.get("fields") or [error.facts.get("field")]
+        located = [FieldError((str(name),), error.key, error.facts) for name in named if name]
+        return BadItem(error.code, error.key, error.facts, located)

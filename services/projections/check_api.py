@@ -68,7 +68,7 @@ async def check_batch(
     moment = now()
     with projection.lock:
         if platform not in projection.state.platforms:
-            raise PlatformUnknown(f"platform {platform[:64]} not found")
+            raise PlatformUnknown.of(platform)
         decisions = [decide(projection.state, platform, q, moment) for q in asked]
         position = projection.position
     locale = locale_of(projection, platform)
@@ -94,5 +94,7 @@ def answer(request: Request, decision: Decision, locale: str | None) -> dict[str
 
 
 def _bad_item(request: Request, item: BadItem) -> dict[str, Any]:
-    problem, _ = problem_body(request, item.code, item.detail, errors=item.errors)
+    problem, _ = problem_body(
+        request, item.code, text_key=item.key, facts=item.facts, errors=item.errors
+    )
     return {"allowed": False, "rights": None, "via": None, "reasons": [], "problem": problem}

@@ -19,7 +19,12 @@ from services.projections.state import AccessState
 async def access_projection(request: Request) -> AccessProjection:
     projection: AccessProjection | None = request.app.state.projection
     if projection is None:
-        raise Problem("view_not_caught_up", "this replica stands by for the leader", position=0)
+        raise Problem(
+            "view_not_caught_up",
+            "this replica stands by for the leader",
+            text_key="view_not_caught_up@standby",
+            position=0,
+        )
     return projection
 
 
@@ -36,11 +41,9 @@ Clock = Annotated[Callable[[], datetime], Depends(clock)]
 MinPosition = Annotated[int | None, Query(ge=0, le=2**53 - 1)]
 
 
-async def caught_up(
-    request: Request, projection: AccessProjection, position: int | None, where: str = "body"
-) -> None:
+async def caught_up(request: Request, projection: AccessProjection, position: int | None) -> None:
     """Wait (bounded) until the view has applied `position` (see services.http.positions)."""
-    await positions.caught_up(request, projection, projection.log, position, where)
+    await positions.caught_up(request, projection, projection.log, position)
 
 
 def reasons_out(
@@ -68,7 +71,7 @@ async def listing(
     query: Callable[[AccessState], dict[str, Any]],
 ) -> dict[str, Any]:
     """Answer a listing from the view once it has reached `min_position`, with its position."""
-    await caught_up(request, projection, min_position, "query")
+    await caught_up(request, projection, min_position)
     with projection.lock:
         return {**query(projection.state), "position": projection.position}
 

@@ -31,7 +31,7 @@ def evaluate_login(
     """
     settings = state.platforms.get(platform)
     if settings is None:
-        raise PlatformUnknown(f"platform {platform[:64]} not found")
+        raise PlatformUnknown.of(platform)
     if actor.get("method") == "credentials":
         return credentials_login(state, platform, settings, actor["user_id"], now)
     person = EHerkenningActor.from_dict(actor)

@@ -67,3 +67,9 @@ class Login:
 
 class PlatformUnknown(DomainError):
     code = "not_found"
+
+    @classmethod
+    def of(cls, platform: str) -> PlatformUnknown:
+        """The refusal for a platform the view does not know."""
+        name = platform[:64]
+        return cls(f"platform {name} not found", variant="platform", platform=name)

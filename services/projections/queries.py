@@ -100,7 +100,7 @@ def portal_page(portals: list[Portal], after: str | None, limit: int) -> dict[st
 
 def _known(state: AccessState, platform: str) -> None:
     if platform not in state.platforms:
-        raise PlatformUnknown(f"platform {platform[:64]} not found")
+        raise PlatformUnknown.of(platform)
 
 
 def organisation_users(

@@ -49,7 +49,7 @@ class EHerkenningActor:
     def from_dict(cls, actor: Actor) -> EHerkenningActor:
         """Read an actor as it arrives in a request (already schema-checked)."""
         if actor.get("method") != "eherkenning":
-            raise ActorNotAuthorised("this command needs an eHerkenning actor")
+            raise ActorNotAuthorised("this command needs an eHerkenning actor", variant="method")
         return cls(
             legal_subject=actor["legal_subject"],
             acting_subject=actor["acting_subject"],

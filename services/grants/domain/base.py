@@ -12,14 +12,24 @@ Actor = dict[str, Any]
 
 
 class DomainError(Exception):
-    """A rule of the domain refused a command; `code` is the stable problem code."""
+    """A rule of the domain refused a command; `code` is the stable problem code.
+
+    `detail` is for developers and logs; the answer says it with the catalogue's texts for
+    `key` (`code@variant` for a situation of its own), filled from the `facts`. A fact
+    `field` or `fields` names the field(s) the refusal is about.
+    """
 
     code: ClassVar[str] = "domain_error"
 
-    def __init__(self, detail: str = "", **facts: Any) -> None:
+    def __init__(self, detail: str = "", *, variant: str = "", **facts: Any) -> None:
         super().__init__(detail or self.code)
-        self.detail = detail
+        self.detail, self.variant = detail, variant
         self.facts = facts
+
+    @property
+    def key(self) -> str:
+        """The catalogue key of the answer's texts."""
+        return f"{self.code}@{self.variant}" if self.variant else self.code
 
 
 class InvalidRights(DomainError):
@@ -29,7 +39,9 @@ class InvalidRights(DomainError):
 def check_rights(rights: str) -> str:
     """Return `rights` if it is one of the two levels, else refuse."""
     if rights not in RIGHTS:
-        raise InvalidRights(f"rights must be one of {', '.join(RIGHTS)}")
+        raise InvalidRights(
+            f"rights must be one of {', '.join(RIGHTS)}", variant="rights", field="rights"
+        )
     return rights
 
 

@@ -42,7 +42,12 @@ class Grant(Aggregate):
         """Ask for access; refused while the pair already has an open grant."""
         check_rights(rights)
         if self.status_at(now) in OPEN_STATUSES:
-            raise GrantExists(f"{self.grantor} already has an open grant to {self.grantee}")
+            raise GrantExists(
+                f"{self.grantor} already has an open grant to {self.grantee}",
+                variant="pair",
+                grantor=self.grantor,
+                grantee=self.grantee,
+            )
         if self.status == "pending":
             self._expire_request(at=now, actor=actor)
         self._record_request(rights=rights, basis=basis, actor=actor, expires_at=expires_at)

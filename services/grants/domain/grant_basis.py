@@ -17,16 +17,26 @@ def grant_basis(
 ) -> str:
     """Why the grantee may receive a grant: `advisor` or `group_company`; else refuse."""
     if grantor == grantee:
-        raise GranteeIsGrantor("an organisation cannot grant access to itself")
+        raise GranteeIsGrantor(
+            "an organisation cannot grant access to itself", fields=["grantor", "grantee"]
+        )
     if grantor_coverage is None or not grantor_coverage.contracts:
-        raise OrganisationNotInContract(f"{grantor} is not covered by a contract here")
+        raise OrganisationNotInContract(
+            f"{grantor} is not covered by a contract here",
+            variant="grantor",
+            organisation=grantor,
+            field="grantor",
+        )
     if registration is not None and registration.licensed:
         return "advisor"
     if grantor_coverage.shares_contract_with(grantee_coverage):
         return "group_company"
+    at_fault = {"variant": "grantee", "organisation": grantee, "field": "grantee"}
     if registration is not None:
-        raise AdvisorNotLicensed(f"{grantee}'s licence on this platform was withdrawn")
-    raise AdvisorUnknown(f"{grantee} is neither a registered advisor nor in {grantor}'s contract")
+        raise AdvisorNotLicensed(f"{grantee}'s licence on this platform was withdrawn", **at_fault)
+    raise AdvisorUnknown(
+        f"{grantee} is neither a registered advisor nor in {grantor}'s contract", **at_fault
+    )
 
 
 # The errors the rule raises (each a stable problem code).

@@ -61,30 +61,38 @@ class Platform(Aggregate):
         """
         capability = self.capability_of(actor)
         if actor.legal_subject != organisation:
-            raise ActorNotAuthorised(f"the actor does not represent {organisation}")
+            raise ActorNotAuthorised(
+                f"the actor does not represent {organisation}",
+                variant="organisation",
+                organisation=organisation,
+            )
         if actor.intermediary is not None and self.chain_authorisation != "sufficient":
             if self.chain_authorisation == "not_accepted":
                 raise ChainNotAccepted(f"{self.slug} does not accept chain authorisations")
-            raise ActorNotAuthorised("a grantee never passes access on")
+            raise ActorNotAuthorised("a grantee never passes access on", variant="chain")
         if capability != "employer_edit":
-            raise ActorNotAuthorised("managing access needs the employer_edit service")
+            raise ActorNotAuthorised(
+                "managing access needs the employer_edit service", variant="service"
+            )
 
 
 def check_platform_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """Refuse settings that name unknown methods, levels, capabilities or policies."""
-    problems = []
+    problems: dict[str, str] = {}
     if not settings["login"] or set(settings["login"]) - set(LOGIN_METHODS):
-        problems.append(f"login must be a non-empty subset of {LOGIN_METHODS}")
+        problems["login"] = f"login must be a non-empty subset of {LOGIN_METHODS}"
     if settings["min_loa"] not in LOA_NAMES:
-        problems.append(f"min_loa must be one of {tuple(LOA_NAMES)}")
+        problems["min_loa"] = f"min_loa must be one of {tuple(LOA_NAMES)}"
     if set(settings["services"].values()) - set(CAPABILITIES):
-        problems.append(f"each service maps to one of {CAPABILITIES}")
+        problems["services"] = f"each service maps to one of {CAPABILITIES}"
     if settings["chain_authorisation"] not in CHAIN_POLICIES:
-        problems.append(f"chain_authorisation must be one of {CHAIN_POLICIES}")
+        problems["chain_authorisation"] = f"chain_authorisation must be one of {CHAIN_POLICIES}"
     if settings["locale"] not in LOCALES:
-        problems.append(f"locale must be one of {LOCALES}")
+        problems["locale"] = f"locale must be one of {LOCALES}"
     if problems:
-        raise InvalidPlatformSettings("; ".join(problems))
+        raise InvalidPlatformSettings(
+            "; ".join(problems.values()), variant="settings", fields=list(problems)
+        )
     return settings
 
 
@@ -96,7 +104,11 @@ def login_capability(settings: dict[str, Any], actor: EHerkenningActor) -> str:
     if "eherkenning" not in settings["login"]:
         raise LoginMethodNotAccepted("this platform does not accept eHerkenning logins")
     if actor.loa_level < LOA_NAMES[settings["min_loa"]]:
-        raise LoaTooLow(f"this platform requires at least {settings['min_loa']}")
+        raise LoaTooLow(
+            f"this platform requires at least {settings['min_loa']}",
+            variant="level",
+            min_loa=settings["min_loa"],
+        )
     capability: str | None = settings["services"].get(actor.service_id)
     if capability is None:
         raise ServiceNotLinked(f"service {actor.service_id} is not linked to this platform")

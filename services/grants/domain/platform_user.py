@@ -18,17 +18,23 @@ def check_fiche(fiche: dict[str, Any], today: date) -> dict[str, Any]:
     """A complete, consistent fiche; an external consultant needs an assignment and an end date."""
     missing = [name for name in FICHE_FIELDS if name not in fiche]
     if missing:
-        raise InvalidFiche(f"a fiche is complete; missing: {', '.join(missing)}", fields=missing)
+        raise InvalidFiche(
+            f"a fiche is complete; missing: {', '.join(missing)}", variant="missing", fields=missing
+        )
     check_rights(fiche["rights"])
     if fiche["contracts"] != "all" and not fiche["contracts"]:
-        raise InvalidFiche("contracts is 'all' or a non-empty list", fields=["contracts"])
+        raise InvalidFiche(
+            "contracts is 'all' or a non-empty list", variant="contracts", fields=["contracts"]
+        )
     absent = [name for name in ("assignment", "valid_until") if not fiche[name]]
     if fiche["external"] and absent:
         raise InvalidFiche(
-            "an external user needs an assignment and a valid_until date", fields=absent
+            "an external user needs an assignment and a valid_until date",
+            variant="external",
+            fields=absent,
         )
     if validity_ended(fiche["valid_until"], today):
-        raise InvalidFiche("valid_until lies in the past", fields=["valid_until"])
+        raise InvalidFiche("valid_until lies in the past", variant="past", fields=["valid_until"])
     return fiche
 
 
