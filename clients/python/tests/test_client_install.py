@@ -60,16 +60,7 @@ def test_the_readme_example_runs_from_a_fresh_install(tmp_path: Path) -> None:
     assert run(["demo"], site).returncode == 0
     (site / "example.py").write_text(example())
     with serving(site, capture=False) as (url, _):
-        token = (site / "var" / "admin-token").read_text().strip()
-        with Client(url, token) as toegang:  # the view holds the demo before the example runs
-            demo = toegang.check(
-                "befrank-werkgeversportaal",
-                EMPLOYER,
-                "kvk:12345678",
-                "view",
-                min_position=head(url),
-            )
-            assert demo.allowed
+        demo_in_view(url, (site / "var" / "admin-token").read_text().strip())
         result = subprocess.run(
             [str(python), "example.py"],
             cwd=site,
@@ -81,13 +72,27 @@ def test_the_readme_example_runs_from_a_fresh_install(tmp_path: Path) -> None:
         )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "True edit own ()\n"
+    assert_installed_alone(python, tmp_path)
+    assert time.monotonic() - started < 90
+
+
+def demo_in_view(url: str, token: str) -> None:
+    """Wait until the service's view holds the demo (the example reads without a position)."""
+    with Client(url, token) as toegang:
+        demo = toegang.check(
+            "befrank-werkgeversportaal", EMPLOYER, "kvk:12345678", "view", min_position=head(url)
+        )
+    assert demo.allowed
+
+
+def assert_installed_alone(python: Path, tmp_path: Path) -> None:
+    """The venv's client is its own installed copy, without toegang or FastAPI beside it."""
+    probe = (
+        "import toegang_client, importlib.util as u; "
+        "print(toegang_client.__file__, u.find_spec('services'), u.find_spec('fastapi'))"
+    )
     where = subprocess.run(
-        [
-            str(python),
-            "-c",
-            "import toegang_client, importlib.util as u; "
-            "print(toegang_client.__file__, u.find_spec('services'), u.find_spec('fastapi'))",
-        ],
+        [str(python), "-c", probe],
         capture_output=True,
         text=True,
         check=True,
@@ -96,4 +101,3 @@ def test_the_readme_example_runs_from_a_fresh_install(tmp_path: Path) -> None:
     )
     module, services, fastapi = where.stdout.split()
     assert module.startswith(str(tmp_path / "venv")) and services == fastapi == "None"
-    assert time.monotonic() - started < 90

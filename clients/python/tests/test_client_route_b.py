@@ -4,27 +4,29 @@ revoked, each check reading the view at the position of the write before it."""
 from __future__ import annotations
 
 from client_support import Service, build_world
-from toegang_client import CheckItem, Client, Decision, Grant
+from toegang_client import CheckItem, Client, Decision, Grant, Rights
 
 from tests.mailbox import mailed_token
 
 
 def test_a_grant_from_request_to_revoke(service: Service, toegang: Client) -> None:
     world, _ = build_world(toegang)
+
+    def advisor(action: Rights, position: int) -> Decision:
+        """The advisor's check on the employer, at the position of the write before it."""
+        return toegang.check(
+            world.platform, world.advisor_login, world.employer, action, min_position=position
+        )
+
     asked = toegang.request_grant(
         world.platform, world.employer_login, world.employer, world.advisor, "view"
     )
     assert asked.status == "pending_confirmation"
-    pending = toegang.check(
-        world.platform, world.advisor_login, world.employer, "view", min_position=asked.position
-    )
-    assert pending.codes == ("grant_pending_confirmation",)
+    assert advisor("view", asked.position).codes == ("grant_pending_confirmation",)
 
     confirmed = toegang.confirm_grant(mailed_token(service.outbox, asked.grant_id))
     assert (confirmed.grant_id, confirmed.status) == (asked.grant_id, "active")
-    viewing = toegang.check(
-        world.platform, world.advisor_login, world.employer, "view", min_position=confirmed.position
-    )
+    viewing = advisor("view", confirmed.position)
     assert (viewing.allowed, viewing.rights, viewing.via, viewing.reasons) == (
         True,
         "view",
@@ -36,17 +38,11 @@ def test_a_grant_from_request_to_revoke(service: Service, toegang: Client) -> No
     changed = toegang.change_rights(asked.grant_id, world.employer_login, "edit")
     assert isinstance(changed, Grant)
     assert (changed.rights, changed.status, changed.grantee) == ("edit", "active", world.advisor)
-    editing = toegang.check(
-        world.platform, world.advisor_login, world.employer, "edit", min_position=changed.position
-    )
-    assert editing.allowed and editing.rights == "edit"
+    assert advisor("edit", changed.position).rights == "edit"
 
     revoked = toegang.revoke_grant(asked.grant_id, world.employer_login, "adviseur gewisseld")
     assert revoked.status == "revoked"
-    denied = toegang.check(
-        world.platform, world.advisor_login, world.employer, "view", min_position=revoked.position
-    )
-    assert_denied(denied, "grant_revoked")
+    assert_denied(advisor("view", revoked.position), "grant_revoked")
     assert toegang.position == revoked.position
 
 

@@ -64,6 +64,8 @@ class AsyncClient(Shared[httpx.AsyncClient]):
     put_contract = asynchronous(admin.put_contract)
     register_advisor = asynchronous(admin.register_advisor)
     withdraw_licence = asynchronous(admin.withdraw_licence)
+    announce = asynchronous(admin.announce)
+    publish_document = asynchronous(admin.publish_document)
     put_agreement = asynchronous(users.put_agreement)
     put_master_user = asynchronous(users.put_master_user)
     create_user = asynchronous(users.create_user)

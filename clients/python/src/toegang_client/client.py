@@ -64,6 +64,8 @@ class Client(Shared[httpx.Client]):
     put_contract = sync(admin.put_contract)
     register_advisor = sync(admin.register_advisor)
     withdraw_licence = sync(admin.withdraw_licence)
+    announce = sync(admin.announce)
+    publish_document = sync(admin.publish_document)
     put_agreement = sync(users.put_agreement)
     put_master_user = sync(users.put_master_user)
     create_user = sync(users.create_user)

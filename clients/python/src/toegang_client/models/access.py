@@ -172,3 +172,12 @@ class Recorded(Model):
     platform: str | None = None
     organisation: str | None = None
     contract: str | None = None
+
+
+@dataclass(frozen=True)
+class Published(Model):
+    """An announcement or a document notice recorded (its mail follows from the log)."""
+
+    position: int
+    announcement_id: str | None = None
+    document_id: str | None = None

@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from toegang_client._call import Call, path
-from toegang_client.models import Recorded
+from toegang_client.models import Published, Recorded
 
 Login = Literal["eherkenning", "credentials"]
 Capability = Literal["employer_view", "employer_edit", "advisor"]
 Chain = Literal["sufficient", "requires_grant", "not_accepted"]
+DocumentKind = Literal["pension_fiche", "invoice", "annual_adjustment"]
 
 
 def put_platform(
@@ -77,3 +78,21 @@ def withdraw_licence(platform: str, organisation: str) -> Call[Recorded]:
         Recorded.from_json,
         writes=True,
     )
+
+
+def announce(
+    platform: str, *, subject: Mapping[str, str], body: Mapping[str, str]
+) -> Call[Published]:
+    """Mail an announcement (subject and body per language: nl, fr, en) to every agreement
+    address of the platform, each in the platform's language."""
+    url = path("/v1/platforms/{}/announcements", platform)
+    texts = {"subject": dict(subject), "body": dict(body)}
+    return Call("POST", url, Published.from_json, texts, writes=True)
+
+
+def publish_document(
+    platform: str, organisation: str, *, kind: DocumentKind, title: str
+) -> Call[Published]:
+    """Notify the organisation's agreement address of a new document."""
+    url = path("/v1/platforms/{}/organisations/{}/documents", platform, organisation)
+    return Call("POST", url, Published.from_json, {"kind": kind, "title": title}, writes=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from toegang_client._call import Call
 from toegang_client.models import AccessAt, HistoryPage, Verification
@@ -22,24 +23,11 @@ def history(
 ) -> Call[HistoryPage]:
     """A page of the history in log order, filtered by platform, organisation, grant, user
     and time (`from_` ≤ time < `to`); pass `next_after` as `after` for the next page."""
-    query = {
-        "platform": platform,
-        "organisation": organisation,
-        "grant": grant,
-        "user": user,
-        "from": from_,
-        "to": to,
-        "after": after,
-        "limit": limit,
-    }
-    return Call(
-        "GET",
-        "/v1/audit/history",
-        HistoryPage.from_json,
-        query=query,
-        min_position=min_position,
-        reads="query",
-    )
+    query: dict[str, Any] = {"platform": platform, "organisation": organisation}
+    query |= {"grant": grant, "user": user}
+    query |= {"from": from_, "to": to, "after": after, "limit": limit}
+    url = "/v1/audit/history"
+    return Call("GET", url, HistoryPage.from_json, None, query, min_position, reads="query")
 
 
 def access_at(
