@@ -3,15 +3,17 @@ least the answer's `Retry-After`, up to `retries` times; then their exception is
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from types import SimpleNamespace
 
 import httpx
 import pytest
+import toegang_client.async_client
 import toegang_client.client
 from client_support import Recording, Service, build_world
-from toegang_client import Client, errors
+from toegang_client import AsyncClient, Client, errors
 from toegang_client._core import retry_after
 
 
@@ -93,3 +95,23 @@ def test_retry_after_as_an_http_date() -> None:
     assert retry_after(later) == 0.0  # in the past: no wait
     assert retry_after(httpx.Response(503, headers={"Retry-After": "soon"})) == 0.0
     assert retry_after(httpx.Response(503, headers={"Retry-After": "2"})) == 2.0
+
+
+def test_the_async_client_retries_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(toegang_client.async_client, "asyncio", SimpleNamespace(sleep=sleep))
+    answers = iter([unavailable("view_not_caught_up", retry_after="1"), unavailable("x")])
+
+    async def ask() -> None:
+        transport = httpx.MockTransport(lambda _: next(answers))
+        async with AsyncClient("http://toegang.test", retries=1, transport=transport) as client:
+            with pytest.raises(errors.ToegangError) as raised:
+                await client.verify()
+        assert raised.value.code == "x" and type(raised.value) is errors.ToegangError
+
+    asyncio.run(ask())
+    assert waits == [1.0]
