@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from types import SimpleNamespace
 
 import httpx
@@ -17,21 +16,22 @@ from toegang_client import AsyncClient, Client, errors
 from toegang_client._core import retry_after
 
 
-def test_a_position_far_ahead_is_retried_then_raises(service: Service, toegang: Client) -> None:
+def test_a_position_no_write_answered_is_refused_not_retried(
+    service: Service, toegang: Client
+) -> None:
+    """The service waits (bounded) for the position, then refuses one the log never reached
+    as the client's mistake: InvalidRequest naming min_position, sent once, never retried."""
     world, position = build_world(toegang)
     ahead, login = position + 1_000_000, world.employer_login
     recording = Recording()
-    started = time.monotonic()
     with (
         service.client(retries=2, backoff=0.05, transport=recording) as patient,
-        pytest.raises(errors.ViewNotCaughtUp) as raised,
+        pytest.raises(errors.InvalidRequest) as raised,
     ):
         patient.check(world.platform, login, world.employer, "view", min_position=ahead)
-    assert [status for _, status in recording.sent] == [503, 503, 503]
-    assert {json.loads(request.content)["min_position"] for request, _ in recording.sent} == {ahead}
-    assert time.monotonic() - started >= 2.0  # twice the service's Retry-After: 1
-    assert raised.value.status == 503 and raised.value.position is not None
-    assert position <= raised.value.position < ahead
+    assert [status for _, status in recording.sent] == [422]
+    assert raised.value.errors[0]["location"] == ["body", "min_position"]
+    assert raised.value.position is not None and position <= raised.value.position < ahead
 
 
 def test_reads_carry_the_last_write_with_read_your_writes(service: Service) -> None:
