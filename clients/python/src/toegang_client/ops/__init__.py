@@ -1,0 +1,1 @@
+"""The API's operations, each described once as a `Call` for both clients."""

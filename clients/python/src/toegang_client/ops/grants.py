@@ -1,0 +1,55 @@
+"""Operations on grants (route B): request, confirm, change, revoke, read."""
+
+from __future__ import annotations
+
+from toegang_client._call import Call, path
+from toegang_client.models import Actor, Grant, GrantAccepted, GrantRecord, Rights, actor_json
+
+
+def request_grant(
+    platform: str, actor: Actor, grantor: str, grantee: str, rights: Rights
+) -> Call[GrantAccepted]:
+    """The employer `grantor` (represented by `actor`) asks to give `grantee` `rights`; the
+    answer is `pending_confirmation` and a confirmation link is mailed to the grantor."""
+    body = {"grantor": grantor, "grantee": grantee, "rights": rights, "actor": actor_json(actor)}
+    return Call(
+        "POST",
+        path("/v1/platforms/{}/grants", platform),
+        GrantAccepted.from_json,
+        body=body,
+        writes=True,
+    )
+
+
+def confirm_grant(token: str) -> Call[GrantAccepted]:
+    """Confirm a grant with the token of its mailed link (`…/confirm?token=<token>`)."""
+    return Call(
+        "POST", "/v1/grants/confirm", GrantAccepted.from_json, body={"token": token}, writes=True
+    )
+
+
+def change_rights(grant_id: str, actor: Actor, rights: Rights) -> Call[Grant]:
+    """Change an active grant's rights to `view` or `edit`."""
+    return Call(
+        "PATCH",
+        path("/v1/grants/{}", grant_id),
+        Grant.from_json,
+        body={"rights": rights, "actor": actor_json(actor)},
+        writes=True,
+    )
+
+
+def revoke_grant(grant_id: str, actor: Actor, reason: str) -> Call[Grant]:
+    """Revoke a grant (pending or active), giving a reason."""
+    return Call(
+        "POST",
+        path("/v1/grants/{}/revoke", grant_id),
+        Grant.from_json,
+        body={"reason": reason, "actor": actor_json(actor)},
+        writes=True,
+    )
+
+
+def get_grant(grant_id: str) -> Call[GrantRecord]:
+    """A grant's state and its full history with positions (read from the log itself)."""
+    return Call("GET", path("/v1/grants/{}", grant_id), GrantRecord.from_json)
