@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from services.grants import examples as ex
 from services.grants.api import Grants
 from services.grants.domain.base import DomainError
 from services.http.problem_docs import DocumentedRoute, page_answers
@@ -106,7 +107,9 @@ PAGE_REFUSALS = ("confirmation_invalid", "confirmation_used", "confirmation_expi
     responses=page_answers("The page: what the link confirms, with a button.", *PAGE_REFUSALS),
 )
 def confirmation_page(
-    grants: Grants, language: Language, token: Annotated[str, Query(max_length=200)] = ""
+    grants: Grants,
+    language: Language,
+    token: Annotated[str, Query(max_length=200, examples=[ex.TOKEN])] = "",
 ) -> HTMLResponse:
     """The page behind the mailed link: what it would confirm, with a button; confirms
     nothing (mail scanners follow links). Needs no API token: the link's token is the
@@ -124,7 +127,9 @@ def confirmation_page(
     responses=page_answers("The access is confirmed and active.", *PAGE_REFUSALS),
 )
 def confirm_from_page(
-    grants: Grants, language: Language, token: Annotated[str, Form(min_length=1, max_length=200)]
+    grants: Grants,
+    language: Language,
+    token: Annotated[str, Form(min_length=1, max_length=200, examples=[ex.TOKEN])],
 ) -> HTMLResponse:
     """Confirm the grant: the page's button posts its token here (a form, no API token)."""
     try:
