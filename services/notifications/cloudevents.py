@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from uuid import NAMESPACE_URL, uuid5
 
+from services.eventlog.event_ids import event_id
 from services.grants.app_base import as_plain
 from services.grants.domain.catalogue import CATALOGUE
 from services.grants.domain.event_kind import BOOKKEEPING
@@ -24,11 +24,6 @@ class Message:
     key: bytes
     value: bytes
     headers: list[tuple[str, bytes]]
-
-
-def event_id(aggregate_id: Any, version: int) -> str:
-    """A stable id per stored event, the same on every redelivery."""
-    return str(uuid5(NAMESPACE_URL, f"toegang:event/{aggregate_id}/{version}"))
 
 
 def event_type(event: Any) -> str:

@@ -11,9 +11,10 @@ from eventsourcing.application import AggregateNotFoundError
 from kafka import KafkaProducer
 
 from services.eventlog.database import ViewDatabase
+from services.eventlog.event_ids import event_id
 from services.eventlog.log import EventLog
 from services.eventlog.processor import TrackedProcessor
-from services.notifications.cloudevents import Message, event_id, event_type
+from services.notifications.cloudevents import Message, event_type
 from services.notifications.kafka import Topics, publish
 from services.notifications.mailers import MAILED_TOPICS, MAILED_TYPES
 from services.notifications.notifier import Notifier, Outcome

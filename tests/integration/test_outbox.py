@@ -12,9 +12,9 @@ import pytest
 
 from services.bootstrap import build_grants_application
 from services.bootstrap.application import ToegangApplication
+from services.eventlog import event_ids
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
-from services.notifications import cloudevents
 from services.notifications.delivery import Claim, DeliveryLog, recipient_key
 from services.notifications.loops import LogLoop
 from services.notifications.notifier import Notifier
@@ -101,7 +101,7 @@ def test_an_intent_left_by_a_crash_is_waited_out_then_sent_once(
         world.platform, world.employer, world.advisor, "edit", world.employer_actor()
     )["grant_id"]
     issued: int = own_app.store.repository.get(UUID(grant_id)).version  # ConfirmationIssued, last
-    event_id = cloudevents.event_id(UUID(grant_id), issued)
+    event_id = event_ids.event_id(UUID(grant_id), issued)
     recipient = recipient_key(f"contact-{world.employer[4:]}@example.org")
     deliveries = loop.notifier.deliveries
     # A notifier wrote its intent and died before recording an outcome.
