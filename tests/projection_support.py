@@ -25,6 +25,7 @@ def snapshot(state: AccessState) -> dict[str, list[Any]]:
         "grants": set(state.grants),
         "agreements": set(state.agreements),
         "users": set(state.users),
+        "told": set(state.told),
     }
     return {
         table: sorted(

@@ -32,6 +32,7 @@ def replay_access_at(
     for event, position in events_with_positions:
         if event.timestamp <= at:
             state.apply(event, position)
+            state.take_changes()  # only the state at `at` is asked for
     today = at.astimezone(UTC).date().isoformat()
     grants = [
         _answer("grant", row.grant_id, row.grantee, row.rights, row.active_since)

@@ -6,9 +6,12 @@ The checks are in `check_api`, the dependencies in `deps`.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from services.grants.domain.platform_user import NotMasterUser
 from services.grants.schemas import OrgRef, Slug
@@ -16,6 +19,7 @@ from services.http.auth import ScopedRoute
 from services.http.problem_docs import refusals
 from services.http.problems import Problem
 from services.http.scopes import Reader, UsersWriter
+from services.projections import change_feed as feed
 from services.projections import queries
 from services.projections import schemas as s
 from services.projections.deps import (
@@ -31,6 +35,7 @@ from services.projections.evaluation import evaluate_login
 from services.projections.login import LOGIN_REFUSALS, PlatformUnknown
 
 router = APIRouter(prefix="/v1", tags=["access"], route_class=ScopedRoute)
+POLL_SECONDS = 0.1  # how often a waiting feed read looks again
 READING = refusals(PlatformUnknown, "view_not_caught_up")
 """Why a view cannot answer: an unknown platform, or a view not yet at `min_position`."""
 
@@ -139,3 +144,36 @@ async def organisation_users(
         min_position,
         lambda state: queries.organisation_users(state, platform, organisation, actor, now()),
     )
+
+
+@router.get(
+    "/platforms/{platform}/access/changes",
+    response_model=s.AccessChangesOut,
+    responses=refusals(PlatformUnknown),
+)
+async def access_changes(
+    platform: Slug,
+    projection: Projection,
+    _: Reader,
+    after: Annotated[int, Query(ge=0, le=2**53 - 1)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    organisation: Annotated[OrgRef | None, Query()] = None,
+    wait: Annotated[float, Query(ge=0, le=30)] = 0,
+) -> dict[str, Any]:
+    """What changed in who may do what on the platform's portals, in log order after `after`
+    (the last `seq` read): each grant confirmed, changed, revoked or ended with a licence, each
+    user fiche granted, changed or ended. With `wait`, waits up to that many seconds for a
+    change when there is none yet (long polling)."""
+    if platform not in projection.state.platforms:
+        raise PlatformUnknown.of(platform)
+    deadline = time.monotonic() + wait
+    while True:
+        page = await run_in_threadpool(feed.page, projection, platform, after, limit, organisation)
+        if page or time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(POLL_SECONDS)
+    return {
+        "changes": [change.as_record() for change in page],
+        "next_after": page[-1].seq if page else after,
+        "position": projection.position,
+    }

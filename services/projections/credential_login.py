@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.projections.login import Login, Portal, Reason
 from services.projections.records import UserRow
-from services.projections.state import AccessState
+
+if TYPE_CHECKING:
+    from services.projections.state import AccessState
 
 
 def credentials_login(

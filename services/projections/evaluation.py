@@ -6,7 +6,7 @@ Pure functions over the access state: no I/O, so a check costs no database looku
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.grants.domain.actor import EHerkenningActor
 from services.grants.domain.base import DomainError, lower_rights
@@ -14,7 +14,9 @@ from services.grants.domain.platform import login_capability
 from services.projections.credential_login import credentials_login
 from services.projections.login import CAPABILITY_RIGHTS, Login, PlatformUnknown, Portal, Reason
 from services.projections.records import GrantRow
-from services.projections.state import AccessState
+
+if TYPE_CHECKING:
+    from services.projections.state import AccessState
 
 
 def evaluate_login(

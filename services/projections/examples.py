@@ -11,7 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from services.eventlog.event_ids import event_id
 from services.grants import examples as ex
+from services.grants.domain import catalogue_access as access
+from services.projections.changes import SEQUENCE_SPAN, AccessChange, Holder
 
 PORTALS_IN: dict[str, Any] = {"actor": ex.ADVISOR_ACTOR, "min_position": ex.CONFIRMED}
 PORTALS_OUT: dict[str, Any] = {
@@ -136,3 +139,32 @@ ORGANISATION_USERS_OUT: dict[str, Any] = {
     "position": ex.JAN_CHANGED,
 }
 """Step 5: the master user's list after Jan's new fiche (the consultant not yet revoked)."""
+
+
+def _grant_change(
+    position: int, kind: Any, before: str | None, after: str | None, at: datetime
+) -> dict[str, Any]:
+    """A change of the walk-through's grant, as the feed answers it."""
+    change = AccessChange(
+        seq=position * SEQUENCE_SPAN,
+        holder=Holder(ex.PLATFORM, ex.EMPLOYER, "organisation", ex.ADVISOR, "grant"),
+        rights_before=before,
+        rights_after=after,
+        cause_type=kind.type,
+        event_id=event_id(ex.GRANT_ID, position - ex.OPENED + 1),
+        position=position,
+        at=at.isoformat(),
+    )
+    return change.as_record()
+
+
+ACCESS_CHANGES_OUT: dict[str, Any] = {
+    "changes": [
+        _grant_change(ex.CONFIRMED, access.GRANT_CONFIRMED, None, "view", ex.CONFIRMED_AT),
+        _grant_change(ex.CHANGED, access.GRANT_RIGHTS_CHANGED, "view", "edit", ex.CHANGED_AT),
+        _grant_change(ex.REVOKED, access.GRANT_REVOKED, "edit", None, ex.REVOKED_AT),
+    ],
+    "next_after": ex.REVOKED * SEQUENCE_SPAN,
+    "position": ex.REVOKED,
+}
+"""The grant walk-through's changes: confirmed (view), raised to edit, revoked."""

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from services.eventlog.database import Cursor
 from services.projections import natural_keys
+from services.projections.change_rows import forget_untold, load_told, told_row
 from services.projections.natural_keys import KeyTable, NaturalKeys
 from services.projections.records import ContractRow, GrantRow, UserRow
 from services.projections.state import TABLES, AccessState
@@ -29,6 +30,8 @@ def write_changes(
         if not keys:
             continue
         rows = [row for row in (view_row(state, table, key) for key in keys) if row is not None]
+        if table == "told":
+            forget_untold(cursor, prefix, state, keys)
         if table == "coverage":
             gone = [
                 dict(zip(KEYS[table], key, strict=True))
@@ -181,6 +184,11 @@ CODECS: dict[str, tuple[tuple[str, ...], Writer, Loader]] = {
         _load_agreement,
     ),
     "users": (USER_COLUMNS, _user_row, _load_user),
+    "told": (
+        ("platform", "organisation", "kind", "subject", "route", "rights"),
+        told_row,
+        load_told,
+    ),
 }
 
 

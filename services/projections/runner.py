@@ -16,7 +16,8 @@ import psycopg
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import EventLog
 from services.eventlog.processor import TrackedProcessor
-from services.projections import rows, tables
+from services.projections import change_rows, rows, tables
+from services.projections.changes import AccessChange
 from services.projections.natural_keys import TableKeys
 from services.projections.state import AccessState
 
@@ -102,8 +103,8 @@ class AccessProjection(TrackedProcessor):
             # and always sees the state at a position of the log (`position` says which).
             with self.lock:
                 self.state.apply(event, position)
-        dirty = self.state.take_dirty()
-        if not self._commit(old, dirty, len(events)):
+        dirty, changes = self.state.take_dirty(), self.state.take_changes()
+        if not self._commit(old, dirty, changes, len(events)):
             log.warning("tracking moved under the access projection; reloading")
             self.load()
             return 0
@@ -112,7 +113,9 @@ class AccessProjection(TrackedProcessor):
             callback(self.state.position)
         return len(events)
 
-    def _commit(self, old: int, dirty: dict[str, set[object]], count: int) -> bool:
+    def _commit(
+        self, old: int, dirty: dict[str, set[object]], changes: list[AccessChange], count: int
+    ) -> bool:
         if not self.writer:
             return True  # a follower keeps its state in memory only
         new = self.state.position
@@ -121,6 +124,7 @@ class AccessProjection(TrackedProcessor):
                 if not tables.advance(cursor, self.name, old, new, self.generation, count):
                     raise _Conflict
                 rows.write_changes(cursor, self.prefix, self.state, dirty)
+                change_rows.write_access_changes(cursor, self.prefix, changes)
         except _Conflict:
             return False
         return True

@@ -173,3 +173,37 @@ class OrganisationUsersOut(BaseModel):
     agreement: str
     users: list[UserSummary]
     position: int
+
+
+class SubjectOut(BaseModel):
+    kind: Literal["organisation", "user"]
+    id: str
+
+
+class CauseOut(BaseModel):
+    type: str = Field(description="the published type of the event that changed the access")
+    event_id: str = Field(description="the event's id, as its CloudEvent on toegang.events.v1")
+    position: int
+
+
+class AccessChangeOut(BaseModel):
+    """One change of what a subject may do on an organisation's portal."""
+
+    id: str = Field(description="stable per event and subject: deduplicate on it")
+    seq: int = Field(description="its place in log order; pass the last as `after`")
+    platform: str
+    organisation: str
+    subject: SubjectOut
+    route: Literal["grant", "user"]
+    rights_before: Literal["view", "edit"] | None
+    rights_after: Literal["view", "edit"] | None
+    cause: CauseOut
+    at: str
+
+
+class AccessChangesOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ex.ACCESS_CHANGES_OUT]})
+
+    changes: list[AccessChangeOut]
+    next_after: int = Field(description="pass as `after` for the next page")
+    position: int = Field(description="the access view's position")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from services.projections.changes import AccessChange, Holder, holders_of, tell
 from services.projections.credential_handlers import CREDENTIAL_HANDLERS
 from services.projections.handlers import ACCESS_HANDLERS
 from services.projections.natural_keys import NaturalKeys
@@ -32,6 +33,7 @@ TABLES = (
     "grants",
     "agreements",
     "users",
+    "told",
 )
 
 
@@ -57,6 +59,10 @@ class AccessState:
     users: dict[str, UserRow] = field(default_factory=dict)
     users_of: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     keys: NaturalKeys = field(default_factory=NaturalKeys)
+    told: dict[Holder, str] = field(default_factory=dict)
+    """The rights each holder was last told to have (no entry: none)."""
+    changes: list[AccessChange] = field(default_factory=list)
+    """The access changes since the runner last took them (it writes them with the rows)."""
     position: int = 0
     dirty: dict[str, set[Any]] = field(default_factory=lambda: {t: set() for t in TABLES})
 
@@ -123,11 +129,13 @@ class AccessState:
         return dirty
 
     def apply(self, event: Any, position: int) -> None:
-        """Apply one domain event recorded at `position`."""
+        """Apply one domain event recorded at `position`, and tell the access it changed."""
         handler = HANDLERS.get(type(event))
         if handler is not None:
             try:
+                touched = list(holders_of(self, event.originator_id))
                 handler(self, event, position)
+                tell(self, event, position, touched + list(holders_of(self, event.originator_id)))
             except KeyError as missing:
                 # Only an altered log gets here (an aggregate's first event is gone): keep
                 # serving, say where; `toegang audit verify` names what happened.
@@ -137,6 +145,19 @@ class AccessState:
                     missing,
                 )
         self.position = position
+
+    def told_changed(self, holder: Holder, rights: str | None) -> None:
+        """Remember the rights a holder was told to have now."""
+        if rights is None:
+            self.told.pop(holder, None)
+        else:
+            self.told[holder] = rights
+        self.dirty["told"].add(holder)
+
+    def take_changes(self) -> list[AccessChange]:
+        """The access changes told since the last call."""
+        changes, self.changes = self.changes, []
+        return changes
 
     def remember(self, originator_id: UUID, key: Any) -> None:
         """Learn an aggregate's natural key from its first event (later events lack it)."""

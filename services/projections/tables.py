@@ -33,6 +33,12 @@ SCHEMA = {
     "external INTEGER NOT NULL, assignment TEXT, valid_until TEXT, status TEXT NOT NULL, "
     "end_reason TEXT, since TEXT, ended_at TEXT, code_issued_at TEXT, activated_at TEXT, "
     "position BIGINT NOT NULL",
+    "told": "platform TEXT, organisation TEXT, kind TEXT, subject TEXT, route TEXT, "
+    "rights TEXT NOT NULL, PRIMARY KEY (platform, organisation, kind, subject, route)",
+    "access_changes": "seq BIGINT PRIMARY KEY, change_id TEXT NOT NULL, platform TEXT NOT NULL, "
+    "organisation TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, route TEXT NOT NULL, "
+    "rights_before TEXT, rights_after TEXT, cause_type TEXT NOT NULL, event_id TEXT NOT NULL, "
+    "position BIGINT NOT NULL, at TEXT NOT NULL",
 }
 KEYS = {
     "keys": ("aggregate_id",),
@@ -44,6 +50,7 @@ KEYS = {
     "grants": ("grant_id",),
     "agreements": ("platform", "organisation"),
     "users": ("user_id",),
+    "told": ("platform", "organisation", "kind", "subject", "route"),
 }
 INDEXES = {
     "grants_grantee": "grants (platform, grantee)",
@@ -51,10 +58,11 @@ INDEXES = {
     "grants_pending": "grants (status, expires_at)",
     "users_organisation": "users (platform, organisation)",
     "users_valid_until": "users (status, valid_until)",
+    "access_changes_platform": "access_changes (platform, seq)",
 }
 
 
-VERSION = "access-3"
+VERSION = "access-4"
 """Bump when the tables or the handlers change meaning: stored views of another version are
 dropped and replayed from the log on start."""
 TRACKING = (

@@ -1,0 +1,132 @@
+"""Access changes: what an event changed in what a subject may do on an organisation's portal.
+
+The rights of each holder an event touches are read before and after the event is applied,
+by the rules the check answers with (`grant_opens`, `credentials_login`), at the event's own
+time; a change is told against the rights told last for that holder (`AccessState.told`), so
+an access that lapsed by time alone (a fiche past its end date) is told with the event that
+records it. A rebuild replays the same events at the same times: the same changes, the same
+ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from services.grants.domain.catalogue import CATALOGUE
+from services.projections.credential_login import credentials_login
+from services.projections.evaluation import advisor_licensed, grant_opens
+
+if TYPE_CHECKING:
+    from services.projections.state import AccessState
+
+SEQUENCE_SPAN = 2**16
+"""Changes per event: a change's `seq` is its event's position times this, plus its index."""
+
+
+class Holder(NamedTuple):
+    """Who holds access to which portal, by which route."""
+
+    platform: str
+    organisation: str
+    kind: str  # "organisation" (a grantee) or "user" (a fiche)
+    subject: str
+    route: str  # "grant" or "user"
+
+
+@dataclass(frozen=True)
+class AccessChange:
+    """One change of a holder's rights, caused by one event of the log."""
+
+    seq: int
+    holder: Holder
+    rights_before: str | None
+    rights_after: str | None
+    cause_type: str
+    event_id: str
+    position: int
+    at: str
+
+    @property
+    def change_id(self) -> str:
+        """Stable per event and holder: a redelivery or a rebuild gives the same id."""
+        return str(uuid5(NAMESPACE_URL, f"toegang:access-change/{self.event_id}/{self.holder}"))
+
+    def as_record(self) -> dict[str, Any]:
+        """The record consumers read (no personal data: numbers and ids only)."""
+        platform, organisation, kind, subject, route = self.holder
+        return {
+            "id": self.change_id,
+            "seq": self.seq,
+            "platform": platform,
+            "organisation": organisation,
+            "subject": {"kind": kind, "id": subject},
+            "route": route,
+            "rights_before": self.rights_before,
+            "rights_after": self.rights_after,
+            "cause": {
+                "type": self.cause_type,
+                "event_id": self.event_id,
+                "position": self.position,
+            },
+            "at": self.at,
+        }
+
+
+def rights_of(state: AccessState, holder: Holder, now: datetime) -> str | None:
+    """The rights `holder` has now, as the check would find them (None: no access)."""
+    platform, organisation, _, subject, route = holder
+    if route == "grant":
+        row = state.pair(platform, organisation, subject)
+        licensed = advisor_licensed(state, platform, subject)
+        return row.rights if row is not None and grant_opens(row, licensed, now) else None
+    settings = state.platforms.get(platform)
+    if settings is None:
+        return None
+    portal = credentials_login(state, platform, settings, subject, now).portals.get(organisation)
+    return portal.rights if portal is not None else None
+
+
+def holders_of(state: AccessState, originator_id: UUID) -> Iterator[Holder]:
+    """The holders an event of this aggregate can change: a grant's grantee, a user, every
+    grant to an advisor (its licence), every user under an agreement."""
+    key = str(originator_id)
+    if (grant := state.grants.get(key)) is not None:
+        yield Holder(grant.platform, grant.grantor, "organisation", grant.grantee, "grant")
+    elif (user := state.users.get(key)) is not None:
+        yield Holder(user.platform, user.organisation, "user", user.user_id, "user")
+    else:
+        natural = state.keys.get(originator_id)
+        if natural in state.advisors:
+            for row in state.grants_to(*natural):
+                yield Holder(row.platform, row.grantor, "organisation", row.grantee, "grant")
+        elif natural in state.agreements:
+            for user_id in sorted(state.users_of.get(natural, ())):
+                yield Holder(natural[0], natural[1], "user", user_id, "user")
+
+
+def tell(state: AccessState, event: Any, position: int, holders: list[Holder]) -> None:
+    """Record the changes of `holders`' rights since they were last told (after `event` was
+    applied at `position`) in `state.changes`."""
+    now: datetime = event.timestamp
+    index = 0
+    for holder in dict.fromkeys(holders):  # in order, once each
+        before, after = state.told.get(holder), rights_of(state, holder, now)
+        if before == after:
+            continue
+        change = AccessChange(
+            seq=position * SEQUENCE_SPAN + index,
+            holder=holder,
+            rights_before=before,
+            rights_after=after,
+            cause_type=CATALOGUE.of(event).type,
+            event_id=str(getattr(event, "id", f"{event.originator_id}/{event.originator_version}")),
+            position=position,
+            at=now.isoformat(),
+        )
+        state.changes.append(change)
+        state.told_changed(holder, after)
+        index += 1
