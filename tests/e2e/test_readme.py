@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from PIL import Image
@@ -48,6 +49,27 @@ def test_readme_walk_through_works_as_printed(tmp_path: Path) -> None:
             assert json.loads(types)[0] == "GrantOpened"
             assert json.loads(types)[-1] == "GrantRevoked"
             assert '"status":"active"' in result.stdout
+        feed = subprocess.run(
+            [sys.executable, "-c", change_feed_example()],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=clean_env(API=url),
+            check=False,
+        )
+    assert feed.returncode == 0, feed.stderr
+    rights = [line.split()[-1] for line in feed.stdout.splitlines()]
+    assert rights[:3] == ["view", "edit", "None"], feed.stdout  # the first run's grant
+    assert rights[3:6] == ["view", "edit", "None"], feed.stdout  # the second run's
+
+
+def change_feed_example() -> str:
+    found = re.search(
+        r"<!-- change-feed-example -->\n```python\n(.*?)```", README.read_text(), re.DOTALL
+    )
+    assert found, "README has no change-feed example"
+    return found.group(1)
 
 
 def test_readme_quick_start_commands_are_the_ones_ci_runs() -> None:
