@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     min_position_wait: float = Field(
         2.0, ge=0, le=60, description="seconds a query waits for its min_position"
     )
+    changes_max_wait: float = Field(
+        30.0, ge=0, le=30, description="longest long-poll of the access-change feed (seconds)"
+    )
     ready_max_lag: int = Field(1000, ge=0, description="events a view may lag before /readyz fails")
     ready_stall_after: float = Field(
         30.0, gt=0, le=3600, description="seconds a processor may make no progress while behind"

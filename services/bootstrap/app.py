@@ -73,6 +73,7 @@ def create_app(
     app.state.locale = settings.locale
     app.state.clock = clock
     app.state.min_position_wait = settings.min_position_wait
+    app.state.changes_max_wait = settings.changes_max_wait
     app.state.ready_max_lag = settings.ready_max_lag
     app.state.ready_stall_after = settings.ready_stall_after
     app.state.processors = []

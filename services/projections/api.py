@@ -153,6 +153,7 @@ async def organisation_users(
 )
 async def access_changes(
     platform: Slug,
+    request: Request,
     projection: Projection,
     _: Reader,
     after: Annotated[int, Query(ge=0, le=2**53 - 1)] = 0,
@@ -166,7 +167,7 @@ async def access_changes(
     change when there is none yet (long polling)."""
     if platform not in projection.state.platforms:
         raise PlatformUnknown.of(platform)
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + min(wait, request.app.state.changes_max_wait)
     while True:
         page = await run_in_threadpool(feed.page, projection, platform, after, limit, organisation)
         if page or time.monotonic() >= deadline:
