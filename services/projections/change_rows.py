@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from services.eventlog.database import Cursor
@@ -11,7 +12,6 @@ if TYPE_CHECKING:
     from services.projections.state import AccessState
 
 Row = tuple[Any, ...]
-TOLD_KEY = ("platform", "organisation", "kind", "subject", "route")
 
 
 def write_access_changes(cursor: Cursor, prefix: str, changes: list[AccessChange]) -> None:
@@ -35,20 +35,23 @@ def write_access_changes(cursor: Cursor, prefix: str, changes: list[AccessChange
 
 def told_row(state: AccessState, key: Any) -> dict[str, Any] | None:
     rights = state.told.get(key)
-    return None if rights is None else {**key._asdict(), "rights": rights}
+    return None if rights is None else {"row_id": key, "rights": rights}
 
 
 def load_told(state: AccessState, row: Row) -> None:
-    state.told[Holder(*row[:5])] = row[5]
+    """One told entry, keyed by the very id string its grant or user row holds (loaded
+    before it), so the entry costs no second copy of the id."""
+    row_id, rights = row
+    grant, user = state.grants.get(row_id), state.users.get(row_id)
+    key = grant.grant_id if grant else user.user_id if user else row_id
+    state.told[key] = sys.intern(rights)
 
 
-def forget_untold(cursor: Cursor, prefix: str, state: AccessState, holders: set[Any]) -> None:
+def forget_untold(cursor: Cursor, prefix: str, state: AccessState, row_ids: set[Any]) -> None:
     """Delete the told rows of holders that have no access now."""
-    gone = [dict(zip(TOLD_KEY, key, strict=True)) for key in holders if key not in state.told]
+    gone = [{"row_id": key} for key in row_ids if key not in state.told]
     cursor.executemany(
-        f"DELETE FROM {prefix}told WHERE platform = :platform "  # noqa: S608
-        "AND organisation = :organisation AND kind = :kind AND subject = :subject "
-        "AND route = :route",
+        f"DELETE FROM {prefix}told WHERE row_id = :row_id",  # noqa: S608
         gone,
     )
 

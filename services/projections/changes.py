@@ -19,6 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from services.grants.domain.catalogue import CATALOGUE
 from services.projections.credential_login import credentials_login
 from services.projections.evaluation import advisor_licensed, grant_opens
+from services.projections.records import GrantRow, UserRow
 
 if TYPE_CHECKING:
     from services.projections.state import AccessState
@@ -90,31 +91,43 @@ def rights_of(state: AccessState, holder: Holder, now: datetime) -> str | None:
     return portal.rights if portal is not None else None
 
 
-def holders_of(state: AccessState, originator_id: UUID) -> Iterator[Holder]:
+Touched = tuple[str, Holder]
+"""A holder and the id of the row its access rests on (a grant's or a user's id)."""
+
+
+def holders_of(state: AccessState, originator_id: UUID) -> Iterator[Touched]:
     """The holders an event of this aggregate can change: a grant's grantee, a user, every
     grant to an advisor (its licence), every user under an agreement."""
     key = str(originator_id)
     if (grant := state.grants.get(key)) is not None:
-        yield Holder(grant.platform, grant.grantor, "organisation", grant.grantee, "grant")
+        yield grant.grant_id, _grantee(grant)
     elif (user := state.users.get(key)) is not None:
-        yield Holder(user.platform, user.organisation, "user", user.user_id, "user")
+        yield user.user_id, _user(user)
     else:
         natural = state.keys.get(originator_id)
         if natural in state.advisors:
             for row in state.grants_to(*natural):
-                yield Holder(row.platform, row.grantor, "organisation", row.grantee, "grant")
+                yield row.grant_id, _grantee(row)
         elif natural in state.agreements:
             for user_id in sorted(state.users_of.get(natural, ())):
-                yield Holder(natural[0], natural[1], "user", user_id, "user")
+                yield user_id, _user(state.users[user_id])
 
 
-def tell(state: AccessState, event: Any, position: int, holders: list[Holder]) -> None:
-    """Record the changes of `holders`' rights since they were last told (after `event` was
-    applied at `position`) in `state.changes`."""
+def _grantee(row: GrantRow) -> Holder:
+    return Holder(row.platform, row.grantor, "organisation", row.grantee, "grant")
+
+
+def _user(row: UserRow) -> Holder:
+    return Holder(row.platform, row.organisation, "user", row.user_id, "user")
+
+
+def tell(state: AccessState, event: Any, position: int, touched: list[Touched]) -> None:
+    """Record the changes of the touched holders' rights since they were last told (after
+    `event` was applied at `position`) in `state.changes`."""
     now: datetime = event.timestamp
     index = 0
-    for holder in dict.fromkeys(holders):  # in order, once each
-        before, after = state.told.get(holder), rights_of(state, holder, now)
+    for row_id, holder in dict(touched).items():  # in order, once each
+        before, after = state.told.get(row_id), rights_of(state, holder, now)
         if before == after:
             continue
         change = AccessChange(
@@ -128,5 +141,5 @@ def tell(state: AccessState, event: Any, position: int, holders: list[Holder]) -
             at=now.isoformat(),
         )
         state.changes.append(change)
-        state.told_changed(holder, after)
+        state.told_changed(row_id, after)
         index += 1

@@ -185,7 +185,7 @@ CODECS: dict[str, tuple[tuple[str, ...], Writer, Loader]] = {
     ),
     "users": (USER_COLUMNS, _user_row, _load_user),
     "told": (
-        ("platform", "organisation", "kind", "subject", "route", "rights"),
+        ("row_id", "rights"),
         told_row,
         load_told,
     ),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from services.projections.changes import AccessChange, Holder, holders_of, tell
+from services.projections.changes import AccessChange, holders_of, tell
 from services.projections.credential_handlers import CREDENTIAL_HANDLERS
 from services.projections.handlers import ACCESS_HANDLERS
 from services.projections.natural_keys import NaturalKeys
@@ -59,8 +59,9 @@ class AccessState:
     users: dict[str, UserRow] = field(default_factory=dict)
     users_of: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     keys: NaturalKeys = field(default_factory=NaturalKeys)
-    told: dict[Holder, str] = field(default_factory=dict)
-    """The rights each holder was last told to have (no entry: none)."""
+    told: dict[str, str] = field(default_factory=dict)
+    """The rights last told per grant or user id (no entry: none); keyed by the row's own id
+    string, so an entry costs its slot only."""
     changes: list[AccessChange] = field(default_factory=list)
     """The access changes since the runner last took them (it writes them with the rows)."""
     position: int = 0
@@ -146,13 +147,13 @@ class AccessState:
                 )
         self.position = position
 
-    def told_changed(self, holder: Holder, rights: str | None) -> None:
-        """Remember the rights a holder was told to have now."""
+    def told_changed(self, row_id: str, rights: str | None) -> None:
+        """Remember the rights the holder behind a grant or user was told to have now."""
         if rights is None:
-            self.told.pop(holder, None)
+            self.told.pop(row_id, None)
         else:
-            self.told[holder] = rights
-        self.dirty["told"].add(holder)
+            self.told[row_id] = sys.intern(rights)
+        self.dirty["told"].add(row_id)
 
     def take_changes(self) -> list[AccessChange]:
         """The access changes told since the last call."""

@@ -33,8 +33,7 @@ SCHEMA = {
     "external INTEGER NOT NULL, assignment TEXT, valid_until TEXT, status TEXT NOT NULL, "
     "end_reason TEXT, since TEXT, ended_at TEXT, code_issued_at TEXT, activated_at TEXT, "
     "position BIGINT NOT NULL",
-    "told": "platform TEXT, organisation TEXT, kind TEXT, subject TEXT, route TEXT, "
-    "rights TEXT NOT NULL, PRIMARY KEY (platform, organisation, kind, subject, route)",
+    "told": "row_id TEXT PRIMARY KEY, rights TEXT NOT NULL",
     "access_changes": "seq BIGINT PRIMARY KEY, change_id TEXT NOT NULL, platform TEXT NOT NULL, "
     "organisation TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, route TEXT NOT NULL, "
     "rights_before TEXT, rights_after TEXT, cause_type TEXT NOT NULL, event_id TEXT NOT NULL, "
@@ -50,7 +49,7 @@ KEYS = {
     "grants": ("grant_id",),
     "agreements": ("platform", "organisation"),
     "users": ("user_id",),
-    "told": ("platform", "organisation", "kind", "subject", "route"),
+    "told": ("row_id",),
 }
 INDEXES = {
     "grants_grantee": "grants (platform, grantee)",
