@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
 
 from services.grants.schemas import Slug
+from services.http.auth import Caller
 from services.http.lean import LeanRoute
 from services.http.problem_docs import refusals
 from services.http.problems import problem_body
@@ -14,6 +16,7 @@ from services.http.scopes import Reader
 from services.projections import schemas as s
 from services.projections.batch import BadItem, decide, questions
 from services.projections.check import Decision, check_access
+from services.projections.decision_log import Entry
 from services.projections.deps import (
     Clock,
     Projection,
@@ -31,10 +34,16 @@ REFUSED = refusals(PlatformUnknown, "view_not_caught_up")
 
 @hot.post("/platforms/{platform}/access/check", response_model=s.CheckOut, responses=REFUSED)
 async def check(
-    platform: Slug, body: s.CheckIn, request: Request, projection: Projection, now: Clock, _: Reader
+    platform: Slug,
+    body: s.CheckIn,
+    request: Request,
+    projection: Projection,
+    now: Clock,
+    caller: Reader,
 ) -> dict[str, Any]:
     """May the actor view or edit this organisation's data? Always 200, with reasons."""
     await caught_up(request, projection, body.min_position)
+    moment = now()
     with projection.lock:
         decision = check_access(
             projection.state,
@@ -43,9 +52,10 @@ async def check(
             body.organisation,
             body.action,
             body.contract,
-            now(),
+            moment,
         )
         position = projection.position
+    logged(request, caller, [Entry(moment, platform, body, decision, position, caller.client)])
     return {**answer(request, decision, locale_of(projection, platform)), "position": position}
 
 
@@ -58,7 +68,7 @@ async def check_batch(
     request: Request,
     projection: Projection,
     now: Clock,
-    _: Reader,
+    caller: Reader,
 ) -> dict[str, Any]:
     """Up to 1,000 checks answered at one view position, in order, each as the single check
     answers it. A bad question answers in place with its `problem`; the batch never fails
@@ -71,6 +81,15 @@ async def check_batch(
             raise PlatformUnknown.of(platform)
         decisions = [decide(projection.state, platform, q, moment) for q in asked]
         position = projection.position
+    logged(
+        request,
+        caller,
+        (
+            Entry(moment, platform, q, d, position, caller.client)
+            for q, d in zip(asked, decisions, strict=True)
+            if not isinstance(d, BadItem)
+        ),
+    )
     locale = locale_of(projection, platform)
     return {
         "results": [
@@ -81,6 +100,13 @@ async def check_batch(
         ],
         "position": position,
     }
+
+
+def logged(request: Request, caller: Caller, entries: Iterable[Entry]) -> None:
+    """Hand the decisions to the decision log, when it runs (it only queues them)."""
+    decisions = getattr(request.app.state, "decisions", None)
+    if decisions is not None:
+        decisions.offer(entries)
 
 
 def answer(request: Request, decision: Decision, locale: str | None) -> dict[str, Any]:
