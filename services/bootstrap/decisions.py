@@ -10,7 +10,8 @@ from services import keys
 from services.bootstrap.build import background
 from services.notifications.decision_topic import DecisionTopic
 from services.notifications.kafka import Topics
-from services.projections.decision_log import DecisionLog, FileSink, Pseudonyms, Sink, sampling
+from services.projections.decision_file import FileSink
+from services.projections.decision_log import DecisionLog, Pseudonyms, Sink, sampling
 from services.settings import Settings
 
 
