@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
 
 from services.grants.schemas import Slug
-from services.http.auth import Caller
 from services.http.lean import LeanRoute
 from services.http.problem_docs import refusals
 from services.http.problems import problem_body
@@ -16,7 +14,7 @@ from services.http.scopes import Reader
 from services.projections import schemas as s
 from services.projections.batch import BadItem, decide, questions
 from services.projections.check import Decision, check_access
-from services.projections.decision_log import Entry
+from services.projections.decision_log import DecisionLog, Entry
 from services.projections.deps import (
     Clock,
     Projection,
@@ -55,7 +53,9 @@ async def check(
             moment,
         )
         position = projection.position
-    logged(request, caller, [Entry(moment, platform, body, decision, position, caller.client)])
+    decisions = decision_log(request)
+    if decisions is not None:
+        decisions.offer([Entry(moment, platform, body, decision, position, caller.client)])
     return {**answer(request, decision, locale_of(projection, platform)), "position": position}
 
 
@@ -81,15 +81,13 @@ async def check_batch(
             raise PlatformUnknown.of(platform)
         decisions = [decide(projection.state, platform, q, moment) for q in asked]
         position = projection.position
-    logged(
-        request,
-        caller,
-        (
+    log = decision_log(request)
+    if log is not None:
+        log.offer(
             Entry(moment, platform, q, d, position, caller.client)
             for q, d in zip(asked, decisions, strict=True)
             if not isinstance(d, BadItem)
-        ),
-    )
+        )
     locale = locale_of(projection, platform)
     return {
         "results": [
@@ -102,11 +100,10 @@ async def check_batch(
     }
 
 
-def logged(request: Request, caller: Caller, entries: Iterable[Entry]) -> None:
-    """Hand the decisions to the decision log, when it runs (it only queues them)."""
-    decisions = getattr(request.app.state, "decisions", None)
-    if decisions is not None:
-        decisions.offer(entries)
+def decision_log(request: Request) -> DecisionLog | None:
+    """The decision log the checks hand their decisions to (it only queues them), if it runs."""
+    decisions: DecisionLog | None = getattr(request.app.state, "decisions", None)
+    return decisions
 
 
 def answer(request: Request, decision: Decision, locale: str | None) -> dict[str, Any]:
