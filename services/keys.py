@@ -29,6 +29,15 @@ def token_key(settings: Settings) -> bytes:
     return bytes.fromhex(key)
 
 
+def decision_key(settings: Settings) -> bytes:
+    """The key of the decision log's subject pseudonyms: configured, or kept in the data dir
+    (file `decision.key`, mode 0600); without it a pseudonym cannot be linked to a person."""
+    if settings.decision_key:
+        return bytes.fromhex(settings.decision_key)
+    key, _ = _read_or_create(settings.data_dir / "decision.key", secrets.token_hex(32))
+    return bytes.fromhex(key)
+
+
 def api_tokens(settings: Settings) -> tuple[dict[str, list[str]], str | None]:
     """Configured tokens; else one admin token kept in the data dir.
 

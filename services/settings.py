@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Scope = Literal["admin", "grants:write", "access:read", "users:write", "audit:read"]
@@ -78,6 +78,19 @@ class Settings(BaseSettings):
         1.0, gt=0, le=60, description="seconds before the 2nd attempt; doubles each time"
     )
     postgres_pool_size: int = Field(10, ge=1, le=200, description="connections per process")
+    decision_log: str = Field(
+        "off", description="checks to log: off, all, denied or a fraction 0..1 of them"
+    )
+    decision_log_sink: Literal["file", "kafka"] = Field(
+        "file", description="where decisions go: a JSON-lines file or toegang.decisions.v1"
+    )
+    decision_log_file: Path | None = Field(None, description="default <data_dir>/decisions.jsonl")
+    decision_log_queue: int = Field(
+        10_000, ge=1, le=1_000_000, description="decisions waiting to be written; more are dropped"
+    )
+    decision_key: str | None = Field(
+        None, description="hex key (>= 32 bytes) of the decision log's subject pseudonyms"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -104,7 +117,28 @@ class Settings(BaseSettings):
             raise ValueError("may use only the placeholders {public_url} and {token}") from None
         return template
 
-    @field_validator("token_key")
+    @field_validator("decision_log")
+    @classmethod
+    def _log_choice(cls, choice: str) -> str:
+        choice = choice.strip().lower()
+        if choice in ("off", "all", "denied"):
+            return choice
+        try:
+            fraction = float(choice)
+        except ValueError:
+            fraction = -1.0
+        if not 0 <= fraction <= 1:
+            raise ValueError("must be off, all, denied or a fraction between 0 and 1")
+        return choice
+
+    @field_validator("decision_log_sink")
+    @classmethod
+    def _sink_reachable(cls, sink: str, info: ValidationInfo) -> str:
+        if sink == "kafka" and not info.data.get("kafka_bootstrap"):
+            raise ValueError("kafka needs TOEGANG_KAFKA_BOOTSTRAP")
+        return sink
+
+    @field_validator("token_key", "decision_key")
     @classmethod
     def _long_hex(cls, key: str | None) -> str | None:
         if key is not None and not re.fullmatch(r"(?:[0-9a-fA-F]{2}){32,}", key):
@@ -125,6 +159,11 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.data_dir / "outbox"
+
+    @property
+    def decision_log_path(self) -> Path:
+        """Where the file sink appends decisions."""
+        return self.decision_log_file or self.data_dir / "decisions.jsonl"
 
     def confirm_link(self, token: str) -> str:
         """The link mailed for a confirmation token."""

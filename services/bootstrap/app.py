@@ -77,6 +77,7 @@ def create_app(
     app.state.ready_max_lag = settings.ready_max_lag
     app.state.ready_stall_after = settings.ready_stall_after
     app.state.processors = []
+    app.state.decisions = None  # the checks' decision log, when it runs (bootstrap.decisions)
     uses_broker = {"relay", "notifications"} & set(roles)
     app.state.broker = settings.kafka_bootstrap if uses_broker else None
     app.state.token_registry = TokenRegistry(tokens)

@@ -17,6 +17,7 @@ from services.bootstrap.build import (
     build_grants_application,
     store_head,
 )
+from services.bootstrap.decisions import start_decision_log
 from services.bootstrap.notifications import start_notifier, start_relay
 from services.eventlog.database import ViewDatabase
 from services.eventlog.follower import Backoff, LogFollower
@@ -40,6 +41,7 @@ def start_roles(
     app.state.processors = []
     if "projections" in roles:
         start_projections(app, settings, stack)
+        start_decision_log(app, settings, stack)
         start_audit(app, settings, stack, background, app.state.projection)
     if "grants" in roles or "notifications" in roles:
         grants = build_grants_application(settings, clock)

@@ -35,6 +35,11 @@ class Topics:
         return f"{self.prefix}toegang.notifications.dlq.v1"
 
     @property
+    def decisions(self) -> str:
+        """The decision log's topic (not one of the three the relay and notifier use)."""
+        return f"{self.prefix}toegang.decisions.v1"
+
+    @property
     def all(self) -> tuple[str, str, str]:
         return (self.events, self.outcomes, self.dlq)
 

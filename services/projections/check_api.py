@@ -14,6 +14,7 @@ from services.http.scopes import Reader
 from services.projections import schemas as s
 from services.projections.batch import BadItem, decide, questions
 from services.projections.check import Decision, check_access
+from services.projections.decision_log import DecisionLog, Entry
 from services.projections.deps import (
     Clock,
     Projection,
@@ -31,10 +32,16 @@ REFUSED = refusals(PlatformUnknown, "view_not_caught_up")
 
 @hot.post("/platforms/{platform}/access/check", response_model=s.CheckOut, responses=REFUSED)
 async def check(
-    platform: Slug, body: s.CheckIn, request: Request, projection: Projection, now: Clock, _: Reader
+    platform: Slug,
+    body: s.CheckIn,
+    request: Request,
+    projection: Projection,
+    now: Clock,
+    caller: Reader,
 ) -> dict[str, Any]:
     """May the actor view or edit this organisation's data? Always 200, with reasons."""
     await caught_up(request, projection, body.min_position)
+    moment = now()
     with projection.lock:
         decision = check_access(
             projection.state,
@@ -43,9 +50,12 @@ async def check(
             body.organisation,
             body.action,
             body.contract,
-            now(),
+            moment,
         )
         position = projection.position
+    decisions = decision_log(request)
+    if decisions is not None:
+        decisions.offer([Entry(moment, platform, body, decision, position, caller.client)])
     return {**answer(request, decision, locale_of(projection, platform)), "position": position}
 
 
@@ -58,7 +68,7 @@ async def check_batch(
     request: Request,
     projection: Projection,
     now: Clock,
-    _: Reader,
+    caller: Reader,
 ) -> dict[str, Any]:
     """Up to 1,000 checks answered at one view position, in order, each as the single check
     answers it. A bad question answers in place with its `problem`; the batch never fails
@@ -71,6 +81,13 @@ async def check_batch(
             raise PlatformUnknown.of(platform)
         decisions = [decide(projection.state, platform, q, moment) for q in asked]
         position = projection.position
+    log = decision_log(request)
+    if log is not None:
+        log.offer(
+            Entry(moment, platform, q, d, position, caller.client)
+            for q, d in zip(asked, decisions, strict=True)
+            if not isinstance(d, BadItem)
+        )
     locale = locale_of(projection, platform)
     return {
         "results": [
@@ -81,6 +98,12 @@ async def check_batch(
         ],
         "position": position,
     }
+
+
+def decision_log(request: Request) -> DecisionLog | None:
+    """The decision log the checks hand their decisions to (it only queues them), if it runs."""
+    decisions: DecisionLog | None = getattr(request.app.state, "decisions", None)
+    return decisions
 
 
 def answer(request: Request, decision: Decision, locale: str | None) -> dict[str, Any]:
