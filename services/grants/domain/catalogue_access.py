@@ -133,7 +133,10 @@ GRANT_OPENED = EventKind(
 GRANT_REQUESTED = EventKind(
     Grant.Requested,
     "toegang.grant.requested.v1",
-    "The grantor asked to give the grantee rights; the request waits for confirmation.",
+    (
+        "The grantor asked to give the grantee rights (until `valid_until`, its last day, if "
+        "given); the request waits for confirmation."
+    ),
 )
 
 GRANT_CONFIRMATION_ISSUED = EventKind(
@@ -165,8 +168,30 @@ GRANT_REQUEST_EXPIRED = EventKind(
 GRANT_RIGHTS_CHANGED = EventKind(
     Grant.RightsChanged,
     "toegang.grant.rights_changed.v1",
-    "An open grant's rights changed.",
+    (
+        "An open grant's rights changed, or its end date: `valid_until` is the new last day of "
+        "access (null: the end date stayed as it was)."
+    ),
     mail="grant_rights_changed",
+)
+
+GRANT_EXPIRED = EventKind(
+    Grant.Expired,
+    "toegang.grant.expired.v1",
+    (
+        "An active grant passed its `valid_until` (the last day of access) and ended; checks "
+        "deny it from the day after, before the sweeper records this event."
+    ),
+)
+
+GRANT_END_REMINDER_DUE = EventKind(
+    Grant.EndReminderDue,
+    "toegang.grant.end_reminder_due.v1",
+    (
+        "The reminder of an active grant's end date (`valid_until`) became due: the grantor's "
+        "registered address is mailed once per grant and end date."
+    ),
+    mail="grant_end_reminder",
 )
 
 GRANT_REVOKED = EventKind(
@@ -201,4 +226,6 @@ ACCESS_KINDS = (
     GRANT_REQUEST_EXPIRED,
     GRANT_RIGHTS_CHANGED,
     GRANT_REVOKED,
+    GRANT_EXPIRED,
+    GRANT_END_REMINDER_DUE,
 )
