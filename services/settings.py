@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         "{public_url}/confirm?token={token}", description="confirmation link template"
     )
     confirm_ttl: timedelta = Field(timedelta(days=7), description="how long a link is valid")
+    grant_reminder_days: int = Field(
+        14, ge=0, le=366, description="days before a grant's valid_until its grantor is reminded"
+    )
     locale: Literal["nl", "en", "fr"] = Field("nl", description="default language")
     mail_from: str = Field("toegang <no-reply@toegang.localhost>", description="From header")
     token_key: str | None = Field(

@@ -37,7 +37,7 @@ class Access:
     rights: str | None = None
     since: str | None = None
     scope: str | None = None  # users: their contracts as JSON text
-    valid_until: str | None = None  # users: the fiche's last day (ISO date)
+    valid_until: str | None = None  # the fiche's or the grant's last day (ISO date)
 
     @property
     def ends(self) -> str | None:
@@ -74,6 +74,12 @@ def _fiche(fiche: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _day(event: Any) -> str | None:
+    """A grant event's `valid_until` as an ISO date (None: none, or an older event)."""
+    valid_until = getattr(event, "valid_until", None)
+    return valid_until.isoformat() if isinstance(valid_until, date) else None
+
+
 def _grant_opened(event: Any, _: str) -> Access:
     return Access("grant", event.platform, event.grantor, event.grantee, "grant")
 
@@ -98,10 +104,13 @@ CREATED: dict[type[Any], Callable[[Any, str], Access]] = {
 }
 CHANGED: dict[type[Any], Callable[[Access, Any, str], Access]] = {
     access.GRANT_REQUESTED.cls: lambda a, e, _: replace(
-        a, status="pending", rights=e.rights, since=None
+        a, status="pending", rights=e.rights, since=None, valid_until=_day(e)
     ),
     access.GRANT_CONFIRMED.cls: lambda a, _, at: replace(a, status="active", since=at),
-    access.GRANT_RIGHTS_CHANGED.cls: lambda a, e, _: replace(a, rights=e.rights),
+    access.GRANT_RIGHTS_CHANGED.cls: lambda a, e, _: replace(
+        a, rights=e.rights, valid_until=_day(e) or a.valid_until
+    ),
+    access.GRANT_EXPIRED.cls: lambda a, _e, _at: replace(a, status="expired"),
     access.GRANT_REQUEST_EXPIRED.cls: lambda a, _e, _at: replace(a, status="expired"),
     access.GRANT_REVOKED.cls: lambda a, _e, _at: replace(a, status="revoked"),
     credentials.PLATFORM_USER_PROFILE_REPLACED.cls: lambda a, e, _: replace(a, **_fiche(e.fiche)),

@@ -38,6 +38,7 @@ def replay_access_at(
         _answer("grant", row.grant_id, row.grantee, row.rights, row.active_since)
         for row in state.grants.values()
         if (row.platform, row.grantor, row.status) == (platform, organisation, "active")
+        and (row.valid_until is None or row.valid_until >= today)
     ]
     users = [
         _answer("user", row.user_id, row.login, row.rights, row.since)

@@ -32,12 +32,13 @@ class ToegangApplication:
         *,
         tokens: ConfirmationTokens,
         confirm_ttl: timedelta = timedelta(days=7),
+        reminder_days: int = 14,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = StoreApplication(env, clock)
         self.tokens, self.codes = tokens, AccessCodes(tokens.key)
         self.reference = ReferenceData(self.store)
-        self.grants = GrantUseCases(self.store, tokens, confirm_ttl)
+        self.grants = GrantUseCases(self.store, tokens, confirm_ttl, reminder_days)
         self.agreements = AgreementsUseCases(self.store, self.codes)
         self.users = UsersUseCases(self.store, self.agreements)
         self.privacy = PrivacyUseCases(self.store)

@@ -33,6 +33,7 @@ def build_grants_application(
         eventsourcing_env(settings),
         tokens=ConfirmationTokens(keys.token_key(settings)),
         confirm_ttl=settings.confirm_ttl,
+        reminder_days=settings.grant_reminder_days,
         clock=clock,
     )
 

@@ -119,7 +119,7 @@ def request_grant(
 ) -> dict[str, Any]:
     """Employer asks to give an advisor or group company access; a link is mailed to confirm."""
     return grants.request_grant(
-        platform, body.grantor, body.grantee, body.rights, body.actor.model_dump()
+        platform, body.grantor, body.grantee, body.rights, body.actor.model_dump(), body.valid_until
     )
 
 
@@ -143,8 +143,9 @@ def confirm_grant(body: s.ConfirmIn, grants: Grants, caller: GrantsWriter) -> di
 def change_rights(
     grant_id: s.GrantId, body: s.RightsChangeIn, grants: Grants, _: GrantsWriter
 ) -> dict[str, Any]:
-    """Change an open grant's rights (`view` or `edit`)."""
-    return grants.change_rights(grant_id, body.rights, body.actor.model_dump())
+    """Change an open grant's rights (`view` or `edit`), and its end date with `valid_until`
+    (an extension; left out, the end date stays as it was)."""
+    return grants.change_rights(grant_id, body.rights, body.actor.model_dump(), body.valid_until)
 
 
 @router.post(

@@ -109,6 +109,7 @@ _GRANT: dict[str, Any] = {
     "platform": PLATFORM,
     "grantor": EMPLOYER,
     "grantee": ADVISOR,
+    "valid_until": None,
 }
 RIGHTS_CHANGED: dict[str, Any] = {
     "position": CHANGED,

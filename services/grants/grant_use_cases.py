@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -25,15 +25,27 @@ class GrantUseCases:
     """Employers grant, confirm, change and revoke access to their portal."""
 
     def __init__(
-        self, store: StoreApplication, tokens: ConfirmationTokens, confirm_ttl: timedelta
+        self,
+        store: StoreApplication,
+        tokens: ConfirmationTokens,
+        confirm_ttl: timedelta,
+        reminder_days: int = 14,
     ) -> None:
         self.store, self.tokens, self.confirm_ttl = store, tokens, confirm_ttl
+        self.reminder_days = reminder_days
 
     @retry_on_conflict
     def request_grant(
-        self, platform: str, grantor: str, grantee: str, rights: str, actor: Actor
+        self,
+        platform: str,
+        grantor: str,
+        grantee: str,
+        rights: str,
+        actor: Actor,
+        valid_until: date | None = None,
     ) -> dict[str, Any]:
-        """Employer `grantor` asks to give `grantee` rights; a link goes to its contact address."""
+        """Employer `grantor` asks to give `grantee` rights (until `valid_until`, its last day,
+        if given); a link goes to its contact address."""
         grantor = identifiers.organisation_ref(grantor, "grantor")
         grantee = identifiers.organisation_ref(grantee, "grantee")
         person = EHerkenningActor.from_dict(actor)
@@ -56,7 +68,7 @@ class GrantUseCases:
             )
         record = person.as_record()
         grant = self._open_grant(platform, grantor, grantee, record)
-        self._request(grant, rights, basis, record, contact.contact_email)
+        self._request(grant, (rights, valid_until), basis, record, contact.contact_email)
         # Only the grant's own stream is written: requests for different employers to one
         # advisor never conflict, and cost the same at any number of clients.
         position = self.store.record(grant)
@@ -68,11 +80,14 @@ class GrantUseCases:
             platform=platform, grantor=grantor, grantee=grantee, actor=actor
         )
 
-    def _request(self, grant: Grant, rights: str, basis: str, actor: Actor, send_to: str) -> None:
+    def _request(
+        self, grant: Grant, terms: tuple[str, date | None], basis: str, actor: Actor, send_to: str
+    ) -> None:
         """Record the request and the confirmation link (only the token's hash) in one go."""
         now = self.store.clock()
         expires_at = now + self.confirm_ttl
-        grant.request(rights=rights, basis=basis, actor=actor, now=now, expires_at=expires_at)
+        rights, valid_until = terms
+        grant.request(rights, basis, actor, now, expires_at, valid_until)
         issued = self.tokens.issue(grant.id)
         grant.issue_confirmation(
             confirmation_id=issued.confirmation_id,
@@ -94,10 +109,13 @@ class GrantUseCases:
         return {"grant_id": str(grant.id), "status": "active", "position": self.store.record(grant)}
 
     @retry_on_conflict
-    def change_rights(self, grant_id: str, rights: str, actor: Actor) -> dict[str, Any]:
-        """Change an open grant's rights; only the grantor (employer_edit) may."""
+    def change_rights(
+        self, grant_id: str, rights: str, actor: Actor, valid_until: date | None = None
+    ) -> dict[str, Any]:
+        """Change an open grant's rights, and its end date if `valid_until` is given (an
+        extension); only the grantor (employer_edit) may."""
         grant, record = self._managed_grant(grant_id, actor)
-        grant.change_rights(rights=rights, actor=record, now=self.store.clock())
+        grant.change_rights(rights, record, self.store.clock(), valid_until)
         return self._recorded(grant)
 
     @retry_on_conflict
@@ -122,9 +140,18 @@ class GrantUseCases:
 
     @retry_on_conflict
     def expire_grant_request(self, grant_id: str) -> dict[str, Any]:
-        """Record the expiry of a pending request whose link has run out (nothing otherwise)."""
+        """Record the expiry of a pending request whose link has run out, or the end of an
+        active grant past its valid_until (nothing otherwise)."""
         grant = self._grant(grant_id)
         grant.expire_if_due(self.store.clock(), service_actor("toegang"))
+        return self._recorded(grant)
+
+    @retry_on_conflict
+    def remind_grant_end(self, grant_id: str) -> dict[str, Any]:
+        """Record that an active grant's end date is `reminder_days` or fewer days away (once
+        per end date): the notifier mails the grantor on that event."""
+        grant = self._grant(grant_id)
+        grant.remind_if_due(self.store.clock(), self.reminder_days, service_actor("toegang"))
         return self._recorded(grant)
 
     def get_grant(self, grant_id: str) -> dict[str, Any]:

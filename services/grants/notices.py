@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from services.grants.app_base import StoreApplication
+from services.grants.app_base import StoreApplication, as_plain
 from services.grants.domain.agreement import Agreement
 from services.grants.domain.announcement import Announcement
 from services.grants.domain.document import DocumentNotice
@@ -34,6 +34,7 @@ def grant_facts(grant: Grant) -> dict[str, Any]:
         "grantor": grant.grantor,
         "grantee": grant.grantee,
         "rights": grant.rights,
+        "valid_until": as_plain(getattr(grant, "valid_until", None)),
     }
 
 
@@ -78,6 +79,7 @@ class NoticeQueries:
             "rights_text": GRANT_RIGHTS_TEXT[platform.locale][grant.rights or "view"],
             "sent_to": grant.sent_to,
             "expires_at": readable(grant.expires_at),
+            "valid_until": as_plain(grant.valid_until) or "",
             "token": self.tokens.derive(grant.id, grant.confirmation_id),
         }
 
@@ -97,6 +99,7 @@ class NoticeQueries:
             "platform_name": platform.name,
             "rights_text": GRANT_RIGHTS_TEXT[platform.locale][grant.rights or "view"],
             "reason_text": REASON_TEXT[platform.locale].get(reason, reason),
+            "valid_until": as_plain(getattr(grant, "valid_until", None)) or "",
         }
         return [
             {

@@ -200,6 +200,9 @@ class GrantRequestIn(Strict):
     grantee: OrgRef
     rights: Rights
     actor: EHerkenningActorIn
+    valid_until: IsoDate | None = Field(
+        None, description="the last day of access (today or later); left out: no end date"
+    )
 
 
 class ConfirmIn(Strict):
@@ -213,6 +216,9 @@ class RightsChangeIn(Strict):
 
     rights: Rights
     actor: EHerkenningActorIn
+    valid_until: IsoDate | None = Field(
+        None, description="a new last day of access (today or later); left out: unchanged"
+    )
 
 
 class RevokeIn(Strict):
@@ -273,6 +279,7 @@ class GrantOut(BaseModel):
     grantee: str
     rights: str | None
     status: str
+    valid_until: str | None = Field(None, description="the last day of access (null: no end)")
 
 
 class GrantChanged(GrantOut, Position):

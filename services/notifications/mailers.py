@@ -21,7 +21,12 @@ MAILERS: dict[EventKind, Mailer] = {
     access.GRANT_CONFIRMATION_ISSUED: lambda notices, i, v: notices.confirmation_mail(i, v),
     **{
         kind: functools.partial(_grant_notice, kind=str(kind.mail))
-        for kind in (access.GRANT_CONFIRMED, access.GRANT_RIGHTS_CHANGED, access.GRANT_REVOKED)
+        for kind in (
+            access.GRANT_CONFIRMED,
+            access.GRANT_RIGHTS_CHANGED,
+            access.GRANT_REVOKED,
+            access.GRANT_END_REMINDER_DUE,
+        )
     },
     credentials.PLATFORM_USER_CREDENTIALS_ISSUED: lambda notices, i, v: notices.credentials_mail(
         i, v

@@ -140,6 +140,7 @@ _BY_STATUS = {
     "revoked": (Reason("grant_revoked"),),
     "pending": (Reason("grant_pending_confirmation"),),
     "expired": (Reason("grant_request_expired"),),
+    "ended": (Reason("grant_expired"),),
     "none": (Reason("no_grant"),),
     "new": (Reason("no_grant"),),
 }

@@ -74,6 +74,7 @@ _GRANT: dict[str, Any] = {
     "status": "active",
     "requested_at": ex.REQUESTED_AT.isoformat(),
     "expires_at": ex.LINK_EXPIRES_AT.isoformat(),
+    "valid_until": None,
     "active_since": ex.CONFIRMED_AT.isoformat(),
     "ended_at": None,
     "end_reason": None,

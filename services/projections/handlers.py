@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from services.grants.domain import catalogue_access as access
@@ -86,7 +87,8 @@ def grant_requested(state: AccessState, event: Any, position: int) -> None:
     row: GrantRow = touch(state, "grants", event, position)
     row.rights, row.basis, row.status = shared(event.rights), shared(event.basis), "pending"
     row.requested_at, row.expires_at = iso(event), event.expires_at.isoformat()
-    row.active_since = row.ended_at = row.end_reason = None
+    row.active_since = row.ended_at = row.end_reason = row.reminded_for = None
+    row.valid_until = day(getattr(event, "valid_until", None))
 
 
 @ACCESS_HANDLERS(access.GRANT_CONFIRMATION_ISSUED)
@@ -102,13 +104,30 @@ def grant_confirmed(state: AccessState, event: Any, position: int) -> None:
 
 @ACCESS_HANDLERS(access.GRANT_RIGHTS_CHANGED)
 def rights_changed(state: AccessState, event: Any, position: int) -> None:
-    touch(state, "grants", event, position).rights = shared(event.rights)
+    row: GrantRow = touch(state, "grants", event, position)
+    row.rights = shared(event.rights)
+    row.valid_until = day(getattr(event, "valid_until", None)) or row.valid_until
 
 
-@ACCESS_HANDLERS(access.GRANT_REQUEST_EXPIRED, access.GRANT_REVOKED)
+@ACCESS_HANDLERS(access.GRANT_END_REMINDER_DUE)
+def end_reminder_due(state: AccessState, event: Any, position: int) -> None:
+    touch(state, "grants", event, position).reminded_for = day(event.valid_until)
+
+
+@ACCESS_HANDLERS(access.GRANT_REQUEST_EXPIRED, access.GRANT_REVOKED, access.GRANT_EXPIRED)
 def grant_ended(state: AccessState, event: Any, position: int) -> None:
     row: GrantRow = touch(state, "grants", event, position)
-    revoked = type(event) is access.GRANT_REVOKED.cls
-    row.status = "revoked" if revoked else "expired"
+    revoked = ("revoked", shared(getattr(event, "reason", None)))
+    row.status, row.end_reason = _ENDS.get(type(event), revoked)
     row.ended_at = iso(event)
-    row.end_reason = shared(event.reason) if revoked else "confirmation_expired"
+
+
+_ENDS = {
+    access.GRANT_REQUEST_EXPIRED.cls: ("expired", "confirmation_expired"),
+    access.GRANT_EXPIRED.cls: ("ended", "valid_until_passed"),
+}
+
+
+def day(value: date | None) -> str | None:
+    """A calendar date as the rows keep it (ISO 8601)."""
+    return value.isoformat() if value is not None else None

@@ -22,6 +22,7 @@ LOGIN_REFUSALS = (
     "grant_pending_confirmation",
     "grant_revoked",
     "grant_request_expired",
+    "grant_expired",
     "user_unknown",
     "platform_mismatch",
     "no_agreement",

@@ -24,6 +24,7 @@ def summary(state: AccessState, row: GrantRow, now: datetime) -> dict[str, Any]:
         "status": row.status_at(now),
         "requested_at": row.requested_at,
         "expires_at": row.expires_at,
+        "valid_until": row.valid_until,
         "active_since": row.active_since,
         "ended_at": row.ended_at,
         "end_reason": row.end_reason,

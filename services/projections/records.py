@@ -33,6 +33,8 @@ class GrantRow:
     ended_at: str | None = None
     end_reason: str | None = None
     position: int = 0
+    valid_until: str | None = None  # the last day of access (ISO date)
+    reminded_for: str | None = None  # the end date whose reminder was recorded
 
     def __post_init__(self) -> None:
         self.platform, self.grantor = sys.intern(self.platform), sys.intern(self.grantor)
@@ -42,8 +44,12 @@ class GrantRow:
         self.end_reason = shared(self.end_reason)
 
     def status_at(self, now: datetime) -> str:
-        """`expired` for a pending request whose link has run out, else the recorded status."""
-        return grant_status_at(self.status, self.expires_at, now.isoformat())
+        """`expired` for a pending request whose link has run out, `ended` for an active grant
+        past its valid_until, else the recorded status."""
+        today = now.date().isoformat()
+        return grant_status_at(
+            self.status, self.expires_at, now.isoformat(), self.valid_until, today
+        )
 
 
 @dataclass(slots=True)

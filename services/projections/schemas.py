@@ -121,6 +121,7 @@ class GrantSummary(BaseModel):
     status: str
     requested_at: str | None
     expires_at: str | None
+    valid_until: str | None = Field(None, description="the last day of access (null: no end)")
     active_since: str | None
     ended_at: str | None
     end_reason: str | None

@@ -23,7 +23,7 @@ SCHEMA = {
     "grants": "grant_id TEXT PRIMARY KEY, platform TEXT NOT NULL, grantor TEXT NOT NULL, "
     "grantee TEXT NOT NULL, rights TEXT, status TEXT NOT NULL, basis TEXT, "
     "requested_at TEXT, expires_at TEXT, active_since TEXT, ended_at TEXT, "
-    "end_reason TEXT, position BIGINT NOT NULL",
+    "end_reason TEXT, position BIGINT NOT NULL, valid_until TEXT, reminded_for TEXT",
     "agreements": "platform TEXT, organisation TEXT, reference TEXT NOT NULL, "
     "signed_on TEXT NOT NULL, notification_email TEXT NOT NULL, master_user_id TEXT, "
     "PRIMARY KEY (platform, organisation)",
@@ -55,6 +55,7 @@ INDEXES = {
     "grants_grantee": "grants (platform, grantee)",
     "grants_grantor": "grants (platform, grantor)",
     "grants_pending": "grants (status, expires_at)",
+    "grants_valid_until": "grants (status, valid_until)",
     "users_organisation": "users (platform, organisation)",
     "users_valid_until": "users (status, valid_until)",
     "access_changes_platform": "access_changes (platform, seq)",

@@ -177,12 +177,14 @@ class RequestGrant:
     grantee: int
     rights: str
     low_loa: bool
+    valid_for: int | None = None  # days from today to the grant's valid_until
 
     def __call__(self, h: Harness) -> object:
         employer, *others = h.organisations
         person = actor(employer, loa=LOA2) if self.low_loa else actor(employer)
+        grantee = others[self.grantee % len(others)]
         answer = h.app.grants.request_grant(
-            h.platform, employer, others[self.grantee % len(others)], self.rights, person
+            h.platform, employer, grantee, self.rights, person, _until(h, self.valid_for)
         )
         if answer["grant_id"] not in h.grants:
             h.grants.append(answer["grant_id"])
@@ -207,12 +209,27 @@ class ConfirmGrant:
 class ChangeRights:
     grant: int
     rights: str
+    valid_for: int | None = None  # days from today to the new valid_until
 
     def __call__(self, h: Harness) -> object:
         grant_id = h.pick(h.grants, self.grant)
         if grant_id is None:
             return None
-        return h.app.grants.change_rights(grant_id, self.rights, actor(h.organisations[0]))
+        until = _until(h, self.valid_for)
+        return h.app.grants.change_rights(grant_id, self.rights, actor(h.organisations[0]), until)
+
+
+def _until(h: Harness, days: int | None) -> date | None:
+    return None if days is None else h.today() + timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class RemindGrantEnds:
+    days: int
+
+    def __call__(self, h: Harness) -> object:
+        h.clock.advance(timedelta(days=self.days))
+        return [h.app.grants.remind_grant_end(grant_id) for grant_id in h.grants]
 
 
 @dataclass(frozen=True)
@@ -259,9 +276,12 @@ grant_commands: st.SearchStrategy[Command] = st.one_of(
     st.builds(WithdrawLicence),
     st.builds(RequestGrant, indexes, rights, st.booleans()),
     st.builds(RequestGrant, indexes, rights, st.just(False)),  # requests drawn more often
+    st.builds(RequestGrant, indexes, rights, st.just(False), st.integers(-1, 30)),
     st.builds(ConfirmGrant, indexes),
     st.builds(ConfirmGrant, indexes),
     st.builds(ChangeRights, indexes, rights),
+    st.builds(ChangeRights, indexes, rights, st.integers(-1, 30)),
+    st.builds(RemindGrantEnds, st.integers(0, 20)),
     st.builds(RevokeGrant, indexes, texts),
     st.builds(LetRequestsExpire, st.integers(1, 10)),
 )

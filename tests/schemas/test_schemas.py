@@ -233,6 +233,11 @@ GRANT_STORY: list[c.Command] = [
     c.Reconfigure("requires_grant", "EH2", "fr"),
     c.UpdateOrganisation(0, "Nieuwe naam", "new@example.org"),
     c.AmendContract((2,), "C2"),  # the stranger in, the group company out
+    c.RequestGrant(1, "view", low_loa=False, valid_for=20),  # the advisor again, with an end
+    c.ConfirmGrant(0),
+    c.ChangeRights(0, "view", valid_for=25),  # extended
+    c.RemindGrantEnds(15),  # ten days before its end: EndReminderDue
+    c.LetRequestsExpire(11),  # a day past its end: Expired
 ]
 CREDENTIAL_STORY: list[c.Command] = [
     c.SignAgreement(0, "EXT-1", "a@example.org", 0),

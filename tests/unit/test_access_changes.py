@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from services.grants.domain.grant import Grant
 from services.projections.changes import AccessChange
-from tests.unit.feed import NOW, SERVICE, Feed, credential_settings
+from tests.unit.feed import NOW, PLATFORM, SERVICE, TOKENS, Feed, credential_settings
 
 EMPLOYER, ADVISOR = "kvk:10000001", "kvk:20000002"
 ORGANISATION = "kbo:0403019261"
@@ -122,3 +123,37 @@ def test_the_same_events_give_the_same_changes_and_ids() -> None:
         runs.append([(c.seq, c.change_id) for c in feed.state.take_changes()])
     assert len(runs[0]) == 2
     assert runs[0] == runs[1]
+
+
+def test_a_time_bound_grant_is_told_ended_with_the_sweepers_expiry() -> None:
+    """Its access lapses by time alone (the check denies it from the day after valid_until);
+    the change is told with the GrantExpired the sweeper records, not lost before it."""
+    feed = Feed()
+    feed.platform()
+    feed.advisor(ADVISOR)
+    feed.employer(EMPLOYER)
+    ends = date(2030, 6, 30)  # after the events' own times (the wall clock's)
+    grant = Grant(platform=PLATFORM, grantor=EMPLOYER, grantee=ADVISOR, actor=SERVICE)
+    grant.request(
+        rights="view",
+        basis="advisor",
+        actor=SERVICE,
+        now=NOW,
+        expires_at=NOW + timedelta(days=7),
+        valid_until=ends,
+    )
+    issued = TOKENS.issue(grant.id)
+    grant.issue_confirmation(
+        confirmation_id=issued.confirmation_id,
+        token_hash=issued.token_hash,
+        sent_to="hr@example.nl",
+        expires_at=NOW + timedelta(days=7),
+        actor=SERVICE,
+    )
+    grant.confirm(issued.token_hash, actor=SERVICE, now=NOW)
+    feed(grant)
+    assert told(feed) == [(EMPLOYER, ADVISOR, None, "view", "confirmed")]
+    after_end = datetime.combine(ends + timedelta(days=1), datetime.min.time(), UTC)
+    assert grant.expire_if_due(after_end, actor=SERVICE)
+    feed(grant)
+    assert told(feed) == [(EMPLOYER, ADVISOR, "view", None, "expired")]

@@ -4,8 +4,8 @@ The reason codes are read from the code that makes them (every `Reason(...)` in
 services/projections/evaluation.py, credential_login.py and check.py, the refusals of
 `login_capability`, the routes a `rights_insufficient` names) and from the catalogue's route
 variants (`rights_insufficient@…` in services/locales/nl.toml); the expectations from the
-tables of tests/unit/test_login_rules.py and test_credential_rules.py. A new reason code
-without a unit test, or a text without a code, fails here.
+tables of tests/unit/test_login_rules.py, test_credential_rules.py and test_grant_end.py. A
+new reason code without a unit test, or a text without a code, fails here.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import services.grants.domain.platform as platform_module
 from services.messages import LANGUAGES, catalogue
 from services.projections import check, credential_login, evaluation
 from services.projections.login import LOGIN_REFUSALS
-from tests.unit import test_credential_rules, test_login_rules
+from tests.unit import test_credential_rules, test_grant_end, test_login_rules
 from tests.unit.feed import Opened, Outcome
 
 SOURCES = (evaluation, credential_login, check)
-TESTS = (test_login_rules, test_credential_rules)
+TESTS = (test_login_rules, test_credential_rules, test_grant_end)
 
 
 def calls(module: ModuleType, name: str) -> Iterator[ast.Call]:

@@ -3,6 +3,8 @@ revoked, each check reading the view at the position of the write before it."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from client_support import Service, build_world
 from toegang_client import CheckItem, Client, Decision, Grant, Rights
 
@@ -35,9 +37,11 @@ def test_a_grant_from_request_to_revoke(service: Service, toegang: Client) -> No
     )
     assert viewing.position >= confirmed.position
 
-    changed = toegang.change_rights(asked.grant_id, world.employer_login, "edit")
+    last_day = date.today() + timedelta(days=400)
+    changed = toegang.change_rights(asked.grant_id, world.employer_login, "edit", last_day)
     assert isinstance(changed, Grant)
     assert (changed.rights, changed.status, changed.grantee) == ("edit", "active", world.advisor)
+    assert changed.valid_until == last_day
     assert advisor("edit", changed.position).rights == "edit"
 
     revoked = toegang.revoke_grant(asked.grant_id, world.employer_login, "adviseur gewisseld")

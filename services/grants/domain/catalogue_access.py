@@ -1,4 +1,5 @@
-"""The events of platforms, organisations, contracts, advisors and grants (route B)."""
+"""The events of platforms, organisations, contracts, advisors and grants (route B: their
+entries are in catalogue_grant.py, named here too)."""
 
 # mypy: disable-error-code="attr-defined"
 # (eventsourcing makes each event class from its method's @event; mypy cannot see them)
@@ -6,10 +7,21 @@
 from __future__ import annotations
 
 from services.grants.domain.advisor import Advisor
+from services.grants.domain.catalogue_grant import (
+    GRANT_CONFIRMATION_ISSUED as GRANT_CONFIRMATION_ISSUED,
+)
+from services.grants.domain.catalogue_grant import GRANT_CONFIRMED as GRANT_CONFIRMED
+from services.grants.domain.catalogue_grant import GRANT_END_REMINDER_DUE as GRANT_END_REMINDER_DUE
+from services.grants.domain.catalogue_grant import GRANT_EXPIRED as GRANT_EXPIRED
+from services.grants.domain.catalogue_grant import GRANT_KINDS
+from services.grants.domain.catalogue_grant import GRANT_OPENED as GRANT_OPENED
+from services.grants.domain.catalogue_grant import GRANT_REQUEST_EXPIRED as GRANT_REQUEST_EXPIRED
+from services.grants.domain.catalogue_grant import GRANT_REQUESTED as GRANT_REQUESTED
+from services.grants.domain.catalogue_grant import GRANT_REVOKED as GRANT_REVOKED
+from services.grants.domain.catalogue_grant import GRANT_RIGHTS_CHANGED as GRANT_RIGHTS_CHANGED
 from services.grants.domain.contract import Contract
 from services.grants.domain.coverage import Coverage
 from services.grants.domain.event_kind import EventKind
-from services.grants.domain.grant import Grant
 from services.grants.domain.organisation import Organisation
 from services.grants.domain.platform import Platform
 
@@ -121,64 +133,6 @@ ADVISOR_CLIENT_LINKED = EventKind(
     ),
 )
 
-GRANT_OPENED = EventKind(
-    Grant.Opened,
-    "toegang.grant.opened.v1",
-    (
-        "The stream of one (platform, grantor, grantee) pair was opened; a Requested event "
-        "follows in the same transaction."
-    ),
-)
-
-GRANT_REQUESTED = EventKind(
-    Grant.Requested,
-    "toegang.grant.requested.v1",
-    "The grantor asked to give the grantee rights; the request waits for confirmation.",
-)
-
-GRANT_CONFIRMATION_ISSUED = EventKind(
-    Grant.ConfirmationIssued,
-    "toegang.grant.confirmation_issued.v1",
-    (
-        "A confirmation link was mailed to the grantor's registered address (address, "
-        "confirmation id and token hash are not published)."
-    ),
-    personal=("sent_to",),
-    secret=("confirmation_id", "token_hash"),
-    mail="grant_confirmation",
-)
-
-GRANT_CONFIRMED = EventKind(
-    Grant.Confirmed,
-    "toegang.grant.confirmed.v1",
-    "The grantor confirmed through the mailed link: the grant is active.",
-    secret=("token_hash",),
-    mail="grant_confirmed",
-)
-
-GRANT_REQUEST_EXPIRED = EventKind(
-    Grant.RequestExpired,
-    "toegang.grant.request_expired.v1",
-    "A pending request's confirmation link ran out unused.",
-)
-
-GRANT_RIGHTS_CHANGED = EventKind(
-    Grant.RightsChanged,
-    "toegang.grant.rights_changed.v1",
-    "An open grant's rights changed.",
-    mail="grant_rights_changed",
-)
-
-GRANT_REVOKED = EventKind(
-    Grant.Revoked,
-    "toegang.grant.revoked.v1",
-    (
-        "An open grant ended; `rights` are those it had (null if it had none yet); `reason` is "
-        "`advisor_licence_withdrawn` or the grantor's reason."
-    ),
-    mail="grant_revoked",
-)
-
 ACCESS_KINDS = (
     PLATFORM_CONFIGURED,
     PLATFORM_RECONFIGURED,
@@ -194,11 +148,5 @@ ACCESS_KINDS = (
     ADVISOR_LICENCE_REGISTERED,
     ADVISOR_LICENCE_WITHDRAWN,
     ADVISOR_CLIENT_LINKED,
-    GRANT_OPENED,
-    GRANT_REQUESTED,
-    GRANT_CONFIRMATION_ISSUED,
-    GRANT_CONFIRMED,
-    GRANT_REQUEST_EXPIRED,
-    GRANT_RIGHTS_CHANGED,
-    GRANT_REVOKED,
+    *GRANT_KINDS,
 )

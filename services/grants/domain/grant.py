@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.grants.domain.base import Actor, DomainError, check_rights, stable_id
-from services.grants.domain.time_rules import grant_status_at
+from services.grants.domain.base import Actor, check_rights, stable_id
+from services.grants.domain.grant_errors import ConfirmationExpired as ConfirmationExpired
+from services.grants.domain.grant_errors import ConfirmationInvalid as ConfirmationInvalid
+from services.grants.domain.grant_errors import ConfirmationUsed as ConfirmationUsed
+from services.grants.domain.grant_errors import GrantExists as GrantExists
+from services.grants.domain.grant_errors import GrantNotOpen as GrantNotOpen
+from services.grants.domain.grant_errors import ValidUntilPast as ValidUntilPast
+from services.grants.domain.grant_errors import check_valid_until
+from services.grants.domain.time_rules import end_reminder_due, grant_status_at
 
 OPEN_STATUSES = ("pending", "active")
 
@@ -35,12 +42,22 @@ class Grant(Aggregate):
         self.sent_to: str | None = None
         self.used_token_hashes: list[str] = []
         self.end_reason: str | None = None
+        self.valid_until: date | None = None
+        self.reminded_for: date | None = None
 
     def request(
-        self, rights: str, basis: str, actor: Actor, now: datetime, expires_at: datetime
+        self,
+        rights: str,
+        basis: str,
+        actor: Actor,
+        now: datetime,
+        expires_at: datetime,
+        valid_until: date | None = None,
     ) -> None:
-        """Ask for access; refused while the pair already has an open grant."""
+        """Ask for access (until `valid_until`, if given); refused while the pair already has
+        an open grant."""
         check_rights(rights)
+        check_valid_until(valid_until, now.date())
         if self.status_at(now) in OPEN_STATUSES:
             raise GrantExists(
                 f"{self.grantor} already has an open grant to {self.grantee}",
@@ -48,17 +65,26 @@ class Grant(Aggregate):
                 grantor=self.grantor,
                 grantee=self.grantee,
             )
-        if self.status == "pending":
-            self._expire_request(at=now, actor=actor)
-        self._record_request(rights=rights, basis=basis, actor=actor, expires_at=expires_at)
+        self.expire_if_due(now, actor)
+        self._record_request(
+            rights=rights, basis=basis, actor=actor, expires_at=expires_at, valid_until=valid_until
+        )
 
     @event("Requested")
-    def _record_request(self, rights: str, basis: str, actor: Actor, expires_at: datetime) -> None:
+    def _record_request(
+        self,
+        rights: str,
+        basis: str,
+        actor: Actor,
+        expires_at: datetime,
+        valid_until: date | None = None,
+    ) -> None:
         self.rights = rights
         self.basis = basis
         self.status = "pending"
         self.expires_at = expires_at
         self.token_hash = None
+        self.valid_until, self.reminded_for = valid_until, None
 
     def issue_confirmation(
         self,
@@ -115,16 +141,23 @@ class Grant(Aggregate):
         self.status = "expired"
         self.token_hash = None
 
-    def change_rights(self, rights: str, actor: Actor, now: datetime) -> None:
-        """Change the rights of an open grant; unchanged rights record nothing."""
+    def change_rights(
+        self, rights: str, actor: Actor, now: datetime, valid_until: date | None = None
+    ) -> None:
+        """Change the rights (and the end date, if given) of an open grant; unchanged terms
+        record nothing. Without `valid_until` the end date stays as it was."""
         check_rights(rights)
+        check_valid_until(valid_until, now.date())
         self._check_open(now)
-        if rights != self.rights:
-            self._record_rights(rights=rights, actor=actor)
+        new_end = valid_until is not None and valid_until != self.valid_until
+        if rights != self.rights or new_end:
+            self._record_rights(rights=rights, actor=actor, valid_until=valid_until)
 
     @event("RightsChanged")
-    def _record_rights(self, rights: str, actor: Actor) -> None:
+    def _record_rights(self, rights: str, actor: Actor, valid_until: date | None = None) -> None:
         self.rights = rights
+        if valid_until is not None:
+            self.valid_until = valid_until
 
     def revoke(self, actor: Actor, reason: str, now: datetime) -> None:
         """End an open grant (pending or active)."""
@@ -138,15 +171,38 @@ class Grant(Aggregate):
         self.token_hash = None
 
     def expire_if_due(self, now: datetime, actor: Actor) -> bool:
-        """Record the expiry of a pending request whose link has run out."""
-        if self.status == "pending" and self.status_at(now) == "expired":
+        """Record the expiry of a pending request whose link has run out, or the end of an
+        active grant past its valid_until."""
+        status = self.status_at(now)
+        if self.status == "pending" and status == "expired":
             self._expire_request(at=now, actor=actor)
-            return True
-        return False
+        elif self.status == "active" and status == "ended":
+            self._record_expiry(valid_until=self.valid_until, actor=actor)
+        else:
+            return False
+        return True
+
+    @event("Expired")
+    def _record_expiry(self, valid_until: date | None, actor: Actor) -> None:
+        self.status = "ended"
+        self.end_reason = "valid_until_passed"
+
+    def remind_if_due(self, now: datetime, days: int, actor: Actor) -> bool:
+        """Record that the end date's reminder is due (once per end date)."""
+        if self.status_at(now) != "active" or not end_reminder_due(
+            self.valid_until, self.reminded_for, now.date(), days
+        ):
+            return False
+        self._record_end_reminder(valid_until=self.valid_until, actor=actor)
+        return True
+
+    @event("EndReminderDue")
+    def _record_end_reminder(self, valid_until: date | None, actor: Actor) -> None:
+        self.reminded_for = valid_until
 
     def status_at(self, now: datetime) -> str:
-        """`pending`, `active`, `revoked`, `expired` (or `new`) as of `now`."""
-        return grant_status_at(self.status, self.expires_at, now)
+        """`pending`, `active`, `revoked`, `expired`, `ended` (or `new`) as of `now`."""
+        return grant_status_at(self.status, self.expires_at, now, self.valid_until, now.date())
 
     def is_open(self, now: datetime) -> bool:
         return self.status_at(now) in OPEN_STATUSES
@@ -161,26 +217,3 @@ class Grant(Aggregate):
 
     def _is_current_token(self, token_hash: str) -> bool:
         return self.token_hash is not None and hmac.compare_digest(token_hash, self.token_hash)
-
-
-# The errors its rules raise (each a stable problem code).
-
-
-class GrantExists(DomainError):
-    code = "grant_exists"
-
-
-class GrantNotOpen(DomainError):
-    code = "grant_not_open"
-
-
-class ConfirmationInvalid(DomainError):
-    code = "confirmation_invalid"
-
-
-class ConfirmationExpired(DomainError):
-    code = "confirmation_expired"
-
-
-class ConfirmationUsed(DomainError):
-    code = "confirmation_used"

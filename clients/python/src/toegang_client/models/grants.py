@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
-from toegang_client.models.base import Model, Parser, frozen, instant, many
+from toegang_client.models.base import Model, Parser, day, frozen, instant, many
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class Grant(Model):
     rights: str | None
     status: str
     position: int
+    valid_until: date | None = None  # the last day of access (None: no end date)
+    NESTED: ClassVar[Mapping[str, Parser]] = {"valid_until": day}
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ class GrantRecord(Model):
     rights: str | None
     status: str
     history: tuple[GrantEvent, ...]
-    NESTED: ClassVar[Mapping[str, Parser]] = {"history": many(GrantEvent)}
+    valid_until: date | None = None  # the last day of access (None: no end date)
+    NESTED: ClassVar[Mapping[str, Parser]] = {"history": many(GrantEvent), "valid_until": day}
 
     @property
     def position(self) -> int:
@@ -82,7 +85,8 @@ class GrantSummary(Model):
     active_since: datetime | None
     ended_at: datetime | None
     end_reason: str | None
-    NESTED: ClassVar[Mapping[str, Parser]] = dict.fromkeys(TIMES, instant)
+    valid_until: date | None = None  # the last day of access (None: no end date)
+    NESTED: ClassVar[Mapping[str, Parser]] = {**dict.fromkeys(TIMES, instant), "valid_until": day}
 
 
 @dataclass(frozen=True)
