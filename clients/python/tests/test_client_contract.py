@@ -27,6 +27,7 @@ CALLS: list[Call[Any]] = [
     access.portals(P, EMPLOYER, after=ORG, limit=10, min_position=1),
     access.advisor_clients(P, ORG, after=ORG, limit=10, min_position=1),
     access.organisation_grants(P, ORG, min_position=1),
+    access.access_changes(P, after=1, limit=10, organisation=ORG, wait=0.5),
     grants.request_grant(P, EMPLOYER, ORG, "kvk:87654321", "view"),
     grants.request_grant(P, EMPLOYER, ORG, "kvk:87654321", "view", date(2030, 6, 30)),
     grants.confirm_grant("g.secret"),
@@ -90,8 +91,9 @@ def test_each_call_is_in_the_contract(call: Call[Any]) -> None:
     assert set(sent["params"]) <= set(parameters)
     for name, value in sent["params"].items():
         schema = parameters[name]["schema"]
-        is_number = any(s.get("type") == "integer" for s in schema.get("anyOf", [schema]))
-        valid(schema, int(value) if is_number else value)
+        kinds = {s.get("type") for s in schema.get("anyOf", [schema])}
+        number = int(value) if "integer" in kinds else float(value) if "number" in kinds else None
+        valid(schema, value if number is None else number)
 
 
 def test_every_operation_of_the_contract_has_a_method() -> None:

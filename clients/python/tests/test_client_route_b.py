@@ -48,6 +48,14 @@ def test_a_grant_from_request_to_revoke(service: Service, toegang: Client) -> No
     assert revoked.status == "revoked"
     assert_denied(advisor("view", revoked.position), "grant_revoked")
     assert toegang.position == revoked.position
+    feed = toegang.access_changes(world.platform, organisation=world.employer)
+    assert [(c.rights_before, c.rights_after) for c in feed.changes] == [
+        (None, "view"),
+        ("view", "edit"),
+        ("edit", None),
+    ]
+    assert feed.changes[-1].cause["position"] == revoked.position
+    assert toegang.access_changes(world.platform, after=feed.next_after).changes == ()
 
 
 def test_a_grant_in_the_listings_and_its_story(service: Service, toegang: Client) -> None:

@@ -7,6 +7,8 @@ from toegang_client.client import Client
 from toegang_client.errors import REGISTRY, ToegangError
 from toegang_client.models import (
     AccessAt,
+    AccessChange,
+    AccessChanges,
     AccessRecord,
     Actor,
     AdvisorClients,
@@ -47,6 +49,8 @@ from toegang_client.models import (
 __all__ = [
     "REGISTRY",
     "AccessAt",
+    "AccessChange",
+    "AccessChanges",
     "AccessRecord",
     "Actor",
     "AdvisorClients",

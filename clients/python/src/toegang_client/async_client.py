@@ -54,6 +54,7 @@ class AsyncClient(Shared[httpx.AsyncClient]):
     portals = asynchronous(access.portals)
     advisor_clients = asynchronous(access.advisor_clients)
     organisation_grants = asynchronous(access.organisation_grants)
+    access_changes = asynchronous(access.access_changes)
     request_grant = asynchronous(grants.request_grant)
     confirm_grant = asynchronous(grants.confirm_grant)
     change_rights = asynchronous(grants.change_rights)

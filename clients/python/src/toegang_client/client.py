@@ -54,6 +54,7 @@ class Client(Shared[httpx.Client]):
     portals = sync(access.portals)
     advisor_clients = sync(access.advisor_clients)
     organisation_grants = sync(access.organisation_grants)
+    access_changes = sync(access.access_changes)
     request_grant = sync(grants.request_grant)
     confirm_grant = sync(grants.confirm_grant)
     change_rights = sync(grants.change_rights)

@@ -1,6 +1,8 @@
 """The models of the questions sent and the answers read (frozen dataclasses)."""
 
 from toegang_client.models.access import (
+    AccessChange,
+    AccessChanges,
     Actor,
     BatchDecision,
     BatchResult,
@@ -47,6 +49,8 @@ from toegang_client.models.users import (
 
 __all__ = [
     "AccessAt",
+    "AccessChange",
+    "AccessChanges",
     "AccessRecord",
     "Actor",
     "AdvisorClients",

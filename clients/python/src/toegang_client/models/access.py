@@ -181,3 +181,32 @@ class Published(Model):
     position: int
     announcement_id: str | None = None
     document_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AccessChange(Model):
+    """One change of what a subject may do on an organisation's portal (None: no access).
+
+    `subject` is `{"kind": "organisation" | "user", "id": …}`; `cause` the event's `type`,
+    `event_id` and `position`; `id` is stable per event and subject (deduplicate on it)."""
+
+    id: str
+    seq: int
+    platform: str
+    organisation: str
+    subject: Mapping[str, str]
+    route: str
+    rights_before: str | None
+    rights_after: str | None
+    cause: Mapping[str, Any]
+    at: str
+
+
+@dataclass(frozen=True)
+class AccessChanges(Model):
+    """A page of the change feed; pass `next_after` as `after` for the next."""
+
+    changes: tuple[AccessChange, ...]
+    next_after: int
+    position: int
+    NESTED: ClassVar[Mapping[str, Parser]] = {"changes": many(AccessChange)}

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from toegang_client._call import Call, path
 from toegang_client.models import (
+    AccessChanges,
     Actor,
     AdvisorClients,
     BatchDecision,
@@ -110,4 +111,22 @@ def organisation_grants(
         OrganisationGrants.from_json,
         min_position=min_position,
         reads="query",
+    )
+
+
+def access_changes(
+    platform: str,
+    *,
+    after: int = 0,
+    limit: int | None = None,
+    organisation: str | None = None,
+    wait: float | None = None,
+) -> Call[AccessChanges]:
+    """What changed in who may do what on the platform's portals, in log order after `after`
+    (the last `seq` read); `wait` long-polls that many seconds when nothing is new."""
+    return Call(
+        "GET",
+        path("/v1/platforms/{}/access/changes", platform),
+        AccessChanges.from_json,
+        query={"after": after, "limit": limit, "organisation": organisation, "wait": wait},
     )
