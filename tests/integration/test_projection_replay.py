@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -96,7 +97,11 @@ def run_operation(
         actions[kind]()  # a refused command appends nothing; the views must not care
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+# a slow loop: CI keeps the count small (TOEGANG_REPLAY_EXAMPLES in .ci/run)
+REPLAY_EXAMPLES = int(os.environ.get("TOEGANG_REPLAY_EXAMPLES", "15"))
+
+
+@settings(max_examples=REPLAY_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(ops=operations)
 def test_incremental_views_equal_a_rebuild_from_scratch(
     stack: Stack, projection_parts: tuple[EventLog, ViewDatabase], ops: list[tuple[Any, ...]]
