@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from services.eventlog.event_ids import SEQUENCE_SPAN, event_id
 from services.grants.domain.catalogue import CATALOGUE
 from services.projections.credential_login import credentials_login
 from services.projections.evaluation import advisor_licensed, grant_opens
@@ -23,9 +24,6 @@ from services.projections.records import GrantRow, UserRow
 
 if TYPE_CHECKING:
     from services.projections.state import AccessState
-
-SEQUENCE_SPAN = 2**16
-"""Changes per event: a change's `seq` is its event's position times this, plus its index."""
 
 
 class Holder(NamedTuple):
@@ -136,7 +134,7 @@ def tell(state: AccessState, event: Any, position: int, touched: list[Touched]) 
             rights_before=before,
             rights_after=after,
             cause_type=CATALOGUE.of(event).type,
-            event_id=str(getattr(event, "id", f"{event.originator_id}/{event.originator_version}")),
+            event_id=event_id(event.originator_id, event.originator_version),
             position=position,
             at=now.isoformat(),
         )

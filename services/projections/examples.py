@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from services.eventlog.event_ids import event_id
+from services.eventlog.event_ids import SEQUENCE_SPAN, event_id
 from services.grants import examples as ex
 from services.grants.domain import catalogue_access as access
-from services.projections.changes import SEQUENCE_SPAN, AccessChange, Holder
+from services.projections.changes import AccessChange, Holder
 
 PORTALS_IN: dict[str, Any] = {"actor": ex.ADVISOR_ACTOR, "min_position": ex.CONFIRMED}
 PORTALS_OUT: dict[str, Any] = {

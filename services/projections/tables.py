@@ -62,7 +62,7 @@ INDEXES = {
 }
 
 
-VERSION = "access-4"
+VERSION = "access-5"
 """Bump when the tables or the handlers change meaning: stored views of another version are
 dropped and replayed from the log on start."""
 TRACKING = (
