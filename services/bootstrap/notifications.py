@@ -12,11 +12,13 @@ from services.eventlog.follower import Backoff, LogFollower
 from services.eventlog.leader import LeaderLock
 from services.eventlog.log import open_event_log
 from services.notifications import kafka
+from services.notifications.change_relay import ChangeRelay
 from services.notifications.delivery import DeliveryLog
 from services.notifications.group import KafkaLoop
 from services.notifications.loops import LogLoop
 from services.notifications.notifier import notifier_for
 from services.notifications.relay import Relay
+from services.projections import change_feed
 from services.settings import Settings
 
 Background = Callable[[Callable[[threading.Event], None], str], object]
@@ -42,6 +44,28 @@ def start_relay(
     stack.callback(lock.release)
     follower = LogFollower(relay, lock=lock, backoff=Backoff(cap=settings.retry_backoff_max))
     stack.enter_context(background(follower.run, "relay"))  # type: ignore[arg-type]
+    return follower, relay
+
+
+def start_change_relay(
+    settings: Settings, stack: ExitStack, background: Background
+) -> tuple[LogFollower, ChangeRelay]:
+    """The change relay from the access view's changes to `toegang.access.v1`; like the event
+    relay, one replica publishes and the others stand by."""
+    database = ViewDatabase(settings, "access-relay")
+    stack.callback(database.close)
+    relay = ChangeRelay(
+        lambda after, limit: change_feed.published_since(database, after, limit),
+        database,
+        settings.kafka_bootstrap or "",
+        kafka.Topics(settings.kafka_topic_prefix).access,
+        partitions=settings.kafka_partitions,
+        batch_size=settings.relay_batch_size,
+    )
+    lock = LeaderLock(settings, "access-relay")
+    stack.callback(lock.release)
+    follower = LogFollower(relay, lock=lock, backoff=Backoff(cap=settings.retry_backoff_max))
+    stack.enter_context(background(follower.run, "access-relay"))  # type: ignore[arg-type]
     return follower, relay
 
 

@@ -18,7 +18,7 @@ from services.bootstrap.build import (
     store_head,
 )
 from services.bootstrap.decisions import start_decision_log
-from services.bootstrap.notifications import start_notifier, start_relay
+from services.bootstrap.notifications import start_change_relay, start_notifier, start_relay
 from services.eventlog.database import ViewDatabase
 from services.eventlog.follower import Backoff, LogFollower
 from services.eventlog.leader import LeaderLock
@@ -61,6 +61,7 @@ def start_roles(
         )
         if "grants" in roles:
             grants.store.listeners.append(relay.wake)
+        start_access_relay(app, settings, stack)
     if "notifications" in roles:
         start_notifications(app, settings, grants, stack, wake_on_commands="grants" in roles)
     if "grants" in roles:
@@ -74,6 +75,15 @@ def start_roles(
             app.state.processors, lambda: store_head(app.state), settings.ready_stall_after
         )
     )
+
+
+def start_access_relay(app: FastAPI, settings: Settings, stack: ExitStack) -> None:
+    """The change relay beside the event relay; woken by the access view's batches when the
+    view runs in this process (else it polls)."""
+    follower, relay = start_change_relay(settings, stack, background)
+    app.state.processors.append(follower)
+    if getattr(app.state, "projection", None) is not None:
+        app.state.projection.on_batch.append(lambda _: relay.wake())
 
 
 def start_projections(app: FastAPI, settings: Settings, stack: ExitStack) -> None:

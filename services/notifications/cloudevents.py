@@ -54,3 +54,26 @@ def to_message(event: Any, position: int, origin: dict[str, str]) -> Message:
     }
     value = json.dumps(public_data(event), separators=(",", ":"), sort_keys=True).encode()
     return Message(key.encode(), value, [(k, v.encode()) for k, v in headers.items()])
+
+
+ACCESS_CHANGED = "toegang.access.changed.v1"
+
+
+def change_message(record: dict[str, Any]) -> Message:
+    """The Kafka record for an access change (`record` as the HTTP feed gives it), keyed by
+    its organisation; `ce_id` is the change's id, `ce_sequence` its `seq`."""
+    headers = {
+        "ce_specversion": "1.0",
+        "ce_id": record["id"],
+        "ce_source": f"/toegang/{record['platform']}",
+        "ce_type": ACCESS_CHANGED,
+        "ce_time": record["at"],
+        "ce_subject": record["subject"]["id"],
+        "ce_sequence": f"{record['seq']:020d}",
+        "ce_partitionkey": record["organisation"],
+        "content-type": "application/json",
+    }
+    value = json.dumps(record, separators=(",", ":"), sort_keys=True).encode()
+    return Message(
+        record["organisation"].encode(), value, [(k, v.encode()) for k, v in headers.items()]
+    )

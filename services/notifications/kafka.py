@@ -18,7 +18,7 @@ log = logging.getLogger("toegang.kafka")
 
 @dataclass(frozen=True)
 class Topics:
-    """The three topics, optionally behind a prefix (one broker, several environments)."""
+    """The topics, optionally behind a prefix (one broker, several environments)."""
 
     prefix: str = ""
 
@@ -33,6 +33,11 @@ class Topics:
     @property
     def dlq(self) -> str:
         return f"{self.prefix}toegang.notifications.dlq.v1"
+
+    @property
+    def access(self) -> str:
+        """The computed access changes (published by the change relay, not the event relay)."""
+        return f"{self.prefix}toegang.access.v1"
 
     @property
     def decisions(self) -> str:

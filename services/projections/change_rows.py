@@ -73,14 +73,24 @@ CHANGE_COLUMNS = (
 
 
 def read_changes(
-    cursor: Cursor, prefix: str, platform: str, after: int, limit: int, organisation: str | None
+    cursor: Cursor,
+    prefix: str,
+    after: int,
+    limit: int,
+    *,
+    platform: str | None = None,
+    organisation: str | None = None,
 ) -> list[AccessChange]:
-    """A page of a platform's access changes in log order after `seq` `after` (of one
-    organisation, when given)."""
-    only = "AND organisation = :organisation " if organisation else ""
+    """A page of access changes in log order after `seq` `after`: of every platform, or of
+    one platform (and one organisation, when given)."""
+    only = "".join(
+        f"AND {column} = :{column} "
+        for column, value in (("platform", platform), ("organisation", organisation))
+        if value
+    )
     rows = cursor.execute(
         f"SELECT {', '.join(CHANGE_COLUMNS)} FROM {prefix}access_changes "  # noqa: S608
-        f"WHERE platform = :platform AND seq > :after {only}ORDER BY seq LIMIT :limit",
+        f"WHERE seq > :after {only}ORDER BY seq LIMIT :limit",
         {"platform": platform, "after": after, "organisation": organisation, "limit": limit},
     ).fetchall()
     return [
