@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import services.notifications
+from schemas import feeds
 from schemas.events import (
     BASE_URI,
     DIALECT,
@@ -353,9 +354,13 @@ def _operations(event_names: list[str]) -> Schema:
 
 
 def asyncapi_document(
-    events: list[EventType], records: dict[str, Record], outcomes: dict[str, Record]
+    events: list[EventType],
+    records: dict[str, Record],
+    outcomes: dict[str, Record],
+    derived: tuple[Record, dict[str, Any]],
 ) -> Schema:
-    """The AsyncAPI 3.0 document of the three topics."""
+    """The AsyncAPI 3.0 document of the topics: the log, the mail outcomes and dead letters,
+    and the derived ones (access changes, decisions; `derived` holds their examples)."""
     names = [event.ce_type for event in events]
     messages = {event.ce_type: _event_message(event, records[event.ce_type]) for event in events}
     for ce_type in OUTCOME_TYPES:
@@ -363,11 +368,13 @@ def asyncapi_document(
     return {
         "asyncapi": "3.0.0",
         "info": {
-            "title": "toegang events and notifications",
+            "title": "toegang events, notifications, access changes and decisions",
             "version": "1.0.0",
             "description": (
-                "The topics through which toegang publishes its event log and the outcomes "
-                "of its mail. Every record is a CloudEvents 1.0 event in Kafka's binary mode: "
+                "The topics through which toegang publishes its event log, the outcomes of "
+                "its mail, the access changes computed from the log and, when enabled, its "
+                "decision log. Every record but a decision is a CloudEvents 1.0 event in "
+                "Kafka's binary mode: "
                 "`ce_` headers, the key equal to ce_partitionkey, and a JSON value without "
                 "personal data (names, addresses and token material stay in the event "
                 "store). Schemas are JSON Schema 2020-12 files next to this document; "
@@ -384,7 +391,7 @@ def asyncapi_document(
                 "variables": {"bootstrap": {"default": "localhost:9092"}},
             }
         },
-        "channels": _channels(names),
-        "operations": _operations(names),
-        "components": {"messages": messages},
+        "channels": {**_channels(names), **feeds.channels(_topic_binding())},
+        "operations": {**_operations(names), **feeds.operations()},
+        "components": {"messages": {**messages, **feeds.messages(*derived)}},
     }

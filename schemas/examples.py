@@ -11,14 +11,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from prometheus_client import CollectorRegistry
+
 from schemas.events import EventType, GeneratorError
 from services.grants.domain.event_kind import origin_of
-from services.notifications.cloudevents import Message, to_message
+from services.notifications.cloudevents import Message, change_message, to_message
 from services.notifications.loops import outcome_message
 from services.notifications.notifier import Outcome
+from services.projections.check import Decision
+from services.projections.decision_log import DecisionLog, Entry, Pseudonyms, Sampling
+from services.projections.examples import ACCESS_CHANGES_OUT
+from services.projections.login import Reason
 
 TIME = datetime(2025, 3, 3, 9, 30, 12, 345678, tzinfo=UTC)
 DV = "urn:etoegang:DV:00000001003214345000:services"
@@ -185,3 +192,26 @@ def example_outcome(status: str) -> Record:
         error="temporary: 451 4.3.0 mailbox temporarily unavailable" if failed else None,
     )
     return Record.of(outcome_message(outcome))
+
+
+def example_change() -> Record:
+    """The walk-through's revocation, as the change relay publishes it."""
+    return Record.of(change_message(ACCESS_CHANGES_OUT["changes"][-1]))
+
+
+def example_decision() -> dict[str, Any]:
+    """A denied check as the decision log records it (the pseudonym under an example key)."""
+    log = DecisionLog(
+        sink=None,  # type: ignore[arg-type]  # only `record` is used
+        pseudonyms=Pseudonyms(b"example decision key, not a real one"),
+        chosen=Sampling("all"),
+        registry=CollectorRegistry(),
+    )
+    question = SimpleNamespace(
+        organisation="kvk:87654321", action="edit", actor=SimpleNamespace(**PERSON)
+    )
+    decision = Decision(allowed=False, reasons=[Reason("no_grant")])
+    entry = Entry(TIME, VALUES["platform"], question, decision, 1042, "token:" + "5e" * 6)
+    _, line = log.record(entry)
+    value: dict[str, Any] = json.loads(line)
+    return value

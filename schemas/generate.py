@@ -1,7 +1,7 @@
 """Write toegang's published contracts from the code, or check that they are up to date.
 
     python -m schemas.generate            # write every file
-    python -m schemas.generate events     # events/*.json, message.json, outcome.json, asyncapi.yaml
+    python -m schemas.generate events     # events/*.json, the record schemas, asyncapi.yaml
     python -m schemas.generate openapi    # openapi.json, the snapshot of the HTTP API
     python -m schemas.generate --check    # exit 1 and name the files that differ
 
@@ -30,7 +30,14 @@ from schemas.events import (
     event_schema,
     event_types,
 )
-from schemas.examples import Record, example_outcome, example_record
+from schemas.examples import (
+    Record,
+    example_change,
+    example_decision,
+    example_outcome,
+    example_record,
+)
+from schemas.feeds import access_change_schema, decision_schema
 
 ROOT = Path(__file__).resolve().parent
 EVENTS_DIR = ROOT / "events"
@@ -59,7 +66,8 @@ def event_records(events: list[EventType]) -> dict[str, Record]:
 
 
 def contract_files() -> dict[Path, str]:
-    """The event schemas, the record schemas and the AsyncAPI document."""
+    """The event schemas, the record schemas (events, outcomes, access changes, decisions) and
+    the AsyncAPI document."""
     check_fiche_fields()
     events = event_types()
     check_added_later(events)
@@ -75,7 +83,12 @@ def contract_files() -> dict[Path, str]:
     files[ROOT / "outcome.json"] = dump_json(
         outcome_schema(outcomes[OUTCOME_TYPES[0]], outcomes[OUTCOME_TYPES[1]])
     )
-    files[ROOT / "asyncapi.yaml"] = dump_yaml(asyncapi_document(events, records, outcomes))
+    change, decision = example_change(), example_decision()
+    files[ROOT / "access_change.json"] = dump_json(access_change_schema(change))
+    files[ROOT / "decision.json"] = dump_json(decision_schema(decision))
+    files[ROOT / "asyncapi.yaml"] = dump_yaml(
+        asyncapi_document(events, records, outcomes, (change, decision))
+    )
     return files
 
 

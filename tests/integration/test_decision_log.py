@@ -16,6 +16,7 @@ from services.settings import Settings
 from tests import client as api
 from tests.decision_support import READER_FINGERPRINT, RECORD_KEYS, counter, records, serving
 from tests.integration.test_batch_check import ask, batch
+from tests.schemas import test_schemas as contract
 from tests.support import World, actor, random_kvk, wait_until
 from tests.world import build_world_http
 
@@ -47,6 +48,9 @@ def test_each_check_and_each_batch_item_is_one_record(fresh_settings: Settings) 
     logged = records(fresh_settings.data_dir / "decisions.jsonl")
     assert [r["allowed"] for r in logged] == [True, False, True, False]  # not the bad item
     assert all(set(r) == RECORD_KEYS for r in logged)
+    schema = contract.load(contract.ROOT / "decision.json")
+    for record in logged:
+        contract.assert_valid(schema, record)
     first, second = logged[0], logged[1]
     assert first["platform"] == world.platform and first["organisation"] == world.employer
     assert (first["action"], first["via"], first["reasons"]) == ("view", "own", [])

@@ -21,7 +21,10 @@ from services.settings import Settings
 from tests import client as api
 from tests.conftest import Stack
 from tests.integration import test_access_changes as scenarios
+from tests.schemas import test_schemas as contract
 from tests.support import TOKENS, Clock, ServerThread, wait_until
+
+RECORD_SCHEMA = {"$ref": "https://toegang.example/schemas/access_change.json#/$defs/record"}
 
 
 @pytest.fixture
@@ -101,6 +104,8 @@ def test_the_topic_tells_what_the_feed_tells_in_the_same_order(
     for record in on_topic:
         headers = {key: value.decode() for key, value in record.headers}
         value = json.loads(record.value)
+        whole = {"key": record.key.decode(), "headers": headers, "value": value}
+        contract.assert_valid(RECORD_SCHEMA, whole)
         assert record.key.decode() == headers["ce_partitionkey"] == value["organisation"]
         assert headers["ce_id"] == value["id"]
         assert headers["ce_type"] == "toegang.access.changed.v1"

@@ -14,6 +14,7 @@ from services.settings import Settings
 from tests import client as api
 from tests.decision_support import READER_FINGERPRINT, RECORD_KEYS, serving
 from tests.integration.test_batch_check import ask, batch
+from tests.schemas import test_schemas as contract
 from tests.support import actor, wait_until
 from tests.world import build_world_http
 
@@ -57,6 +58,9 @@ def test_decisions_go_to_the_topic_keyed_by_organisation(
     expected = [(world.employer, True), (world.employer, True), (world.stranger, False)]
     assert keyed == sorted(expected)
     assert all(set(v) == RECORD_KEYS and v["caller"] == READER_FINGERPRINT for v in values)
+    schema = contract.load(contract.ROOT / "decision.json")
+    for value in values:
+        contract.assert_valid(schema, value)
     assert all(v["organisation"] == r.key.decode() for v, r in zip(values, found, strict=True))
     raw = b"".join(r.value for r in found).decode()
     assert PERSON not in raw and "@" not in raw and "Werkgever" not in raw
