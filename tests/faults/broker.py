@@ -51,7 +51,7 @@ MAIL_KEYS = {  # grant event → the stable key of its mail (services/grants/not
     "RightsChanged": "grant-rights-changed",
     "Revoked": "grant-revoked",
 }
-PROCESSORS = ("access", "audit", "relay", "notifier")
+PROCESSORS = ("access", "audit", "relay", "access-relay", "notifier")
 
 
 class ControlledBroker:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -27,25 +28,31 @@ from tests.support import TOKENS, Clock, ServerThread, wait_until
 RECORD_SCHEMA = {"$ref": "https://toegang.example/schemas/access_change.json#/$defs/record"}
 
 
-@pytest.fixture
-def relayed(fresh_settings: Settings, kafka_bootstrap: str) -> Iterator[tuple[Stack, str, Any]]:
-    """Every role in one process, relaying to topics of its own; the stack, the access topic
-    and the change relay."""
-    prefix = f"t{random.getrandbits(40):010x}."
-    settings = fresh_settings.model_copy(
+@contextmanager
+def relaying(settings: Settings, bootstrap: str, prefix: str) -> Iterator[tuple[Stack, Any]]:
+    """Every role in one process, relaying to the topics behind `prefix`; the stack and the
+    change relay."""
+    settings = settings.model_copy(
         update={
-            "kafka_bootstrap": kafka_bootstrap,
+            "kafka_bootstrap": bootstrap,
             "kafka_topic_prefix": prefix,
-            "kafka_group": f"{prefix}notifier",
+            "kafka_group": f"{prefix}notifier-{random.getrandbits(32):x}",
             "public_url": "http://portal.test",
-            "sweep_interval": 3600,  # the scenario sweeps itself
+            "sweep_interval": 3600,  # the scenarios sweep themselves
         }
     )
     clock = Clock()
     app = create_app(settings, TOKENS, roles=ALL_ROLES, clock=clock)
     with ServerThread(app) as server:
         stack = Stack("kafka", settings, clock, app.state.grants, app.state.projection, server.url)
-        relay = next(f.processor for f in app.state.processors if f.name == "access-relay")
+        yield stack, next(f.processor for f in app.state.processors if f.name == "access-relay")
+
+
+@pytest.fixture
+def relayed(fresh_settings: Settings, kafka_bootstrap: str) -> Iterator[tuple[Stack, str, Any]]:
+    """`relaying` on topics of its own; the stack, the access topic and the change relay."""
+    prefix = f"t{random.getrandbits(40):010x}."
+    with relaying(fresh_settings, kafka_bootstrap, prefix) as (stack, relay):
         yield stack, kafka.Topics(prefix).access, relay
 
 
