@@ -1,6 +1,7 @@
 """The decision log's overhead: check throughput over HTTP with the log off and with `all`.
 
     python -m bench.decision_log [--grants 100] [--seconds 3] [--rounds 4] [--connections 16]
+                                 [--control]
 
 Prepares a SQLite store (one platform, `--grants` confirmed grants), starts two
 `toegang serve projections` on it, one with `TOEGANG_DECISION_LOG=off` and one with `all`
@@ -9,7 +10,8 @@ requests/s of each and the ratio of the logged run to the off run measured in th
 (the median of the rounds' ratios, each round's two loads back to back, so that a machine
 busy with other work shifts both), and the server's CPU time per check (from /proc, which
 other load on the machine does not inflate); then the records the file holds and the
-decisions the logged service dropped.
+decisions the logged service dropped. With `--control` both services run with the log off:
+the ratio the machine's noise alone gives.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--control",
+        action="store_true",
+        help="run the second service with the log off too: the ratio the noise alone gives",
+    )
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="toegang-bench-"))
     world, body = prepare(Settings(data_dir=data), args.grants)
@@ -44,7 +51,11 @@ def main() -> None:
     ports = {"off": free_port(), "all": free_port()}
     logged = data / "decisions.jsonl"
     servers = {
-        mode: serve([*TOEGANG, "projections"], port, {**env, "TOEGANG_DECISION_LOG": mode})
+        mode: serve(
+            [*TOEGANG, "projections"],
+            port,
+            {**env, "TOEGANG_DECISION_LOG": "off" if args.control else mode},
+        )
         for mode, port in ports.items()
     }
     try:
@@ -104,9 +115,8 @@ def report(
     )
     print(f"{'decision log':>14} {'req/s':>10} {'ratio':>6} {'CPU µs/check':>13} {'ratio':>6}")
     print(f"{'off':>14} {off:>10,.0f} {1:>6.2f} {cpu_off:>13,.0f} {1:>6.2f}")
-    print(
-        f"{'all (file)':>14} {on:>10,.0f} {ratio:>6.2f} {cpu_on:>13,.0f} {cpu_on / cpu_off:>6.2f}"
-    )
+    second = "off (control)" if args.control else "all (file)"
+    print(f"{second:>14} {on:>10,.0f} {ratio:>6.2f} {cpu_on:>13,.0f} {cpu_on / cpu_off:>6.2f}")
     records = logged.read_bytes().count(b"\n") if logged.exists() else 0
     print(f"records in the file: {records:,}, dropped: {dropped:,.0f}")
 
