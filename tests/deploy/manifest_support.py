@@ -22,12 +22,24 @@ ROLES = ("grants", "projections", "relay", "notifications")
 API_ROLES = ("grants", "projections")
 SINGLE_ACTIVE_ROLES = ("projections", "relay")
 INFRASTRUCTURE = ("postgres", "kafka", "kafka-topics", "mailpit")
-TOPICS = ("toegang.events.v1", "toegang.notifications.v1", "toegang.notifications.dlq.v1")
+TOPICS = (
+    "toegang.events.v1",
+    "toegang.notifications.v1",
+    "toegang.notifications.dlq.v1",
+    "toegang.access.v1",
+    "toegang.decisions.v1",
+)
 PORT = 8000
 UID = 10001
 
 SECRET_NAME = "toegang-secrets"
-SECRET_KEYS = ("TOEGANG_DATABASE_URL", "TOEGANG_API_TOKENS", "TOEGANG_TOKEN_KEY")
+SECRET_KEYS = (
+    "TOEGANG_DATABASE_URL",
+    "TOEGANG_API_TOKENS",
+    "TOEGANG_TOKEN_KEY",
+    "TOEGANG_DECISION_KEY",
+)
+DECISION_KEY_ROLES = ("projections",)  # the role that answers checks, so logs decisions
 TOKEN_KEY_ROLES = ("grants", "notifications")  # the roles that derive or rebuild mailed links
 # The oldest Kubernetes the manifests are written for, and the newest the validator knows.
 KUBERNETES_VERSIONS = ("1.30", kubernetes_validate.utils.latest_version())

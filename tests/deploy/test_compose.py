@@ -94,7 +94,7 @@ def test_kafka_is_a_single_kraft_node(services: dict[str, dict[str, Any]]) -> No
     assert len(base64.urlsafe_b64decode(env["CLUSTER_ID"] + "==")) == 16
 
 
-def test_the_topic_step_creates_the_three_topics_as_configured(
+def test_the_topic_step_creates_every_topic_as_configured(
     services: dict[str, dict[str, Any]],
 ) -> None:
     step = services["kafka-topics"]

@@ -22,6 +22,7 @@ from services.settings import Settings
 from tests.deploy.manifest_support import (
     API_ROLES,
     COMPOSE_FILE,
+    DECISION_KEY_ROLES,
     DOCKERFILE,
     INTERPOLATION,
     K8S_DIR,
@@ -203,10 +204,14 @@ def test_secrets_are_referenced_never_committed() -> None:
         container = container_of(deployment)
         for variable in container["env"]:
             reference = variable["valueFrom"]["secretKeyRef"]
-            assert reference == {"name": SECRET_NAME, "key": variable["name"]}
+            optional = variable["name"] == "TOEGANG_DECISION_KEY"  # needed only with the log on
+            expected = {"name": SECRET_NAME, "key": variable["name"]}
+            assert reference == ({**expected, "optional": True} if optional else expected)
         needed = {"TOEGANG_DATABASE_URL", "TOEGANG_API_TOKENS"}
         if role in TOKEN_KEY_ROLES:
             needed.add("TOEGANG_TOKEN_KEY")
+        if role in DECISION_KEY_ROLES:
+            needed.add("TOEGANG_DECISION_KEY")
         assert set(env_names(deployment)) == needed, role
         assert container["envFrom"] == [{"configMapRef": {"name": config["metadata"]["name"]}}]
 
@@ -217,6 +222,7 @@ def test_the_configmap_and_secret_keys_are_valid_settings(monkeypatch: pytest.Mo
         "TOEGANG_DATABASE_URL": "postgresql://toegang:secret@postgres:5432/toegang",
         "TOEGANG_API_TOKENS": '{"a-token": ["grants:write"]}',
         "TOEGANG_TOKEN_KEY": "ab" * 32,
+        "TOEGANG_DECISION_KEY": "cd" * 32,
     }
     settings = settings_from_environment(monkeypatch, {**config["data"], **placeholders})
     assert settings.kafka_bootstrap and settings.smtp_url
