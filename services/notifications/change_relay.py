@@ -18,7 +18,6 @@ from typing import Any
 from kafka import KafkaProducer
 
 from services.eventlog.database import ViewDatabase
-from services.eventlog.event_ids import SEQUENCE_SPAN
 from services.eventlog.processor import TrackedProcessor
 from services.notifications import kafka
 from services.notifications.cloudevents import change_message
@@ -81,9 +80,11 @@ class ChangeRelay(TrackedProcessor):
         self.database.reset()
 
     def observe(self) -> None:
-        """In standby: the leader's progress (its position follows from the `seq`)."""
+        """In standby: the leader's progress, as far as the first change it has not published
+        (or the view's position when it has published them all)."""
         self.published = self.tracked.get()
-        self._position = self.published // SEQUENCE_SPAN
+        waiting, reached = self.source(self.published, 1)
+        self._position = waiting[0]["cause"]["position"] - 1 if waiting else reached
 
     def _record(self, seq: int) -> None:
         self.tracked.set(seq)

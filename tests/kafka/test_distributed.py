@@ -15,11 +15,13 @@ import httpx
 from services.bootstrap import build_grants_application
 from services.eventlog.database import ViewDatabase
 from services.eventlog.leader import LeaderLock
+from services.notifications import kafka
 from services.projections import tables
 from services.settings import Settings
 from tests import client as api
 from tests.e2e.cli import serving
 from tests.kafka.conftest import Sink
+from tests.kafka.test_access_topic import whole_topic
 from tests.kafka.test_notifications import cli_env, kafka_settings
 from tests.mailbox import token_in
 from tests.support import TOKENS, World, platform_settings, wait_until
@@ -128,6 +130,15 @@ def test_grant_lifecycle_through_four_separate_processes(
         denied = check(projections, world, revoked.json()["position"])
         assert next(r["code"] for r in denied["reasons"]) == "grant_revoked"
         wait_until(lambda: len(smtp_sink.to("hr@werkgever.example")) == 3, timeout=60)
+        # the relay process publishes the changes the projections process computed
+        topic = kafka.Topics(settings.kafka_topic_prefix).access
+
+        def told() -> list[tuple[str, str | None]]:
+            values = [json.loads(r.value) for r in whole_topic(kafka_bootstrap, topic)]
+            return [(v["subject"]["id"], v["rights_after"]) for v in values]
+
+        wait_until(lambda: len(told()) >= 2, timeout=60)
+        assert told() == [(world.advisor, "view"), (world.advisor, None)]
 
 
 def test_advisory_lock_admits_one_leader(fresh_postgres_settings: Settings) -> None:
