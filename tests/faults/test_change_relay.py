@@ -19,7 +19,8 @@ from services.settings import Settings
 from tests import client as api
 from tests.faults.broker import ControlledBroker
 from tests.integration import credential_support as cred
-from tests.kafka.test_access_topic import whole_feed, whole_topic
+from tests.kafka import topics
+from tests.kafka.test_access_topic import whole_feed
 from tests.support import TOKENS, Clock, ServerThread, wait_until
 
 PAUSE = 5.0  # seconds the broker is stopped (past the producer's 10 s block is not needed)
@@ -79,7 +80,7 @@ def test_changes_made_while_the_broker_is_away_or_replaced_all_reach_the_topic(
     records: list[Any] = []
 
     def complete() -> bool:
-        records[:] = whole_topic(broker.bootstrap, topic)
+        records[:] = topics.whole_topic(broker.bootstrap, topic)
         return {json.loads(r.value)["id"] for r in records} >= {c["id"] for c in feed}
 
     wait_until(complete, timeout=RECOVERY)

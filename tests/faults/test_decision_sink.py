@@ -17,7 +17,7 @@ from tests import client as api
 from tests.decision_support import counter, serving
 from tests.faults.broker import ControlledBroker
 from tests.integration.test_batch_check import ask
-from tests.kafka.test_access_topic import whole_topic
+from tests.kafka import topics
 from tests.support import actor, wait_until
 from tests.world import build_world_http
 
@@ -65,7 +65,9 @@ def test_checks_answer_at_once_and_every_decision_is_accounted_for(tmp_path: Pat
             logged = counter(client, "toegang_decisions_logged_total")
             dropped = counter(client, "toegang_decisions_dropped_total", "sink_failed")
         topic = f"{prefix}toegang.decisions.v1"
-        on_topic = [json.loads(record.value) for record in whole_topic(broker.bootstrap, topic)]
+        on_topic = [
+            json.loads(record.value) for record in topics.whole_topic(broker.bootstrap, topic)
+        ]
     assert max(during) < SLOWEST, f"a check took {max(during):.2f} s while the sink was away"
     assert len(during) > OUTAGE / 0.2  # they kept coming
     print(

@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from kafka import KafkaConsumer, TopicPartition
 
 from services.bootstrap import ALL_ROLES, create_app
 from services.notifications import kafka
@@ -22,6 +21,7 @@ from services.settings import Settings
 from tests import client as api
 from tests.conftest import Stack
 from tests.integration import test_access_changes as scenarios
+from tests.kafka import topics
 from tests.schemas import test_schemas as contract
 from tests.support import TOKENS, Clock, ServerThread, wait_until
 
@@ -56,22 +56,6 @@ def relayed(fresh_settings: Settings, kafka_bootstrap: str) -> Iterator[tuple[St
         yield stack, kafka.Topics(prefix).access, relay
 
 
-def whole_topic(bootstrap: str, topic: str) -> list[Any]:
-    """Every record of the topic up to its end offsets, partition by partition."""
-    reader = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    try:
-        partitions = [TopicPartition(topic, p) for p in reader.partitions_for_topic(topic) or []]
-        reader.assign(partitions)
-        reader.seek_to_beginning(*partitions)
-        ends = reader.end_offsets(partitions)
-        records: list[Any] = []
-        while any(reader.position(p) < ends[p] for p in partitions):
-            records += [r for batch in reader.poll(500).values() for r in batch]
-        return records
-    finally:
-        reader.close()
-
-
 def whole_feed(client: httpx.Client, platforms: set[str]) -> list[dict[str, Any]]:
     """Every change of these platforms over HTTP, merged in `seq` order."""
     changes = []
@@ -102,7 +86,7 @@ def test_the_topic_tells_what_the_feed_tells_in_the_same_order(
         )
         head = api.head(client)
         wait_until(lambda: relay.position >= head, timeout=30)
-        records = whole_topic(kafka_bootstrap, topic)
+        records = topics.whole_topic(kafka_bootstrap, topic)
         feed = whole_feed(client, {json.loads(record.value)["platform"] for record in records})
 
     on_topic = sorted(records, key=lambda record: int(dict(record.headers)["ce_sequence"]))

@@ -7,38 +7,17 @@ import json
 import random
 from typing import Any
 
-from kafka import KafkaConsumer
-
 from services.notifications.kafka import Topics
 from services.settings import Settings
 from tests import client as api
 from tests.decision_support import READER_FINGERPRINT, RECORD_KEYS, serving
 from tests.integration.test_batch_check import ask, batch
+from tests.kafka import topics
 from tests.schemas import test_schemas as contract
-from tests.support import actor, wait_until
+from tests.support import actor
 from tests.world import build_world_http
 
 PERSON = "piet.pietersen@example.org"
-
-
-def consumed(bootstrap: str, topic: str, expected: int) -> list[Any]:
-    """The topic's records from the start, once `expected` of them are there."""
-    reader = KafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
-    )
-    found: list[Any] = []
-    try:
-
-        def enough() -> bool:
-            for records in reader.poll(timeout_ms=500).values():
-                found.extend(records)
-            return len(found) >= expected
-
-        wait_until(enough, timeout=30)
-        found.extend(r for rs in reader.poll(timeout_ms=500).values() for r in rs)
-    finally:
-        reader.close()
-    return found
 
 
 def test_decisions_go_to_the_topic_keyed_by_organisation(
@@ -52,7 +31,7 @@ def test_decisions_go_to_the_topic_keyed_by_organisation(
         who = actor(world.employer, person=PERSON)
         items = [ask(who, world.employer), ask(who, world.stranger), ask(who, world.employer)]
         api.ok(batch(client, world.platform, items, min_position=api.head(client)))
-        found = consumed(kafka_bootstrap, Topics(prefix).decisions, 3)
+        found = topics.read_topic(kafka_bootstrap, Topics(prefix).decisions, 3)
     values = [json.loads(r.value) for r in found]  # in order within a partition only
     keyed = sorted((r.key.decode(), v["allowed"]) for r, v in zip(found, values, strict=True))
     expected = [(world.employer, True), (world.employer, True), (world.stranger, False)]

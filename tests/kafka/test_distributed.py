@@ -20,8 +20,8 @@ from services.projections import tables
 from services.settings import Settings
 from tests import client as api
 from tests.e2e.cli import serving
+from tests.kafka import topics
 from tests.kafka.conftest import Sink
-from tests.kafka.test_access_topic import whole_topic
 from tests.kafka.test_notifications import cli_env, kafka_settings
 from tests.mailbox import token_in
 from tests.support import TOKENS, World, platform_settings, wait_until
@@ -134,7 +134,7 @@ def test_grant_lifecycle_through_four_separate_processes(
         topic = kafka.Topics(settings.kafka_topic_prefix).access
 
         def told() -> list[tuple[str, str | None]]:
-            values = [json.loads(r.value) for r in whole_topic(kafka_bootstrap, topic)]
+            values = [json.loads(r.value) for r in topics.whole_topic(kafka_bootstrap, topic)]
             return [(v["subject"]["id"], v["rights_after"]) for v in values]
 
         wait_until(lambda: len(told()) >= 2, timeout=60)

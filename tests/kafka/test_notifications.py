@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-from kafka import KafkaConsumer, TopicPartition
 
 from services.bootstrap import ALL_ROLES, build_grants_application, create_app
 from services.bootstrap.application import ToegangApplication
@@ -31,6 +30,7 @@ from services.notifications.tracking import TRACKING
 from services.settings import Settings
 from tests import client as api
 from tests.e2e.cli import TOEGANG, clean_env, run, serving
+from tests.kafka import topics
 from tests.kafka.conftest import Sink
 from tests.mailbox import LINK, token_in
 from tests.support import TOKENS, ServerThread, random_kvk, wait_until
@@ -90,25 +90,6 @@ def kafka_stack(
         )
 
 
-def read_topic(bootstrap: str, topic: str, at_least: int = 1) -> list[Any]:
-    """Every record of a topic, from the beginning (no consumer group)."""
-    reader = KafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=1000
-    )
-    partitions = [TopicPartition(topic, p) for p in reader.partitions_for_topic(topic) or []]
-    reader.assign(partitions)
-    reader.seek_to_beginning(*partitions)
-    records: list[Any] = []
-
-    def enough() -> bool:
-        records.extend(record for batch in reader.poll(500).values() for record in batch)
-        return len(records) >= at_least
-
-    wait_until(enough, timeout=30, interval=0)
-    reader.close()
-    return records
-
-
 def request(stack: KafkaStack) -> tuple[Any, str]:
     world = build_world(stack.app)
     grant = stack.app.grants.request_grant(
@@ -140,7 +121,7 @@ def test_published_messages_are_cloudevents_without_addresses(
 ) -> None:
     world, grant_id = request(kafka_stack)
     head = kafka_stack.app.position()
-    records = read_topic(
+    records = topics.read_topic(
         kafka_stack.settings.kafka_bootstrap or "", kafka_stack.topics.events, at_least=head
     )
     assert len({r.headers and dict(r.headers)["ce_id"] for r in records}) == head
@@ -174,7 +155,7 @@ def test_relay_crash_between_publishing_and_tracking_mails_once(
     )
     replay.open()
     assert replay.process_batch() > 0
-    records = read_topic(
+    records = topics.read_topic(
         settings.kafka_bootstrap or "",
         kafka_stack.topics.events,
         at_least=2 * kafka_stack.app.position(),
@@ -189,7 +170,7 @@ def test_relay_crash_between_publishing_and_tracking_mails_once(
 
 
 def _outcomes(stack: KafkaStack) -> int:
-    return len(read_topic(stack.settings.kafka_bootstrap or "", stack.topics.outcomes))
+    return len(topics.read_topic(stack.settings.kafka_bootstrap or "", stack.topics.outcomes))
 
 
 def test_mail_arrives_after_smtp_comes_back(kafka_stack: KafkaStack, smtp_sink: Sink) -> None:
@@ -208,13 +189,15 @@ def test_permanent_refusal_goes_to_the_dead_letter_topic(
     smtp_sink.refuse = "550 5.1.1 mailbox unavailable"
     request(kafka_stack)
     bootstrap = kafka_stack.settings.kafka_bootstrap or ""
-    dead = read_topic(bootstrap, kafka_stack.topics.dlq)
+    dead = topics.read_topic(bootstrap, kafka_stack.topics.dlq)
     outcome = json.loads(dead[0].value)
     assert outcome["status"] == "failed"
     assert outcome["kind"] == "grant_confirmation"
     assert outcome["error"].startswith("permanent")
     assert "@" not in dead[0].value.decode()
-    failed = [json.loads(r.value) for r in read_topic(bootstrap, kafka_stack.topics.outcomes)]
+    failed = [
+        json.loads(r.value) for r in topics.read_topic(bootstrap, kafka_stack.topics.outcomes)
+    ]
     assert [o["status"] for o in failed] == ["failed"]
     assert smtp_sink.messages == []
 
@@ -265,7 +248,7 @@ def test_dead_letters_are_listed_and_retried(
     smtp_sink.refuse = "550 5.1.1 mailbox unavailable"
     world, _ = request(kafka_stack)
     bootstrap = kafka_stack.settings.kafka_bootstrap or ""
-    letter = json.loads(read_topic(bootstrap, kafka_stack.topics.dlq)[0].value)
+    letter = json.loads(topics.read_topic(bootstrap, kafka_stack.topics.dlq)[0].value)
     env = cli_env(kafka_stack.settings)
     listed = run(["notifications", "dlq", "list"], tmp_path, **env)
     assert listed.returncode == 0, listed.stderr
@@ -325,7 +308,7 @@ def test_sigkill_of_the_relay_process_loses_nothing_and_mails_once(
     assert relay_position(database) < head
     with serving(tmp_path, "relay", env=env, capture=False):
         wait_until(lambda: relay_position(database) == head, timeout=60)
-    records = read_topic(
+    records = topics.read_topic(
         kafka_bootstrap, kafka.Topics(settings.kafka_topic_prefix).events, at_least=head
     )
     assert len({dict(r.headers)["ce_id"] for r in records}) == head  # every event, at least once
