@@ -4,6 +4,7 @@ tools, the command and health check it runs.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import tomllib
 from dataclasses import dataclass
@@ -121,3 +122,49 @@ def test_what_the_dockerfile_copies_from_the_context_exists(
             *sources, _ = arguments.split()
             for source in sources:
                 assert (ROOT / source).exists(), source
+
+
+def ignored(path: str, patterns: list[str]) -> bool:
+    """Whether Docker leaves `path` out of the build context (the last matching pattern wins;
+    `!` re-includes; a pattern naming a directory covers what is under it)."""
+    verdict = False
+    for pattern in patterns:
+        negated, glob = pattern.startswith("!"), pattern.lstrip("!").rstrip("/")
+        parts = path.split("/")
+        prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+        if any(fnmatch.fnmatchcase(p, glob) for p in prefixes) or fnmatch.fnmatchcase(path, glob):
+            verdict = not negated
+    return verdict
+
+
+def test_the_build_context_holds_what_the_dockerfile_copies_and_no_more(
+    stages: list[list[Instruction]],
+) -> None:
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    copied = [
+        source
+        for stage in stages
+        for arguments in arguments_of(stage, "COPY")
+        if not arguments.startswith("--from=")
+        for source in arguments.split()[:-1]
+    ]
+    for source in copied:
+        assert not ignored(source, patterns), f"{source} is copied but left out of the context"
+    assert not ignored("services/grants/templates/confirm.html", patterns)
+    for left_out in (".venv/bin/python", "var/admin-token", ".git/HEAD", "tests/conftest.py"):
+        assert ignored(left_out, patterns), f"{left_out} would be sent to the Docker daemon"
+    assert ignored("services/__pycache__/cli.cpython-311.pyc", patterns)
+
+
+def test_every_deploy_file_tells_the_same_standby_story() -> None:
+    """Every projections replica serves and is ready (tests/kafka/test_distributed.py holds the
+    code to it); no comment may say a standby replica answers 503."""
+    files = [ROOT / "docker-compose.yml", ROOT / "deploy" / "Dockerfile", ROOT / "README.md"]
+    files += sorted((ROOT / "deploy" / "k8s").glob("*.yaml"))
+    for path in files:
+        paragraphs = path.read_text().split("\n\n")
+        for paragraph in paragraphs:
+            text = " ".join(paragraph.split()).lower()
+            claims = "standby" in text and ("not ready" in text or "503 on /readyz" in text)
+            assert not claims, f"{path.name}: {paragraph.strip()[:200]}"
