@@ -1,4 +1,5 @@
-"""The README's walk-through, run exactly as printed against `toegang serve` with demo data."""
+"""The README's walk-throughs, run exactly as printed against `toegang serve` in a directory set
+up the README's way (its `.venv`, the demo loaded by its own block)."""
 
 from __future__ import annotations
 
@@ -12,33 +13,17 @@ from pathlib import Path
 from PIL import Image
 
 from tests.audit.test_report import BLUE, ORANGE, chromium_screenshot, colour_bands
-from tests.e2e.cli import TOEGANG, clean_env, run, serving
-
-README = Path(__file__).parents[2] / "README.md"
-
-
-def run_block(script: str, cwd: Path, url: str, timeout: int) -> subprocess.CompletedProcess[str]:
-    """A README shell block run with bash, strictly, against the service at `url`."""
-    return subprocess.run(
-        ["bash", "-c", "set -euo pipefail\n" + script],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=clean_env(API=url),
-        check=False,
-    )
+from tests.e2e import readme
+from tests.e2e.cli import TOEGANG, clean_env, serving
+from tests.e2e.readme import README, run_block
 
 
 def walk_through() -> str:
-    text = README.read_text()
-    found = re.search(r"<!-- walk-through -->\n```sh\n(.*?)```", text, re.DOTALL)
-    assert found, "README has no walk-through block"
-    return found.group(1)
+    return readme.block("walk-through")
 
 
 def test_readme_walk_through_works_as_printed(tmp_path: Path) -> None:
-    assert run(["demo"], tmp_path).returncode == 0
+    readme.checkout(tmp_path)
     script = walk_through()
     with serving(tmp_path) as (url, _):
         for _ in range(2):  # a revoked pair may be requested again: the block runs twice
@@ -65,31 +50,23 @@ def test_readme_walk_through_works_as_printed(tmp_path: Path) -> None:
 
 
 def change_feed_example() -> str:
-    found = re.search(
-        r"<!-- change-feed-example -->\n```python\n(.*?)```", README.read_text(), re.DOTALL
-    )
-    assert found, "README has no change-feed example"
-    return found.group(1)
+    return readme.block("change-feed-example", "python")
 
 
 def test_readme_quick_start_commands_are_the_ones_ci_runs() -> None:
-    text = README.read_text()
     ci = (README.parent / ".ci" / "run").read_text()
-    assert ".venv/bin/toegang serve" in text
-    test_command = re.search(r"```sh\n(python3 -m venv .venv && .*pytest)\n```", text)
-    assert test_command, "README lost its test command"
+    serve, tests = readme.block("quick-start: serve"), readme.block("quick-start: tests")
+    assert serve.strip().endswith(".venv/bin/toegang serve"), serve
+    assert re.fullmatch(r"python3 -m venv .venv && .*pytest\n", tests), tests
+    assert "python3 -m venv .venv" in ci and ".venv/bin/pip install -q -e '.[dev]'" in ci
     assert ".venv/bin/pytest" in ci
     assert "-e '.[dev]'" in ci
 
 
 def test_readme_credential_platform_walk_through(tmp_path: Path) -> None:
-    assert run(["demo"], tmp_path).returncode == 0
-    found = re.search(
-        r"<!-- walk-through-credentials -->\n```sh\n(.*?)```", README.read_text(), re.DOTALL
-    )
-    assert found, "README has no credential walk-through"
+    readme.checkout(tmp_path)
     with serving(tmp_path) as (url, _):
-        result = run_block(found.group(1), tmp_path, url, timeout=90)
+        result = run_block(readme.block("walk-through-credentials"), tmp_path, url, timeout=90)
     assert result.returncode == 0, result.stderr + result.stdout
     lines = result.stdout.splitlines()
     decisions = [line for line in lines if line.startswith("[true") or line.startswith("[false")]
@@ -105,14 +82,12 @@ def test_readme_credential_platform_walk_through(tmp_path: Path) -> None:
 
 
 def test_readme_audit_walk_through_and_its_report_in_chromium(tmp_path: Path) -> None:
-    assert run(["demo"], tmp_path).returncode == 0
-    found = re.search(
-        r"<!-- walk-through-audit -->\n```sh\n(.*?)```", README.read_text(), re.DOTALL
-    )
-    assert found, "README has no audit walk-through"
-    path = f"{Path(TOEGANG).parent}:{os.environ.get('PATH', '')}"
+    readme.checkout(tmp_path)
+    before = set(tmp_path.iterdir())
+    venv_bin = Path(TOEGANG).parent  # left out: the block puts the README's .venv/bin first
+    path = ":".join(p for p in os.environ.get("PATH", "").split(":") if Path(p) != venv_bin)
     with serving(tmp_path) as (url, _):
-        for block in (walk_through(), found.group(1)):
+        for block in (walk_through(), readme.block("walk-through-audit")):
             result = subprocess.run(
                 ["bash", "-c", "set -euo pipefail\n" + block],
                 cwd=tmp_path,
@@ -133,13 +108,14 @@ def test_readme_audit_walk_through_and_its_report_in_chromium(tmp_path: Path) ->
     assert json.loads(lines[1]) == [["kvk:87654321", "view", "grant", "confirmation_link"]]
     assert lines[2] == "1"
     assert lines[3].startswith("hash chain intact: ")
-    exported = (tmp_path / "history.csv").read_text().splitlines()
+    assert set(tmp_path.iterdir()) == before, "the walk-through wrote outside var/"
+    exported = (tmp_path / "var" / "history.csv").read_text().splitlines()
     assert exported[0].startswith("position,time,type")
-    offline = (tmp_path / "history.jsonl").read_text().splitlines()
+    offline = (tmp_path / "var" / "history.jsonl").read_text().splitlines()
     assert [json.loads(line)["position"] for line in offline] == [
         int(row.split(",")[0]) for row in exported[1:]
     ]
-    html = tmp_path / "report.html"
+    html = tmp_path / "var" / "report.html"
     assert html.read_text().count('data-rights="view"') >= 1
     png = tmp_path / "report.png"
     chromium_screenshot(html, png, tmp_path / "profile")

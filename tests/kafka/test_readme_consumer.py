@@ -3,7 +3,6 @@ that relays to the test broker without a topic prefix (the only test that uses t
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,19 +11,11 @@ import httpx
 
 from services.settings import Settings
 from tests import client as api
+from tests.e2e import readme
 from tests.e2e.cli import clean_env
-from tests.e2e.test_readme import README
 from tests.integration import test_access_changes as scenarios
 from tests.kafka.test_access_topic import relaying
 from tests.support import wait_until
-
-
-def consumer_example() -> str:
-    found = re.search(
-        r"<!-- change-topic-example -->\n```python\n(.*?)```", README.read_text(), re.DOTALL
-    )
-    assert found, "README has no change-topic example"
-    return found.group(1)
 
 
 def test_the_readme_consumer_prints_a_grants_changes(tmp_path: Path, kafka_bootstrap: str) -> None:
@@ -34,7 +25,7 @@ def test_the_readme_consumer_prints_a_grants_changes(tmp_path: Path, kafka_boots
             head = api.head(client)
             wait_until(lambda: relay.position >= head, timeout=30)
         printed = subprocess.run(
-            [sys.executable, "-c", consumer_example()],
+            [sys.executable, "-c", readme.block("change-topic-example", "python")],
             capture_output=True,
             text=True,
             timeout=60,
