@@ -4,7 +4,8 @@ It follows the changes the access view wrote (not the log): its source answers t
 after a `seq` and the log position the view had reached. Like the event relay, it records the
 last `seq` it published (in `relay_tracking`) only after the broker acknowledged the batch, so
 a crash republishes a batch with the same `ce_id`s (at least once), and it publishes again
-from the start when it finds its topic empty although it had published. A rebuild of the views
+from the start when it finds its topic empty although it had published, or a batch it sends
+is all its topic holds (the broker made the topic anew on that send). A rebuild of the views
 tells the same changes under the same `seq`s, so it goes on where it was.
 """
 
@@ -95,8 +96,17 @@ class ChangeRelay(TrackedProcessor):
         assert self.kafka is not None, "open() first"
         records, reached = self.source(self.published, self.batch_size)
         if records:
-            kafka.publish(self.kafka, self.topic, [change_message(r) for r in records])
+            landed = kafka.publish(self.kafka, self.topic, [change_message(r) for r in records])
+            had_published = self.published
             self._record(records[-1]["seq"])
+            if had_published and kafka.made_anew(self.bootstrap, self.topic, landed):
+                log.warning(
+                    "%s was made anew; publishing every change again",
+                    self.topic,
+                    extra={"processor": self.name},
+                )
+                self._record(0)
+                return len(records)
         full = len(records) == self.batch_size
         # a full page may stop inside an event's changes: only the events before it are done
         self._position = records[-1]["cause"]["position"] - 1 if full else reached

@@ -103,12 +103,30 @@ def producer(bootstrap: str) -> KafkaProducer:
 
 def publish(
     kafka: KafkaProducer, topic: str, messages: Sequence[Message], timeout: float = 20
-) -> None:
-    """Send and wait until the broker acknowledged every message (raises otherwise)."""
+) -> list[tuple[int, int]]:
+    """Send and wait until the broker acknowledged every message (raises otherwise); answer
+    the (partition, offset) each landed at."""
     futures = [kafka.send(topic, key=m.key, value=m.value, headers=m.headers) for m in messages]
     kafka.flush(timeout=timeout)
-    for future in futures:
-        future.get(timeout=timeout)
+    return [(meta.partition, meta.offset) for meta in (f.get(timeout=timeout) for f in futures)]
+
+
+def made_anew(bootstrap: str, topic: str, landed: Sequence[tuple[int, int]]) -> bool:
+    """Whether a batch that landed at `landed` is all the topic holds: a relay that had
+    published before then writes to a topic the broker made anew (a broker replaced by an
+    empty one creates a missing topic on the next send). Asked only when a record landed at
+    offset 0, which a topic's partition gives once."""
+    if all(offset for _, offset in landed):
+        return False
+    reader = KafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, request_timeout_ms=10_000
+    )
+    try:
+        partitions = [TopicPartition(topic, p) for p in reader.partitions_for_topic(topic) or []]
+        held: int = sum(reader.end_offsets(partitions).values())
+        return held <= len(landed)
+    finally:
+        reader.close()
 
 
 def consumer(bootstrap: str, group: str, *topics: str) -> KafkaConsumer:

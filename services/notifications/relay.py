@@ -5,7 +5,8 @@ producer, acks=all): a crash between publishing and tracking republishes the bat
 consumers deduplicate on `ce_id` (at-least-once). Every (re)start builds a new producer and
 creates missing topics; finding its topic empty although it had published (a broker that lost
 its data, a topic deleted and created again) it republishes the log from the start, so the
-topic again holds every event.
+topic again holds every event. A running relay notices the same when a batch it sends is all
+its topic holds (the broker made the topic anew on that send).
 """
 
 from __future__ import annotations
@@ -95,7 +96,15 @@ class Relay(TrackedProcessor):
         messages = [
             self.message(event, position) for event, position in self.log.decode_all(notifications)
         ]
-        kafka.publish(self.kafka, self.topic, messages)
+        landed = kafka.publish(self.kafka, self.topic, messages)
+        if self._position and kafka.made_anew(self.bootstrap, self.topic, landed):
+            log.warning(
+                "%s was made anew; republishing the log",
+                self.topic,
+                extra={"processor": self.name, "position": self._position},
+            )
+            self._advance(0)
+            return len(messages)
         self._advance(notifications[-1].id)
         return len(messages)
 
