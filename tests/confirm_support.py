@@ -4,7 +4,8 @@ mailed token, on a platform of the wanted locale; the page's states."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 import httpx
 
@@ -26,12 +27,21 @@ class Pending:
     token: str
 
 
-def pending_grant(stack: Stack, client: httpx.Client, locale: str = "nl") -> Pending:
-    """A fresh world on a platform speaking `locale`, with a grant requested (view rights)."""
+def pending_grant(
+    stack: Stack, client: httpx.Client, locale: str = "nl", valid_until: date | None = None
+) -> Pending:
+    """A fresh world on a platform speaking `locale`, with a grant requested: view rights,
+    or edit rights until `valid_until` if given."""
     world = build_world_http(client)
     if locale != "nl":
         put(client, f"/v1/platforms/{world.platform}", {**platform_settings(), "locale": locale})
-    answer = request_grant(client, world)
+    if valid_until is None:
+        answer = request_grant(client, world)
+    else:
+        body: dict[str, Any] = {"grantor": world.employer, "grantee": world.advisor}
+        body |= {"rights": "edit", "actor": world.employer_actor()}
+        body["valid_until"] = valid_until.isoformat()
+        answer = client.post(f"/v1/platforms/{world.platform}/grants", json=body, headers=WRITER)
     assert answer.status_code == 202, answer.text
     grant_id = answer.json()["grant_id"]
     return Pending(world, grant_id, mailed_token(stack.settings.outbox_dir, grant_id))

@@ -10,6 +10,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from services.grants.page_dates import human_day
 from tests.client import WRITER
 from tests.confirm_support import (
     TTL,
@@ -97,6 +98,18 @@ def test_the_click_answers_a_recap_and_a_second_open_says_already_confirmed(
     assert heading(second_click) == "Cet accès est déjà confirmé"
     history = client.get(f"/v1/grants/{pending.grant_id}", headers=WRITER).json()["history"]
     assert [event["type"] for event in history].count("GrantConfirmed") == 1
+
+
+def test_a_time_bound_grant_shows_its_last_day_as_a_date(
+    stack: Stack, client: httpx.Client
+) -> None:
+    last_day = stack.clock().date() + timedelta(days=40)
+    pending = pending_grant(stack, client, valid_until=last_day)
+    written = f"Toegang tot en met</dt><dd>{human_day(last_day, 'nl')}</dd>"
+    page = client.get("/confirm", params={"token": pending.token})
+    assert written in page.text and "<dd>bekijken en wijzigen</dd>" in page.text
+    done = client.post("/confirm", data={"token": pending.token})
+    assert written in done.text and "zonder einddatum" not in done.text
 
 
 def test_a_used_link_of_an_access_revoked_since_says_it_ended(
