@@ -16,6 +16,8 @@ FIELD_SECTION = "field_messages"
 """The catalogue's section of field messages: one sentence per error type (`errors[]`)."""
 GENERIC = "generic"
 """The field message for an error type without a text of its own."""
+PAGE_SECTIONS = ("confirm_page", "dates")
+"""The catalogue's sections of page texts (the confirmation page, dates for people)."""
 
 
 @functools.cache
@@ -28,7 +30,8 @@ def _file(language: str) -> dict[str, Any]:
 def catalogue(language: str) -> dict[str, dict[str, str]]:
     """All problem and reason texts of one language, keyed by code (`code@variant` for a
     situation of its own: a variant holds the texts it changes, the code's entry the rest)."""
-    return {code: entry for code, entry in _file(language).items() if code != FIELD_SECTION}
+    skipped = (FIELD_SECTION, *PAGE_SECTIONS)
+    return {code: entry for code, entry in _file(language).items() if code not in skipped}
 
 
 @functools.cache
@@ -36,6 +39,12 @@ def field_catalogue(language: str) -> dict[str, str]:
     """The field messages of one language, keyed by error type (`type@variant` likewise)."""
     messages: dict[str, str] = _file(language)[FIELD_SECTION]
     return messages
+
+
+def page_texts(section: str, language: str) -> dict[str, Any]:
+    """The texts of one page section (`confirm_page`, `dates`) in one language."""
+    texts: dict[str, Any] = _file(language)[section]
+    return texts
 
 
 def placeholders(text: str) -> set[str]:

@@ -9,6 +9,7 @@ from uuid import UUID
 from services.eventlog.store import event_positions
 from services.grants import identifiers
 from services.grants.app_base import NotFound, StoreApplication, as_plain, retry_on_conflict
+from services.grants.confirmation_view import LinkView, link_view
 from services.grants.domain.actor import EHerkenningActor, service_actor
 from services.grants.domain.advisor import Advisor, rests_on_withdrawn_licence
 from services.grants.domain.base import Actor
@@ -170,19 +171,10 @@ class GrantUseCases:
         ]
         return {**self._summary(grant), "history": history}
 
-    def describe_confirmation(self, token: str) -> dict[str, Any]:
-        """What a confirmation link would confirm, for the page that asks the employer."""
-        grant = self._grant_for_token(token)
-        if not grant.awaits_token(hash_token(token), self.store.clock()):
-            raise ConfirmationInvalid("this confirmation link is no longer valid")
-        names = {ref: self.store.organisation_name(ref) for ref in (grant.grantor, grant.grantee)}
-        return {
-            **self._summary(grant),
-            "grantor_name": names[grant.grantor],
-            "grantee_name": names[grant.grantee],
-            "expires_at": as_plain(grant.expires_at),
-            "platform_name": self.store.platform(grant.platform).name,
-        }
+    def describe_confirmation(self, token: str) -> LinkView:
+        """What a confirmation link is now (valid, used, expired, replaced, withdrawn or
+        unknown) and, valid or used, what it confirms: for the page that asks the employer."""
+        return link_view(self.store, token)
 
     def _recorded(self, grant: Grant) -> dict[str, Any]:
         """Record the grant's new events; answer its summary and the position reached."""

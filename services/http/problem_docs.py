@@ -102,15 +102,6 @@ class DocumentedRoute(APIRoute):
         return []
 
 
-def page_answers(description: str, *codes: str) -> dict[int | str, dict[str, Any]]:
-    """The documented HTML answers of a page: one per status, saying which refusals show."""
-    answers: dict[int | str, dict[str, Any]] = {}
-    for code in codes:
-        entry = answers.setdefault(STATUS[code], {"description": "", "content": HTML})
-        entry["description"] = f"{entry['description']} {texts(code, 'en')['title']}.".strip()
-    return {200: {"description": description, "content": HTML}, **answers}
-
-
 HTML = {"text/html": {"schema": {"type": "string"}}}
 
 

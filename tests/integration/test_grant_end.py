@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from services.grants.page_dates import human_day
 from tests.client import AUDITOR, READER, WRITER, allowed, check, denied, portals, problem, put
 from tests.conftest import Stack
 from tests.integration.access_support import (
@@ -61,8 +62,8 @@ def time_bound(stack: Stack, client: httpx.Client, days: int) -> tuple[World, st
     assert answer.status_code == 202, answer.text
     grant_id: str = answer.json()["grant_id"]
     token = mailed_token(stack.settings.outbox_dir, grant_id)
-    page = client.get("/confirm", params={"token": token}, headers={"Accept-Language": "en"})
-    assert f"Access up to and including</dt><dd>{last_day.isoformat()}" in page.text
+    page = client.get("/confirm", params={"token": token, "lang": "en"})
+    assert f"Access up to and including</dt><dd>{human_day(last_day, 'en')}<" in page.text
     return world, grant_id, last_day, confirmed(stack, client, grant_id)
 
 

@@ -115,3 +115,17 @@ def test_a_json_error_is_placed_at_its_line_and_column() -> None:
     assert error.location == ("body",)
     assert error.said_in("en")["message"] == "The body is not valid JSON (line 2, column 7)."
     assert (raised.value.lineno, raised.value.colno) == (2, 7)
+
+
+@pytest.mark.parametrize("section", messages.PAGE_SECTIONS)
+def test_page_texts_have_the_same_keys_and_placeholders_in_every_language(section: str) -> None:
+    english = messages.page_texts(section, "en")
+    for language in ("nl", "fr"):
+        translated = messages.page_texts(section, language)
+        assert translated.keys() == english.keys(), (language, section)
+        for key, text in english.items():
+            if isinstance(text, str):
+                wanted = messages.placeholders(text)
+                assert messages.placeholders(translated[key]) == wanted, (language, key)
+            else:
+                assert len(translated[key]) == len(text), (language, key)

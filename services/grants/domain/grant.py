@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.grants.domain.base import Actor, check_rights, stable_id
+from services.grants.domain.confirmation_link import link_state
 from services.grants.domain.grant_errors import ConfirmationExpired as ConfirmationExpired
 from services.grants.domain.grant_errors import ConfirmationInvalid as ConfirmationInvalid
 from services.grants.domain.grant_errors import ConfirmationUsed as ConfirmationUsed
@@ -41,6 +42,7 @@ class Grant(Aggregate):
         self.confirmation_id: str | None = None
         self.sent_to: str | None = None
         self.used_token_hashes: list[str] = []
+        self.issued_token_hashes: list[str] = []
         self.end_reason: str | None = None
         self.valid_until: date | None = None
         self.reminded_for: date | None = None
@@ -119,6 +121,7 @@ class Grant(Aggregate):
         self.confirmation_id = confirmation_id
         self.sent_to = sent_to
         self.expires_at = expires_at
+        self.issued_token_hashes = [*getattr(self, "issued_token_hashes", []), token_hash]
 
     def confirm(self, token_hash: str, actor: Actor, now: datetime) -> None:
         """Activate the grant with the mailed token: single use, before it expires."""
@@ -214,6 +217,10 @@ class Grant(Aggregate):
     def awaits_token(self, token_hash: str, now: datetime) -> bool:
         """Whether this token would confirm the grant now."""
         return self.status_at(now) == "pending" and self._is_current_token(token_hash)
+
+    def link_state(self, token_hash: str, now: datetime) -> str:
+        """What the link with this token hash is now (see `confirmation_link.link_state`)."""
+        return link_state(self, token_hash, now)
 
     def _is_current_token(self, token_hash: str) -> bool:
         return self.token_hash is not None and hmac.compare_digest(token_hash, self.token_hash)
