@@ -99,6 +99,13 @@ PUBLIC_FICHE: Schema = {
             "anyOf": [{"type": "string", "format": "date"}, {"type": "null"}],
             "description": "The last day of the user's access (required when external).",
         },
+        "language": {
+            "enum": [*LOCALES, None],
+            "description": (
+                "The language the person reads (their access-code mail's); null or absent "
+                "(fiches recorded before it existed): not known, the platform's locale applies."
+            ),
+        },
     },
     "required": ["rights", "contracts", "external", "assignment", "valid_until"],
     "additionalProperties": False,
@@ -205,9 +212,17 @@ FIELDS: dict[str, tuple[str, Schema]] = {
     "body": ("The text per language (`nl`, `fr`, `en`).", LANGUAGES),
     "kind": ("What became available.", {"enum": list(DOCUMENT_KINDS)}),
     "title": ("The documents' title.", {"type": "string", "minLength": 1}),
+    "language": (
+        "The language the organisation reads its notices in; null: not known, the platform's "
+        "locale applies.",
+        {"enum": list(LOCALES)},
+    ),
 }
 
-ADDED_LATER: dict[str, tuple[str, ...]] = {}
+ADDED_LATER: dict[str, tuple[str, ...]] = {
+    "Agreement.Signed": ("language",),
+    "Agreement.Superseded": ("language",),
+}
 """Fields added to an event type after it was first published, by event (`Grant.Revoked`).
 
 Records already on the topic lack them, so the schema lists them but does not require them

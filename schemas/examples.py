@@ -55,6 +55,7 @@ FICHE = {
     "external": True,
     "assignment": "Payroll audit 2025",
     "valid_until": "2025-12-31",
+    "language": "fr",
 }
 VALUES: dict[str, Any] = {
     "platform": "befrank-werkgeversportaal",
@@ -107,6 +108,7 @@ VALUES: dict[str, Any] = {
     },
     "kind": "pension_fiche",
     "title": "Pensioenfiches 2024",
+    "language": "fr",
 }
 CREDENTIAL_PLATFORM = {"platform": "ethias-extranet", "organisation": "kbo:0403170701"}
 OVERRIDES: dict[str, dict[str, Any]] = {

@@ -50,8 +50,11 @@ class AgreementsUseCases:
         notification_email: str,
         signed_on: date,
         client: str,
+        language: str | None = None,
     ) -> dict[str, Any]:
-        """Sign or change an agreement; a new reference revokes every user of the old one."""
+        """Sign or change an agreement; a new reference revokes every user of the old one.
+
+        `language` is the one the organisation reads its notices in (None: not known)."""
         self.credential_platform(platform)
         ref = self.store.get(
             Organisation,
@@ -73,11 +76,12 @@ class AgreementsUseCases:
                 notification_email=email,
                 signed_on=signed_on,
                 actor=actor,
+                language=language,
             )
             register = self._register(platform)
             register.add(organisation=ref)
         else:
-            for user_id in agreement.sign(reference, email, signed_on, actor):
+            for user_id in agreement.sign(reference, email, signed_on, actor, language):
                 user = self.store.get(PlatformUser, UUID(user_id), "user")
                 if user.status == "active":
                     user.revoke(reason="agreement_superseded", actor=actor)
@@ -93,9 +97,17 @@ class AgreementsUseCases:
 
     @retry_on_conflict
     def appoint_master_user(
-        self, platform: str, ref: str, name: str, email: str, client: str
+        self,
+        platform: str,
+        ref: str,
+        name: str,
+        email: str,
+        client: str,
+        language: str | None = None,
     ) -> dict[str, Any]:
-        """Create the master user from the master-user form; a previous master is revoked."""
+        """Create the master user from the master-user form; a previous master is revoked.
+
+        `language` is the one the master user reads (None: not known, the platform's)."""
         agreement = self.agreement_of(platform, identifiers.organisation_ref(ref))
         actor = service_actor(client)
         previous = None
@@ -105,6 +117,7 @@ class AgreementsUseCases:
                 previous.revoke(reason="master_user_replaced", actor=actor)
                 agreement.remove_user(user_id=str(previous.id))
         fiche = {"name": name, "email": identifiers.email_address(email), **MASTER_FICHE}
+        fiche["language"] = language
         user = self.new_user(agreement, fiche, is_master=True, actor=actor)
         agreement.appoint_master_user(user_id=str(user.id), actor=actor)
         position = self.store.record(agreement, previous, user)

@@ -24,7 +24,7 @@ from services.http.state import from_state
 router = APIRouter(
     prefix="/v1/platforms/{platform}", tags=["credential platforms"], route_class=ScopedRoute
 )
-FICHE = {"name", "email", "rights", "contracts", "external", "assignment", "valid_until"}
+FICHE = set(user.FICHE_FIELDS)
 
 
 def fiche_of(body: s.NewUserIn | s.FicheIn) -> dict[str, Any]:
@@ -60,6 +60,7 @@ def sign_agreement(
         body.notification_email,
         body.signed_on,
         caller.client,
+        body.language,
     )
 
 
@@ -73,7 +74,7 @@ def appoint_master_user(
 ) -> dict[str, Any]:
     """Appoint the master user from the master-user form; an access code is mailed."""
     return agreements.appoint_master_user(
-        platform, organisation, body.name, body.email, staff.client
+        platform, organisation, body.name, body.email, staff.client, body.language
     )
 
 

@@ -17,6 +17,7 @@ AGREEMENT_IN: dict[str, Any] = {
     "reference": ex.AGREEMENT,
     "notification_email": NOTIFICATION_EMAIL,
     "signed_on": "2024-03-01",
+    "language": "fr",
 }
 _AGREEMENT: dict[str, Any] = {
     "platform": ex.CREDENTIAL_PLATFORM,
@@ -41,7 +42,11 @@ NEW_AGREEMENT_OUT: dict[str, Any] = {
 }
 """Step 7: the new agreement revokes every user of the old one (the consultant was already)."""
 
-MASTER_USER_IN: dict[str, Any] = {"name": ex.MASTER_NAME, "email": "marie.dubois@troiscles.example"}
+MASTER_USER_IN: dict[str, Any] = {
+    "name": ex.MASTER_NAME,
+    "email": "marie.dubois@troiscles.example",
+    "language": "fr",
+}
 MASTER_OUT: dict[str, Any] = {
     "user_id": ex.MASTER_ID,
     "login": ex.MASTER_LOGIN,

@@ -13,6 +13,10 @@ Contracts = Literal["all"] | Annotated[list[Ref], Field(min_length=1, max_length
 Assignment = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 Languages = Annotated[dict[Literal["nl", "fr", "en"], Text], Field(min_length=1)]
+Language = Annotated[
+    Literal["nl", "en", "fr"] | None,
+    Field(description="The language the person or organisation reads; null: not known."),
+]
 
 
 class AgreementIn(Strict):
@@ -23,6 +27,7 @@ class AgreementIn(Strict):
     reference: Ref
     notification_email: Email
     signed_on: IsoDate
+    language: Language = None
 
 
 class MasterUserIn(Strict):
@@ -30,6 +35,7 @@ class MasterUserIn(Strict):
 
     name: Name
     email: Email
+    language: Language = None
 
 
 class _FicheBody(Strict):
@@ -41,6 +47,7 @@ class _FicheBody(Strict):
     rights: Rights
     contracts: Contracts
     external: StrictBool
+    language: Language = None
 
 
 class NewUserIn(_FicheBody):

@@ -41,10 +41,16 @@ REASON_TEXT = {
 }
 
 
-def pick_language(texts: dict[str, str], preferred: str) -> str:
-    """The preferred language if the text has it, else nl, fr, en in that order."""
-    for language in (preferred, "nl", "fr", "en"):
-        if language in texts:
+def mail_language(known: str | None, platform_locale: str) -> str:
+    """The language a person or organisation reads, where it is known; else the platform's."""
+    return known if known in RIGHTS_TEXT else platform_locale
+
+
+def pick_language(texts: dict[str, str], *preferred: str | None) -> str:
+    """The first preferred language the text has (None: not known), else nl, fr, en in that
+    order."""
+    for language in (*preferred, "nl", "fr", "en"):
+        if language is not None and language in texts:
             return language
     return next(iter(texts))
 

@@ -18,6 +18,7 @@ from services.grants.mail_texts import (
     KIND_TEXT,
     REASON_TEXT,
     RIGHTS_TEXT,
+    mail_language,
     pick_language,
     readable,
 )
@@ -117,20 +118,21 @@ class NoticeQueries:
         if user.fiche["email"] is None:
             return []  # the person was erased since
         platform = self.store.platform(user.platform)
+        locale = mail_language(user.fiche.get("language"), platform.locale)
         context = {
             "name": user.fiche["name"],
             "login": user.login,
             "code": self.codes.derive(user.code_id or ""),
             "platform_name": platform.name,
             "organisation_name": self.store.organisation_name(user.organisation),
-            "rights_text": RIGHTS_TEXT[platform.locale][user.fiche["rights"]],
+            "rights_text": RIGHTS_TEXT[locale][user.fiche["rights"]],
             "expires_at": readable(user.code_expires_at),
             "is_master": user.is_master,
         }
         return [
             {
                 "kind": "access_code",
-                "locale": platform.locale,
+                "locale": locale,
                 "to": user.fiche["email"],
                 "context": context,
                 "key": f"access-code.{user_id}.{version}",
@@ -138,16 +140,17 @@ class NoticeQueries:
         ]
 
     def announcement_mails(self, announcement_id: UUID) -> list[Mail]:
-        """The news, to every current agreement address of the platform, in its language."""
+        """The news, to every current agreement address of the platform, in the agreement's
+        language where the news has it (else the platform's, else one the news has)."""
         news: Announcement = self.store.repository.get(announcement_id)
         platform = self.store.platform(news.platform)
-        language = pick_language(news.subject, platform.locale)
         register = self.store.find(AgreementRegister, AgreementRegister.create_id(news.platform))
         mails = []
         for organisation in register.organisations if register else []:
             agreement = self.store.find(Agreement, Agreement.create_id(news.platform, organisation))
             if agreement is None:
                 continue
+            language = pick_language(news.subject, agreement.language, platform.locale)
             context = {
                 "subject": news.subject[language],
                 "body": news.body.get(language, ""),
@@ -174,8 +177,9 @@ class NoticeQueries:
         )
         if agreement is None:
             return []
+        locale = mail_language(agreement.language, platform.locale)
         context = {
-            "kind_text": KIND_TEXT[platform.locale][notice.kind],
+            "kind_text": KIND_TEXT[locale][notice.kind],
             "title": notice.title,
             "platform_name": platform.name,
             "organisation_name": self.store.organisation_name(notice.organisation),
@@ -183,7 +187,7 @@ class NoticeQueries:
         return [
             {
                 "kind": "document_notice",
-                "locale": platform.locale,
+                "locale": locale,
                 "to": agreement.notification_email,
                 "context": context,
                 "key": f"document.{notice_id}",

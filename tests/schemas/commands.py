@@ -342,12 +342,13 @@ class SignAgreement:
     reference: str
     email: str
     day: int
+    language: str | None = None
 
     def __call__(self, h: Harness) -> object:
         ref = h.organisations[self.who % len(h.organisations)]
         signed_on = date(2025, 1, 1) + timedelta(days=self.day)
         return h.app.agreements.sign_agreement(
-            h.platform, ref, self.reference, self.email, signed_on, "t"
+            h.platform, ref, self.reference, self.email, signed_on, "t", self.language
         )
 
 
@@ -374,6 +375,7 @@ class Fiche:
     scoped: bool
     external: bool
     valid_days: int | None
+    language: str | None = None
 
     def build(self, h: Harness, ref: str) -> dict[str, Any]:
         external = self.external and self.valid_days is not None
@@ -386,6 +388,7 @@ class Fiche:
             "external": external,
             "assignment": "Audit" if external else None,
             "valid_until": valid_until,
+            "language": self.language,
         }
 
 
@@ -397,6 +400,7 @@ fiches = st.builds(
     st.booleans(),
     st.booleans(),
     st.one_of(st.none(), st.integers(0, 30)),
+    st.sampled_from([None, "nl", "fr"]),
 )
 
 
@@ -523,7 +527,12 @@ class PublishDocument:
 
 credential_commands: st.SearchStrategy[Command] = st.one_of(
     st.builds(
-        SignAgreement, indexes, st.sampled_from(["EXT-1", "EXT-2"]), emails, st.integers(0, 2)
+        SignAgreement,
+        indexes,
+        st.sampled_from(["EXT-1", "EXT-2"]),
+        emails,
+        st.integers(0, 2),
+        st.sampled_from([None, "nl", "fr"]),
     ),
     st.builds(AppointMaster, indexes, texts, emails),
     st.builds(CreateUser, indexes, fiches),

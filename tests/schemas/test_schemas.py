@@ -244,7 +244,7 @@ CREDENTIAL_STORY: list[c.Command] = [
     c.SignAgreement(0, "EXT-1", "a@example.org", 0),
     c.AppointMaster(0, "Meester", "m@example.org"),
     c.CreateUser(0, c.Fiche("An", "an@example.org", "view", True, True, 5)),
-    c.ReplaceUser(1, c.Fiche("An", "an@example.org", "edit", False, True, 5)),
+    c.ReplaceUser(1, c.Fiche("An", "an@example.org", "edit", False, True, 5, "fr")),
     c.ActivateCredentials(1),
     c.ReissueCredentials(1),
     c.LetUsersExpire(10),
@@ -252,7 +252,8 @@ CREDENTIAL_STORY: list[c.Command] = [
     c.RevokeUser(2, "left the company"),
     c.ForgetUser(2),
     c.SignAgreement(0, "EXT-1", "b@example.org", 0),
-    c.SignAgreement(0, "EXT-2", "b@example.org", 1),
+    c.SignAgreement(0, "EXT-1", "b@example.org", 0, "fr"),  # LanguageChanged
+    c.SignAgreement(0, "EXT-2", "b@example.org", 1, "fr"),
     c.Announce(("nl", "fr"), "Nieuws"),
     c.PublishDocument(0, "invoice", "Factuur maart"),
 ]

@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 
 from services.grants.domain.base import InvalidRights
-from services.grants.domain.platform_user import FICHE_FIELDS, InvalidFiche, check_fiche
+from services.grants.domain.platform_user import (
+    FICHE_FIELDS,
+    OPTIONAL_FICHE_FIELDS,
+    InvalidFiche,
+    check_fiche,
+)
 from tests.unit.credential_builders import TODAY, external, fiche
 
 # ---------------------------------------------------------------- check_fiche
@@ -26,7 +31,9 @@ def test_a_complete_external_fiche_passes() -> None:
     assert check_fiche(values, TODAY) == values
 
 
-@pytest.mark.parametrize("missing", FICHE_FIELDS)
+@pytest.mark.parametrize(
+    "missing", [name for name in FICHE_FIELDS if name not in OPTIONAL_FICHE_FIELDS]
+)
 def test_a_fiche_missing_any_field_is_refused(missing: str) -> None:
     values = fiche()
     del values[missing]
@@ -41,6 +48,25 @@ def test_a_partial_fiche_names_every_missing_field() -> None:
         check_fiche({"name": "An", "email": "an@example.be", "rights": "view"}, TODAY)
     for field in ("contracts", "external", "assignment", "valid_until"):
         assert field in refused.value.detail
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "fr", None])
+def test_a_language_is_nl_en_or_fr_or_not_known(language: str | None) -> None:
+    assert check_fiche(fiche(language=language), TODAY)["language"] == language
+
+
+def test_a_fiche_without_a_language_passes_as_fiches_stored_before_it_did() -> None:
+    assert "language" not in check_fiche(fiche(), TODAY)
+
+
+@pytest.mark.parametrize("language", ["de", "FR", "", "nl-BE"])
+def test_another_language_is_refused(language: str) -> None:
+    with pytest.raises(InvalidFiche) as refused:
+        check_fiche(fiche(language=language), TODAY)
+    assert (refused.value.key, refused.value.facts) == (
+        "invalid_fiche@language",
+        {"fields": ["language"]},
+    )
 
 
 @pytest.mark.parametrize("rights", ["all", "", "EDIT", "admin"])

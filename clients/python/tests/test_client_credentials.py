@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from client_support import Service, access_code
-from toegang_client import Client, Credentials, Fiche, PlatformUser
+from toegang_client import Client, Credentials, Fiche, Language, PlatformUser
 
-from tests.support import random_kbo, random_slug
+from tests.mailbox import read_mail
+from tests.support import random_kbo, random_slug, wait_until
 
 
-def signed_site(toegang: Client, reference: str) -> tuple[str, str, PlatformUser]:
+def signed_site(
+    toegang: Client, reference: str, language: Language | None = None
+) -> tuple[str, str, PlatformUser]:
     """A fresh credential platform, a KBO organisation holding contracts G-1 and G-2 that
-    signed agreement `reference`, and its master user."""
+    signed agreement `reference`, and its master user (both in `language`, if given)."""
     platform, org = random_slug(), random_kbo()
     toegang.put_platform(platform, name="Extranet", login=["credentials"], min_loa="EH3")
     toegang.put_organisation(org, name="Les Trois Clés", contact_email="rh@tc.example")
@@ -24,10 +27,36 @@ def signed_site(toegang: Client, reference: str) -> tuple[str, str, PlatformUser
         reference=reference,
         notification_email="p@tc.example",
         signed_on="2024-03-01",
+        language=language,
     )
     assert (signed.reference, signed.revoked) == (reference, ())
-    master = toegang.put_master_user(platform, org, name="Marie Dubois", email="marie@tc.example")
+    master = toegang.put_master_user(
+        platform, org, name="Marie Dubois", email="marie@tc.example", language=language
+    )
     return platform, org, master
+
+
+def mail_language(service: Service, pattern: str) -> str:
+    """The Content-Language of the newest outbox mail whose file name matches `pattern`."""
+    paths = wait_until(lambda: sorted(service.outbox.glob(pattern)))
+    return str(read_mail(paths[-1])["Content-Language"])
+
+
+def test_languages_of_the_agreement_the_master_user_and_a_fiche(
+    service: Service, toegang: Client
+) -> None:
+    """On a Dutch platform: French where it is known, the platform's where it is not."""
+    platform, org, master = signed_site(toegang, "EXT-3", "fr")
+    boss = Credentials(master.user_id)
+    luc = toegang.create_user(
+        platform, org, boss, Fiche("Luc Lambert", "luc@tc.example", "view", "all", language="fr")
+    )
+    jan = toegang.create_user(platform, org, boss, Fiche("Jan", "jan@tc.example", "view", "all"))
+    notice = toegang.publish_document(platform, org, kind="invoice", title="Facture 2026-11")
+    assert mail_language(service, f"access-code-{master.user_id}-*.eml") == "fr"
+    assert mail_language(service, f"access-code-{luc.user_id}-*.eml") == "fr"
+    assert mail_language(service, f"access-code-{jan.user_id}-*.eml") == "nl"
+    assert mail_language(service, f"document-{notice.document_id}.eml") == "fr"
 
 
 def test_agreement_master_user_and_users(service: Service) -> None:

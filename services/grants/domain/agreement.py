@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -17,7 +18,23 @@ class Agreement(Aggregate):
     def create_id(platform: str, organisation: str) -> UUID:
         return stable_id("agreement", platform, organisation)
 
-    @event("Signed")
+    class Signed(Aggregate.Created):
+        """Version 2 added `language` (None in the events stored before: not known)."""
+
+        class_version = 2
+        platform: str
+        organisation: str
+        reference: str
+        notification_email: str
+        signed_on: date
+        actor: Actor
+        language: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["language"] = None
+
+    @event(Signed)
     def __init__(
         self,
         platform: str,
@@ -26,27 +43,37 @@ class Agreement(Aggregate):
         notification_email: str,
         signed_on: date,
         actor: Actor,
+        language: str | None = None,
     ) -> None:
         self.platform, self.organisation = platform, organisation
         self.reference, self.signed_on = reference, signed_on
         self.notification_email = notification_email
+        self.language = language
         self.master_user_id: str | None = None
         self.user_ids: list[str] = []
         self.users_created = 0
 
     def sign(
-        self, reference: str, notification_email: str, signed_on: date, actor: Actor
+        self,
+        reference: str,
+        notification_email: str,
+        signed_on: date,
+        actor: Actor,
+        language: str | None = None,
     ) -> list[str]:
         """Apply a signed agreement form; answer the users a new reference leaves behind.
 
-        The same reference may change its notification address; a new reference supersedes
-        the agreement: every user under the old one must be revoked and a new master named.
+        The same reference may change its notification address and its language; a new
+        reference supersedes the agreement: every user under the old one must be revoked and
+        a new master named.
         """
         if reference == self.reference:
             if signed_on != self.signed_on:
                 raise AgreementConflict("a new signing date needs a new agreement reference")
             if notification_email != self.notification_email:
                 self.change_notification_email(notification_email=notification_email, actor=actor)
+            if language != self.language:
+                self.change_language(language=language, actor=actor)
             return []
         left_behind = list(self.user_ids)
         self._supersede(
@@ -55,6 +82,7 @@ class Agreement(Aggregate):
             signed_on=signed_on,
             previous=self.reference,
             actor=actor,
+            language=language,
         )
         return left_behind
 
@@ -63,7 +91,27 @@ class Agreement(Aggregate):
         """Record the new distribution list for notices."""
         self.notification_email = notification_email
 
-    @event("Superseded")
+    @event("LanguageChanged")
+    def change_language(self, language: str | None, actor: Actor) -> None:
+        """Record the language the organisation reads its notices in (None: not known)."""
+        self.language = language
+
+    class Superseded(Aggregate.Event):
+        """Version 2 added `language` (None in the events stored before: not known)."""
+
+        class_version = 2
+        reference: str
+        notification_email: str
+        signed_on: date
+        previous: str
+        actor: Actor
+        language: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["language"] = None
+
+    @event(Superseded)
     def _supersede(
         self,
         reference: str,
@@ -71,9 +119,11 @@ class Agreement(Aggregate):
         signed_on: date,
         previous: str,
         actor: Actor,
+        language: str | None = None,
     ) -> None:
         self.reference, self.signed_on = reference, signed_on
         self.notification_email = notification_email
+        self.language = language
         self.master_user_id = None
         self.user_ids = []
 

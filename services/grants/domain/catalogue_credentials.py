@@ -17,7 +17,8 @@ AGREEMENT_SIGNED = EventKind(
     "toegang.agreement.signed.v1",
     (
         "An organisation's first agreement on a credential platform was signed (the "
-        "notification address is not published)."
+        "notification address is not published); `language` is the language its notices are "
+        "mailed in (null: not known, the platform's)."
     ),
     personal=("notification_email",),
 )
@@ -29,12 +30,19 @@ AGREEMENT_NOTIFICATION_ADDRESS_CHANGED = EventKind(
     personal=("notification_email",),
 )
 
+AGREEMENT_LANGUAGE_CHANGED = EventKind(
+    Agreement.LanguageChanged,
+    "toegang.agreement.language_changed.v1",
+    "The language an agreement's notices are mailed in changed (null: not known, the platform's).",
+)
+
 AGREEMENT_SUPERSEDED = EventKind(
     Agreement.Superseded,
     "toegang.agreement.superseded.v1",
     (
         "An agreement with a new reference replaced the previous one; the old agreement's users"
-        " are revoked by their own PlatformUser.Revoked events."
+        " are revoked by their own PlatformUser.Revoked events; `language` is the new "
+        "agreement's (null: not known)."
     ),
     personal=("notification_email",),
 )
@@ -146,6 +154,7 @@ DOCUMENT_NOTICE_PUBLISHED = EventKind(
 CREDENTIAL_KINDS = (
     AGREEMENT_SIGNED,
     AGREEMENT_NOTIFICATION_ADDRESS_CHANGED,
+    AGREEMENT_LANGUAGE_CHANGED,
     AGREEMENT_SUPERSEDED,
     AGREEMENT_MASTER_USER_APPOINTED,
     AGREEMENT_USER_ADDED,

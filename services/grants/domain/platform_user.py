@@ -9,19 +9,40 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.grants.domain.base import Actor, DomainError, check_rights, stable_id
+from services.grants.domain.platform import LOCALES
 from services.grants.domain.time_rules import request_lapsed, validity_ended
 
-FICHE_FIELDS = ("name", "email", "rights", "contracts", "external", "assignment", "valid_until")
+FICHE_FIELDS = (
+    "name",
+    "email",
+    "rights",
+    "contracts",
+    "external",
+    "assignment",
+    "valid_until",
+    "language",
+)
+OPTIONAL_FICHE_FIELDS = ("language",)
+"""Fields a fiche may lack: `language` (None or absent, as in the fiches stored before it
+existed: not known, the platform's language applies)."""
 
 
 def check_fiche(fiche: dict[str, Any], today: date) -> dict[str, Any]:
     """A complete, consistent fiche; an external consultant needs an assignment and an end date."""
-    missing = [name for name in FICHE_FIELDS if name not in fiche]
+    missing = [
+        name for name in FICHE_FIELDS if name not in fiche and name not in OPTIONAL_FICHE_FIELDS
+    ]
     if missing:
         raise InvalidFiche(
             f"a fiche is complete; missing: {', '.join(missing)}", variant="missing", fields=missing
         )
     check_rights(fiche["rights"])
+    if fiche.get("language") not in (None, *LOCALES):
+        raise InvalidFiche(
+            f"language is one of {', '.join(LOCALES)} or null",
+            variant="language",
+            fields=["language"],
+        )
     if fiche["contracts"] != "all" and not fiche["contracts"]:
         raise InvalidFiche(
             "contracts is 'all' or a non-empty list", variant="contracts", fields=["contracts"]

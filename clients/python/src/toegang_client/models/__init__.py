@@ -41,6 +41,7 @@ from toegang_client.models.grants import (
 from toegang_client.models.users import (
     Agreement,
     Fiche,
+    Language,
     OrganisationUsers,
     PlatformUser,
     UserFiche,
@@ -72,6 +73,7 @@ __all__ = [
     "GrantSummary",
     "HistoryPage",
     "ItemProblem",
+    "Language",
     "Model",
     "OrganisationGrants",
     "OrganisationUsers",

@@ -10,6 +10,9 @@ from typing import Any, ClassVar, Literal
 from toegang_client.models.access import Rights
 from toegang_client.models.base import Model, Parser, day, instant, many, strings
 
+Language = Literal["nl", "en", "fr"]
+"""The language a person or organisation reads; None where it is not known."""
+
 
 @dataclass(frozen=True)
 class Fiche:
@@ -22,9 +25,11 @@ class Fiche:
     external: bool = False
     assignment: str | None = None
     valid_until: date | None = None
+    language: Language | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """The fiche as the API takes it."""
+        """The fiche as the API takes it (`language` only where it is known)."""
+        known = {} if self.language is None else {"language": self.language}
         return {
             "name": self.name,
             "email": self.email,
@@ -33,6 +38,7 @@ class Fiche:
             "external": self.external,
             "assignment": self.assignment,
             "valid_until": None if self.valid_until is None else self.valid_until.isoformat(),
+            **known,
         }
 
 

@@ -9,6 +9,7 @@ from toegang_client.models import (
     Actor,
     Agreement,
     Fiche,
+    Language,
     OrganisationUsers,
     PlatformUser,
     UserRevoked,
@@ -25,25 +26,34 @@ def put_agreement(
     reference: str,
     notification_email: str,
     signed_on: date | str,
+    language: Language | None = None,
 ) -> Call[Agreement]:
     """Record the organisation's agreement; a new reference supersedes the agreement and
-    revokes every user under the old one."""
+    revokes every user under the old one. `language` is the one its notices are mailed in
+    (None: not known, the platform's)."""
     body = {
         "reference": reference,
         "notification_email": notification_email,
         "signed_on": when(signed_on),
+        **known_language(language),
     }
     url = path(ORGANISATION + "/agreement", platform, organisation)
     return Call("PUT", url, Agreement.from_json, body, writes=True)
 
 
 def put_master_user(
-    platform: str, organisation: str, *, name: str, email: str
+    platform: str, organisation: str, *, name: str, email: str, language: Language | None = None
 ) -> Call[PlatformUser]:
-    """Appoint the organisation's master user; its access code is mailed to `email`."""
+    """Appoint the organisation's master user; its access code is mailed to `email`, in
+    `language` (None: not known, the platform's)."""
     url = path(ORGANISATION + "/master-user", platform, organisation)
-    body = {"name": name, "email": email}
+    body = {"name": name, "email": email, **known_language(language)}
     return Call("PUT", url, PlatformUser.from_json, body, writes=True)
+
+
+def known_language(language: Language | None) -> dict[str, str]:
+    """The `language` field of a body, left out where the language is not known."""
+    return {} if language is None else {"language": language}
 
 
 def create_user(platform: str, organisation: str, actor: Actor, fiche: Fiche) -> Call[PlatformUser]:
