@@ -14,6 +14,8 @@ LANGUAGES = ("nl", "en", "fr")
 LOCALES_DIR = Path(__file__).parent / "locales"
 FIELD_SECTION = "field_messages"
 """The catalogue's section of field messages: one sentence per error type (`errors[]`)."""
+REPORT_SECTION = "report"
+"""The catalogue's section of the audit report's texts (headings, labels, legend, words)."""
 GENERIC = "generic"
 """The field message for an error type without a text of its own."""
 
@@ -28,7 +30,8 @@ def _file(language: str) -> dict[str, Any]:
 def catalogue(language: str) -> dict[str, dict[str, str]]:
     """All problem and reason texts of one language, keyed by code (`code@variant` for a
     situation of its own: a variant holds the texts it changes, the code's entry the rest)."""
-    return {code: entry for code, entry in _file(language).items() if code != FIELD_SECTION}
+    sections = (FIELD_SECTION, REPORT_SECTION)
+    return {code: entry for code, entry in _file(language).items() if code not in sections}
 
 
 @functools.cache
@@ -36,6 +39,13 @@ def field_catalogue(language: str) -> dict[str, str]:
     """The field messages of one language, keyed by error type (`type@variant` likewise)."""
     messages: dict[str, str] = _file(language)[FIELD_SECTION]
     return messages
+
+
+@functools.cache
+def report_texts(language: str) -> dict[str, str]:
+    """The audit report's texts of one language, keyed by name (`fact_…` labels a fact)."""
+    texts: dict[str, str] = _file(language)[REPORT_SECTION]
+    return texts
 
 
 def placeholders(text: str) -> set[str]:

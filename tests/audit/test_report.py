@@ -22,14 +22,20 @@ BLUE, ORANGE = (0x1F, 0x77, 0xB4), (0xE6, 0x55, 0x0D)
 
 
 def interval(
-    holder: str, rights: str, start: str, end: str | None, kind: str = "user"
+    holder: str,
+    rights: str,
+    start: str,
+    end: str | None,
+    kind: str = "user",
+    platform: str = "pensioenportaal",
 ) -> dict[str, Any]:
     """One access interval as the history query hands it to the report."""
     return {
+        "platform": platform,
         "kind": kind,
         "holder": holder,
         "rights": rights,
-        "route": "eherkenning" if kind == "grant" else "direct",
+        "route": "grant" if kind == "grant" else "credentials",
         "since": f"{start}T09:00:00.000000Z",
         "valid_from": f"{start}T09:00:00.000000Z",
         "valid_to": f"{end}T09:00:00.000000Z" if end else None,
@@ -39,8 +45,8 @@ def interval(
 
 # Three holders, five intervals: three view, two edit, one of them still open.
 INTERVALS = [
-    interval("KVK-12345678", "view", "2026-01-05", "2026-03-01", kind="grant"),
-    interval("KVK-12345678", "edit", "2026-03-01", None, kind="grant"),
+    interval("kvk:12345678", "view", "2026-01-05", "2026-03-01", kind="grant"),
+    interval("kvk:12345678", "edit", "2026-03-01", None, kind="grant"),
     interval("alice@example.nl", "edit", "2026-02-01", "2026-04-15"),
     interval("bob@example.nl", "view", "2026-01-15", "2026-02-20"),
     interval("bob@example.nl", "view", "2026-05-01", "2026-06-10"),
@@ -50,7 +56,8 @@ ENTRIES = [
         "position": n,
         "time": f"2026-0{n}-01T09:00:00.000000Z",
         "type": "AccessGranted",
-        "actor": {"route": "eherkenning", "label": "KVK-12345678 (Werkgever B.V.)"},
+        "aggregate_id": f"subject-{n}",
+        "actor": {"route": "own", "label": "demo-person of kvk:87654321"},
         "facts": {"holder": "bob@example.nl", "rights": "view", "name": "[erased]"},
     }
     for n in range(1, 4)
@@ -60,7 +67,7 @@ ENTRIES = [
 def report(**overrides: Any) -> str:
     """A rendered report over the sample data, with some arguments replaced."""
     arguments: dict[str, Any] = {
-        "organisation": "KVK-87654321",
+        "organisation": "kvk:87654321",
         "platform": "pensioenportaal",
         "generated_at": NOW,
         "intervals": INTERVALS,
@@ -79,7 +86,7 @@ def test_one_rect_per_interval_coloured_by_rights() -> None:
         assert rights is not None
         assert f'fill="{FILLS[rights.group(1)]}"' in tag
     assert html.count('data-open="true"') == 1
-    assert "2026-07-01 12:00 UTC" in html
+    assert "2026-07-01 14:00:00 +02:00" in html  # the report's moment, on Amsterdam's clocks
 
 
 def test_untrusted_holders_and_facts_are_escaped() -> None:
@@ -123,7 +130,7 @@ def test_empty_instant_and_long_reports_render() -> None:
     html = report(intervals=[instant], generated_at=datetime(2026, 7, 1, 9, 0, tzinfo=UTC))
     assert len(re.findall(r"<rect [^>]*data-rights", html)) == 1
     many = [{**ENTRIES[0], "position": n} for n in range(500)]
-    assert report(entries=many).count("<tr>") == 501
+    assert report(entries=many).count('<td class="num">') == 500
 
 
 def colour_bands(
