@@ -2,7 +2,7 @@
 
 One section per platform, each with an inline SVG timeline (one lane per holder, one bar per
 access interval, coloured by rights) and its events; the organisation's own events (which
-belong to no platform) come first; a legend says what the colours, lines and routes mean.
+belong to no platform) come last; a legend says what the colours, lines and routes mean.
 Every text is the chosen language's (`[report]` in services/locales), times read to the
 second in the platform's zone with the UTC offset, and organisation numbers carry their
 names. The page loads nothing from elsewhere, and every value is escaped, since holders and
@@ -97,7 +97,7 @@ def sections(
     words: Words,
     platform_names: Mapping[str, str],
 ) -> list[Section]:
-    """The organisation's own events (if any), then one section per platform, by slug."""
+    """One section per platform, by slug, then the organisation's own events (if any)."""
 
     def on(p: str | None) -> list[dict[str, Any]]:
         return [e for e in entries if e.get("platform", platform) == p]
@@ -105,7 +105,7 @@ def sections(
     found = {i["platform"] for i in intervals} | {e.get("platform", platform) for e in entries}
     slugs = [platform] if platform else sorted(p for p in found if p)
     own = [Section(None, "", None, rows_of(on(None), words), 0, 0)] if on(None) else []
-    return own + [
+    per_platform = [
         Section(
             slug,
             f"{platform_names[slug]} ({slug})" if slug in platform_names else slug,
@@ -117,6 +117,7 @@ def sections(
         for slug in slugs
         for mine in [[i for i in intervals if i.get("platform", platform) == slug]]
     ]
+    return [*per_platform, *own]
 
 
 def sayer(texts: Mapping[str, str]) -> Callable[..., str]:

@@ -260,17 +260,17 @@ def test_facts_read_as_labelled_values_with_the_change_of_rights() -> None:
     assert cells.count(("rechten", "wijzigen")) == 1  # revoked with unchanged rights
 
 
-def test_one_section_per_platform_and_the_organisations_own_events() -> None:
+def test_one_section_per_platform_then_the_organisations_own_events() -> None:
     other = interval("kvk:12345678", "edit", "2026-02-01", None, "grant", "ander-portaal")
     own = {**ENTRIES[0], "position": 9, "platform": None, "type": "OrganisationRegistered"}
     there = {**ENTRIES[1], "platform": "ander-portaal"}
     html = report(platform=None, intervals=[*INTERVALS, other], entries=[own, there])
     found = re.findall(r'<section class="platform" data-platform="([^"]*)">', html)
-    assert found == ["", "ander-portaal", "pensioenportaal"]
+    assert found == ["ander-portaal", "pensioenportaal", ""]
     parts = html.split('<section class="platform"')[1:]
-    assert [p.count("<svg") for p in parts] == [0, 1, 1]
-    assert [p.count('<td class="num">') for p in parts] == [1, 1, 0]
-    assert [p.count("data-rights=") for p in parts] == [0, 1, 5]
+    assert [p.count("<svg") for p in parts] == [1, 1, 0]
+    assert [p.count('<td class="num">') for p in parts] == [1, 0, 1]
+    assert [p.count("data-rights=") for p in parts] == [1, 5, 0]
 
 
 def test_chromium_draws_the_legend_and_one_timeline_per_platform(tmp_path: Path) -> None:
