@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services import messages
 from services.audit.report_chart import COLOURS, Chart, Words, chart
-from services.audit.report_facts import Fact, facts_of, named, previous_rights
+from services.audit.report_facts import Fact, actor_label, facts_of, named, previous_rights
 from services.audit.report_time import PLATFORM_ZONE, show_time, zone
 from services.audit.timefmt import parse_instant
 
@@ -81,7 +81,7 @@ def rows_of(entries: list[dict[str, Any]], words: Words) -> list[Row]:
             position=e["position"],
             time=show_time(parse_instant(e["time"]), words.where),
             type=e["type"],
-            actor=named(e["actor"]["label"], names),
+            actor=actor_label(e["actor"], t, names),
             route=t.get(f"actor_{e['actor']['route']}", e["actor"]["route"]),
             facts=facts_of(e["facts"], before, t, names, words.where),
         )

@@ -105,3 +105,22 @@ def previous_rights(entries: Iterable[Mapping[str, Any]]) -> list[str | None]:
         if isinstance(rights, str) and subject:
             held[subject] = rights
     return before
+
+
+def actor_label(
+    actor: Mapping[str, Any], texts: Mapping[str, str], names: Mapping[str, str]
+) -> str:
+    """Who acted, said in the report's language from the actor's recorded fields (`label_`
+    + route); the trail's own label when the route has no text or a field is missing."""
+    facts = {
+        "person": actor.get("acting_subject"),
+        "organisation": actor.get("legal_subject"),
+        "intermediary": actor.get("intermediary"),
+        "user": actor.get("user_id"),
+        "client": actor.get("client"),
+    }
+    text = texts.get(f"label_{actor.get('route')}")
+    needed = {name for name in facts if "{" + name + "}" in (text or "")}
+    if text is None or any(facts[name] is None for name in needed):
+        return named(str(actor.get("label", "")), names)
+    return named(text.format(**{name: str(facts[name]) for name in needed}), names)

@@ -53,13 +53,20 @@ INTERVALS = [
     interval("bob@example.nl", "view", "2026-01-15", "2026-02-20"),
     interval("bob@example.nl", "view", "2026-05-01", "2026-06-10"),
 ]
-ENTRIES = [
+ENTRIES: list[dict[str, Any]] = [
     {
         "position": n,
         "time": f"2026-0{n}-01T09:00:00.000000Z",
         "type": "AccessGranted",
         "aggregate_id": f"subject-{n}",
-        "actor": {"route": "own", "label": "demo-person of kvk:87654321"},
+        "actor": {
+            "route": "own",
+            "label": "demo-person of kvk:87654321",
+            "method": "eherkenning",
+            "acting_subject": "demo-person",
+            "legal_subject": "kvk:87654321",
+            "intermediary": None,
+        },
         "facts": {"holder": "bob@example.nl", "rights": "view", "name": "[erased]"},
     }
     for n in range(1, 4)
@@ -227,6 +234,11 @@ def test_names_beside_numbers() -> None:
     assert "demo-person of Adviesbureau BV (kvk:87654321)" in html  # the actor
     assert "Platform Pensioen Portaal (pensioenportaal)" in html
     assert ">bob@example.nl</text>" in html  # a person's login stays as it is
+    dutch = report(names=NAMES, language="nl")
+    assert "demo-person van Adviesbureau BV (kvk:87654321)" in dutch  # the actor, in Dutch
+    chain = {**ENTRIES[0]["actor"], "route": "chain", "intermediary": "kvk:12345678"}
+    html = report(entries=[{**ENTRIES[0], "actor": chain}], names=NAMES, language="fr")
+    assert "demo-person de Werkgever BV (kvk:12345678) pour Adviesbureau BV" in html
 
 
 def test_times_to_the_second_with_the_offset_and_no_microseconds() -> None:

@@ -126,7 +126,7 @@ def report_keys_used() -> set[str]:
     used = set(re.findall(r"\bt\.(\w+)", template)) | set(re.findall(r'say\("(\w+)"', template))
     used |= {f"route_{r}" for r in report.INTERVAL_ROUTES}
     used |= {f"legend_route_{r}" for r in report.INTERVAL_ROUTES}
-    used |= {f"{kind}_{r}" for kind in ("actor", "legend_actor") for r in report.ROUTES}
+    used |= {f"{kind}_{r}" for kind in ("actor", "legend_actor", "label") for r in report.ROUTES}
     fixed = ("actor_unknown", "rights_view", "rights_edit", "group_grant", "group_user", "yes",
              "no", "erased", "still_open", "unknown_organisation", "written")  # fmt: skip
     return used | set(fixed)
