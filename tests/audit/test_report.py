@@ -15,6 +15,7 @@ from PIL import Image
 
 from services import messages
 from services.audit.report import render_report
+from services.audit.report_time import show_time, zone
 
 CHROMIUM = Path("/usr/bin/chromium")
 NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
@@ -305,3 +306,14 @@ def test_chromium_draws_the_legend_and_one_timeline_per_platform(tmp_path: Path)
         orange = colour_bands(shot.convert("RGB"), ORANGE)
     # ander-portaal's single edit bar comes first, then pensioenportaal's two, well below it
     assert len(orange) >= 3 and orange[1][0] - orange[0][1] > 100, f"{orange} ({png})"
+
+
+def test_the_time_rules_across_the_change_to_summer_time() -> None:
+    amsterdam = zone("Europe/Amsterdam")
+    before = datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC)
+    assert show_time(before, amsterdam) == "2026-03-29 01:59:59 +01:00"
+    after = datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    assert show_time(after, amsterdam) == "2026-03-29 03:00:00 +02:00"
+    assert show_time(datetime(2026, 12, 4, 0, 50, 7), zone("UTC")) == "2026-12-04 00:50:07 +00:00"
+    with pytest.raises(ValueError, match="Mars/Olympus"):
+        zone("Mars/Olympus")
