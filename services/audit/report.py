@@ -44,6 +44,7 @@ class Row:
     position: int
     time: str
     type: str
+    event: str
     actor: str
     route: str
     facts: list[Fact]
@@ -81,6 +82,7 @@ def rows_of(entries: list[dict[str, Any]], words: Words) -> list[Row]:
             position=e["position"],
             time=show_time(parse_instant(e["time"]), words.where),
             type=e["type"],
+            event=t.get(f"event_{e['type']}", e["type"]),
             actor=actor_label(e["actor"], t, names),
             route=t.get(f"actor_{e['actor']['route']}", e["actor"]["route"]),
             facts=facts_of(e["facts"], before, t, names, words.where),

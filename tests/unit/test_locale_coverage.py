@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from services import messages
 from services.audit import report
+from services.grants.domain.catalogue import CATALOGUE
 from services.grants.schemas import GrantRequestIn, PlatformIn
 from services.http.field_errors import from_validation
 from services.http.problems import STATUS
@@ -129,7 +130,8 @@ def report_keys_used() -> set[str]:
     used |= {f"{kind}_{r}" for kind in ("actor", "legend_actor", "label") for r in report.ROUTES}
     fixed = ("actor_unknown", "rights_view", "rights_edit", "group_grant", "group_user", "yes",
              "no", "erased", "still_open", "unknown_organisation", "written")  # fmt: skip
-    return used | set(fixed)
+    events = {f"event_{entry.name}" for entry in CATALOGUE.kinds}
+    return used | set(fixed) | events
 
 
 def test_the_report_has_every_text_it_uses_in_every_language() -> None:
