@@ -271,6 +271,7 @@ def test_facts_read_as_labelled_values_with_the_change_of_rights() -> None:
     assert ("all", "ja") in cells and ("geldig tot en met", "—") in cells
     assert "{" not in "".join(text for _, text in cells)  # no JSON
     assert cells.count(("rechten", "wijzigen")) == 1  # revoked with unchanged rights
+    assert "Machtiging ingetrokken" in html and "<code>GrantRevoked</code>" in html
 
 
 def test_one_section_per_platform_then_the_organisations_own_events() -> None:
