@@ -14,6 +14,8 @@ LANGUAGES = ("nl", "en", "fr")
 LOCALES_DIR = Path(__file__).parent / "locales"
 FIELD_SECTION = "field_messages"
 """The catalogue's section of field messages: one sentence per error type (`errors[]`)."""
+REPORT_SECTION = "report"
+"""The catalogue's section of the audit report's texts (headings, labels, legend, words)."""
 GENERIC = "generic"
 """The field message for an error type without a text of its own."""
 PAGE_SECTIONS = ("confirm_page", "dates")
@@ -30,7 +32,7 @@ def _file(language: str) -> dict[str, Any]:
 def catalogue(language: str) -> dict[str, dict[str, str]]:
     """All problem and reason texts of one language, keyed by code (`code@variant` for a
     situation of its own: a variant holds the texts it changes, the code's entry the rest)."""
-    skipped = (FIELD_SECTION, *PAGE_SECTIONS)
+    skipped = (FIELD_SECTION, REPORT_SECTION, *PAGE_SECTIONS)
     return {code: entry for code, entry in _file(language).items() if code not in skipped}
 
 
@@ -44,6 +46,13 @@ def field_catalogue(language: str) -> dict[str, str]:
 def page_texts(section: str, language: str) -> dict[str, Any]:
     """The texts of one page section (`confirm_page`, `dates`) in one language."""
     texts: dict[str, Any] = _file(language)[section]
+    return texts
+
+
+@functools.cache
+def report_texts(language: str) -> dict[str, str]:
+    """The audit report's texts of one language, keyed by name (`fact_…` labels a fact)."""
+    texts: dict[str, str] = _file(language)[REPORT_SECTION]
     return texts
 
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.audit import export
+from services.audit.report_cli import add_report_options, report_command
 from services.audit.service import AuditService, HistoryFilter, open_audit
 from services.audit.timefmt import parse_instant
 from services.commands import Commands
@@ -53,9 +54,7 @@ def add_commands(commands: Commands) -> None:
     )
     verify.set_defaults(handler=guarded(verify_command))
     report = actions.add_parser("report", help="a self-contained HTML report per organisation")
-    report.add_argument("--organisation", required=True)
-    report.add_argument("--platform")
-    report.add_argument("--out", type=Path, required=True)
+    add_report_options(report)
     report.set_defaults(handler=guarded(report_command))
 
 
@@ -174,17 +173,6 @@ def _anchor_problem(audit: AuditService, anchor: str) -> str | None:
     if held != digest.strip().lower():
         return f"the anchored digest at position {position} is not in the chain (rewritten)"
     return None
-
-
-def report_command(settings: Settings, args: argparse.Namespace) -> int:
-    """Write the HTML report of one organisation."""
-    organisation = identifiers.organisation_ref(args.organisation)
-    platform = identifiers.platform_slug(args.platform) if args.platform else None
-    with _audit(settings, catch_up=True) as audit:
-        html = audit.report(organisation, platform)
-    args.out.write_text(html, encoding="utf-8")
-    print(f"report for {organisation} written to {args.out}")
-    return 0
 
 
 @contextmanager

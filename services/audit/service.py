@@ -16,7 +16,6 @@ from typing import Any
 
 from services.audit import views
 from services.audit.projection import AuditProjection
-from services.audit.report import render_report
 from services.audit.timefmt import instant
 from services.audit.trail import AuditTrail
 from services.audit.verify import ChainVerifier, Report
@@ -116,20 +115,6 @@ class AuditService:
         at, report = self.last_check
         first = vars(report.problems[0]) if report.problems else None
         return {"checked": True, "intact": report.ok, "at": instant(at), "first_problem": first}
-
-    def report(self, organisation: str, platform: str | None) -> str:
-        """The self-contained HTML report of one organisation's access over time."""
-        query = HistoryFilter(platform=platform, organisation=organisation)
-        entries = [{**e, "facts": e["data"]} for e in self.all_history(query)]
-        chain = self.verify()
-        return render_report(
-            organisation=organisation,
-            platform=platform,
-            generated_at=datetime.now(UTC),
-            intervals=views.intervals_of(self.queries, platform, organisation),
-            entries=entries,
-            chain={**chain.as_dict(), "head": chain.head},
-        )
 
     def watch_chain(self, stop: threading.Event, interval: float) -> None:
         """Verify at start and then every `interval` seconds; a failure is logged, never fatal."""

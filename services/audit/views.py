@@ -133,3 +133,52 @@ def history_positions(
     )
     with database.reading() as cursor:
         return [int(row[0]) for row in cursor.execute(statement, params).fetchall()]
+
+
+NAMING = ("OrganisationRegistered", "OrganisationRenamed")
+PLATFORM_SETTINGS = ("PlatformConfigured", "PlatformReconfigured")
+
+
+def _listed(prefix: str, values: list[str]) -> tuple[str, dict[str, str]]:
+    """`:pa, :pb, …` for an IN list, and its parameters (`:name` parameters are letters)."""
+    params = {prefix + "".join(chr(97 + int(d)) for d in str(i)): v for i, v in enumerate(values)}
+    return ", ".join(":" + name for name in params), params
+
+
+def platforms_of_events(database: ViewDatabase, organisation: str) -> dict[int, str | None]:
+    """The platform of every event concerning `organisation`, by position (None: on none)."""
+    statement = (
+        "SELECT e.position, e.platform FROM audit_events e WHERE e.position IN "
+        "(SELECT p.position FROM audit_parties p WHERE p.organisation = :organisation)"
+    )
+    with database.reading() as cursor:
+        rows = cursor.execute(statement, {"organisation": organisation}).fetchall()
+    return {int(position): platform for position, platform in rows}
+
+
+def naming_positions(database: ViewDatabase, organisations: list[str]) -> list[tuple[int, str]]:
+    """(position, organisation) of the events that name these organisations, in log order."""
+    if not organisations:
+        return []
+    orgs, params = _listed("o", organisations)
+    kinds, more = _listed("t", list(NAMING))
+    statement = (
+        "SELECT e.position, p.organisation FROM audit_events e JOIN audit_parties p "  # noqa: S608
+        f"ON p.position = e.position WHERE e.type IN ({kinds}) AND p.organisation IN ({orgs}) "
+        "ORDER BY e.position"
+    )
+    with database.reading() as cursor:
+        rows = cursor.execute(statement, {**params, **more}).fetchall()
+    return [(int(position), organisation) for position, organisation in rows]
+
+
+def platform_settings_position(database: ViewDatabase, platform: str) -> int | None:
+    """The position of the event that set `platform`'s current settings (None: unknown)."""
+    kinds, params = _listed("t", list(PLATFORM_SETTINGS))
+    statement = (
+        f"SELECT MAX(position) FROM audit_events WHERE type IN ({kinds}) "  # noqa: S608
+        "AND platform = :platform"
+    )
+    with database.reading() as cursor:
+        row = cursor.execute(statement, {**params, "platform": platform}).fetchone()
+    return int(row[0]) if row and row[0] is not None else None

@@ -4,11 +4,15 @@ placeholders in each language; field errors are said from them, never in pydanti
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from services import messages
+from services.audit import report
+from services.grants.domain.catalogue import CATALOGUE
 from services.grants.schemas import GrantRequestIn, PlatformIn
 from services.http.field_errors import from_validation
 from services.http.problems import STATUS
@@ -129,3 +133,36 @@ def test_page_texts_have_the_same_keys_and_placeholders_in_every_language(sectio
                 assert messages.placeholders(translated[key]) == wanted, (language, key)
             else:
                 assert len(translated[key]) == len(text), (language, key)
+
+
+def report_keys_used() -> set[str]:
+    """Every report text the template and the report's modules ask for."""
+    template = (Path(report.__file__).parent / "templates" / "report.html").read_text()
+    used = set(re.findall(r"\bt\.(\w+)", template)) | set(re.findall(r'say\("(\w+)"', template))
+    used |= {f"route_{r}" for r in report.INTERVAL_ROUTES}
+    used |= {f"legend_route_{r}" for r in report.INTERVAL_ROUTES}
+    used |= {f"{kind}_{r}" for kind in ("actor", "legend_actor", "label") for r in report.ROUTES}
+    fixed = ("actor_unknown", "rights_view", "rights_edit", "group_grant", "group_user", "yes",
+             "no", "erased", "still_open", "unknown_organisation", "written")  # fmt: skip
+    events = {f"event_{entry.name}" for entry in CATALOGUE.kinds}
+    return used | set(fixed) | events
+
+
+def test_the_report_has_every_text_it_uses_in_every_language() -> None:
+    used = report_keys_used()
+    assert len(used) > 50  # the template was read
+    for language in LANGUAGES:
+        missing = used - set(messages.report_texts(language))
+        assert not missing, (language, sorted(missing))
+
+
+def test_report_texts_have_the_same_keys_and_placeholders_in_every_language() -> None:
+    english = messages.report_texts("en")
+    for language in ("nl", "fr"):
+        translated = messages.report_texts(language)
+        assert translated.keys() == english.keys(), language
+        for key, text in english.items():
+            assert messages.placeholders(translated[key]) == messages.placeholders(text), key
+        differ = [key for key, text in english.items() if translated[key] != text]
+        assert len(differ) > 0.8 * len(english), (language, "mostly untranslated")
+    assert "report" not in messages.catalogue("en")  # not a problem code
