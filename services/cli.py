@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as error:
-        print(f"toegang: {error}", file=sys.stderr)
+        for line in error.lines:
+            print(f"toegang: {line}", file=sys.stderr)
         return 2
     result: int = args.handler(settings, args)
     return result
