@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -10,6 +11,7 @@ from services import demo, keys
 from services.audit import cli as audit_cli
 from services.audit import forget as privacy_cli
 from services.bootstrap import context_opener, embedded_roles
+from services.commands import Parser, bounded_int
 from services.logs import configure_logging
 from services.notifications import cli as notifications_cli
 from services.projections import cli as projections_cli
@@ -19,7 +21,7 @@ from services.settings import Settings, SettingsError, load_settings
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `toegang` console script."""
     args = parser().parse_args(argv)
-    configure_logging(os.environ.get("TOEGANG_LOG_FORMAT", "json"))
+    configure_logging(os.environ.get("TOEGANG_LOG_FORMAT", "json"), args.log_level)
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -31,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="toegang", description=__doc__)
+    """The `toegang` parser; commands other than `serve` log warnings and errors only."""
+    root = Parser(prog="toegang", description=__doc__)
+    root.set_defaults(log_level=logging.WARNING)
     commands = root.add_subparsers(required=True, metavar="COMMAND")
     serve = commands.add_parser(
         "serve", help="run the service (embedded: everything in one process)"
@@ -41,11 +45,14 @@ def parser() -> argparse.ArgumentParser:
         nargs="?",
         choices=["embedded", "grants", "projections", "relay", "notifications"],
         default="embedded",
-        help="embedded (default) or a distributed role",
+        metavar="ROLE",
+        help="embedded, or a distributed role: grants, projections, relay or notifications",
     )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(handler=serve_command)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument(
+        "--port", type=bounded_int(1, 65535), default=8000, metavar="PORT", help="port to listen on"
+    )
+    serve.set_defaults(handler=serve_command, log_level=logging.INFO)
     load = commands.add_parser("demo", help="load demo platforms and organisations")
     load.set_defaults(handler=demo_command)
     projections_cli.add_commands(commands)
