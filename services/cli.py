@@ -10,11 +10,13 @@ import sys
 from services import demo, keys
 from services.audit import cli as audit_cli
 from services.audit import forget as privacy_cli
+from services.audit.rebuild import AUDIT_VIEW
 from services.bootstrap import context_opener, embedded_roles
 from services.commands import Parser, bounded_int
 from services.logs import configure_logging
 from services.notifications import cli as notifications_cli
 from services.projections import cli as projections_cli
+from services.projections.rebuild import ACCESS_VIEW
 from services.settings import Settings, SettingsError, load_settings
 
 
@@ -55,7 +57,7 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=serve_command, log_level=logging.INFO)
     load = commands.add_parser("demo", help="load demo platforms and organisations")
     load.set_defaults(handler=demo_command)
-    projections_cli.add_commands(commands)
+    projections_cli.add_commands(commands, (ACCESS_VIEW, AUDIT_VIEW))
     notifications_cli.add_commands(commands, context_opener("notices"))
     audit_cli.add_commands(commands)
     privacy_cli.add_commands(commands, context_opener("privacy"))
