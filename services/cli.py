@@ -74,6 +74,7 @@ def serve_command(settings: Settings, args: argparse.Namespace) -> int:
         print("toegang: distributed roles need TOEGANG_API_TOKENS", file=sys.stderr)
         return 2
     tokens, new_admin_token = keys.api_tokens(settings)
+    warn_if_admin_token_ignored(settings)
     if new_admin_token:
         print(
             f"Admin token for {settings.data_dir} (shown once, kept in "
@@ -92,9 +93,21 @@ def serve_command(settings: Settings, args: argparse.Namespace) -> int:
 def demo_command(settings: Settings, args: argparse.Namespace) -> int:
     """Load the demo data into the configured store and print what to try."""
     tokens, _ = keys.api_tokens(settings)
+    warn_if_admin_token_ignored(settings)
     admin = next((t for t, scopes in tokens.items() if "admin" in scopes), None)
     print(demo.load(settings, admin or "<your admin token>"))
     return 0
+
+
+def warn_if_admin_token_ignored(settings: Settings) -> None:
+    """Say once, at start, that a generated admin token stopped working."""
+    if (path := keys.ignored_admin_token(settings)) is not None:
+        print(
+            f"toegang: warning: TOEGANG_API_TOKENS is set, so the generated admin token in "
+            f"{path} is ignored (add it to TOEGANG_API_TOKENS or delete the file)",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
