@@ -50,7 +50,9 @@ def parser() -> argparse.ArgumentParser:
         metavar="ROLE",
         help="embedded, or a distributed role: grants, projections, relay or notifications",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="ADDRESS", help="address to listen on"
+    )
     serve.add_argument(
         "--port", type=bounded_int(1, 65535), default=8000, metavar="PORT", help="port to listen on"
     )
