@@ -58,7 +58,8 @@ def api_tokens(value: Any) -> Any:
             raise ValueError(f"the scopes of token {number} must be a JSON list")
         for scope in scopes:
             if scope not in SCOPES:
-                raise ValueError(f"unknown scope {scope!r} for token {number}")
+                known = ", ".join(SCOPES)
+                raise ValueError(f"unknown scope {scope!r} for token {number} (known: {known})")
     return value
 
 
