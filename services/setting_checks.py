@@ -16,7 +16,7 @@ SECRET = {"api_tokens", "token_key", "decision_key", "database_url", "smtp_url"}
 """Fields whose value never appears in a message (it may hold a password or a token)."""
 SECONDS = re.compile(r"\s*\d+(?:\.\d+)?\s*")
 TOPIC_CHARACTERS = re.compile(r"[A-Za-z0-9._-]*")
-HOST_PORT = re.compile(r"[A-Za-z0-9.-]+:\d{1,5}")
+HOST_PORT = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?")
 
 
 def duration(value: Any) -> Any:
@@ -79,7 +79,9 @@ def topic_prefix(value: str) -> str:
 
 
 def bootstrap(value: str | None) -> str | None:
-    """Comma-separated `host:port` pairs."""
+    """Comma-separated `host:port` pairs (the port may go: Kafka's 9092), no URL scheme."""
+    if value is not None and not value.strip():
+        return None  # set but empty: as unset
     if value is not None and not all(HOST_PORT.fullmatch(p.strip()) for p in value.split(",")):
         raise ValueError("must be host:port (several separated by commas)")
     return value

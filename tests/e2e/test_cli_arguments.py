@@ -98,7 +98,7 @@ def test_a_bad_argument_is_one_line_naming_it(tmp_path: Path, args: list[str], l
         ("SMTP_URL", "smtp://", "must be a URL like smtp://host:25 or smtps://host:465"),
         ("DATABASE_URL", "mysql://x", "must start with sqlite:/// or postgresql://"),
         ("KAFKA_TOPIC_PREFIX", "acc env", "may hold only ASCII letters, digits, '.', '_' and '-'"),
-        ("KAFKA_BOOTSTRAP", "broker", "must be host:port (several separated by commas)"),
+        ("KAFKA_BOOTSTRAP", "kafka://b:9092", "must be host:port (several separated by commas)"),
         ("SWEEP_INTERVAL", "-1", "Input should be greater than 0 (got '-1')"),
         ("LOCALE", "de", "Input should be 'nl', 'en' or 'fr' (got 'de')"),
     ],
