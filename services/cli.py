@@ -54,7 +54,11 @@ def parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", metavar="ADDRESS", help="address to listen on"
     )
     serve.add_argument(
-        "--port", type=bounded_int(1, 65535), default=8000, metavar="PORT", help="port to listen on"
+        "--port",
+        type=bounded_int(0, 65535),
+        default=8000,
+        metavar="PORT",
+        help="port to listen on (0: any free port)",
     )
     serve.set_defaults(handler=serve_command, log_level=logging.INFO)
     load = commands.add_parser("demo", help="load demo platforms and organisations")
