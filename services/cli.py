@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
 from services import demo, keys
@@ -23,13 +22,13 @@ from services.settings import Settings, SettingsError, load_settings
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `toegang` console script."""
     args = parser().parse_args(argv)
-    configure_logging(os.environ.get("TOEGANG_LOG_FORMAT", "json"), args.log_level)
     try:
         settings = load_settings()
     except SettingsError as error:
         for line in error.lines:
             print(f"toegang: {line}", file=sys.stderr)
         return 2
+    configure_logging(settings.log_format, args.log_level)
     result: int = args.handler(settings, args)
     return result
 

@@ -87,6 +87,38 @@ def bootstrap(value: str | None) -> str | None:
     return value
 
 
+def confirm_template(template: str) -> str:
+    """A confirmation link template with `{token}` and no placeholder but `{public_url}`."""
+    if "{token}" not in template:
+        raise ValueError("must contain {token}")
+    try:
+        template.format(public_url="", token="")
+    except (KeyError, IndexError, ValueError):
+        raise ValueError("may use only the placeholders {public_url} and {token}") from None
+    return template
+
+
+def decision_log(choice: str) -> str:
+    """off, all, denied or a fraction between 0 and 1."""
+    choice = choice.strip().lower()
+    if choice in ("off", "all", "denied"):
+        return choice
+    try:
+        fraction = float(choice)
+    except ValueError:
+        fraction = -1.0
+    if not 0 <= fraction <= 1:
+        raise ValueError("must be off, all, denied or a fraction between 0 and 1")
+    return choice
+
+
+def long_hex(key: str | None) -> str | None:
+    """A key of at least 256 bits as hex digits."""
+    if key is not None and not re.fullmatch(r"(?:[0-9a-fA-F]{2}){32,}", key):
+        raise ValueError("must be at least 64 hex digits (256 bits), an even number of them")
+    return key
+
+
 def problem_lines(error: ValidationError) -> list[str]:
     """One `TOEGANG_NAME: what is wrong` line per bad variable, in field order."""
     lines: dict[str, str] = {}

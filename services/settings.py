@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -38,6 +37,9 @@ class Settings(BaseSettings):
         14, ge=0, le=366, description="days before a grant's valid_until its grantor is reminded"
     )
     locale: Literal["nl", "en", "fr"] = Field("nl", description="default language")
+    log_format: Literal["json", "text"] = Field(
+        "json", description="log lines: json (one object per line) or text"
+    )
     mail_from: str = Field("toegang <no-reply@toegang.localhost>", description="From header")
     token_key: str | None = Field(
         None, description="hex key (>= 32 bytes) that derives confirmation tokens"
@@ -128,30 +130,8 @@ class Settings(BaseSettings):
     def _http_url(cls, url: str) -> str:
         return checks.url(url, ("http", "https"), "https://toegang.example.nl")
 
-    @field_validator("confirm_url")
-    @classmethod
-    def _has_token(cls, template: str) -> str:
-        if "{token}" not in template:
-            raise ValueError("must contain {token}")
-        try:
-            template.format(public_url="", token="")
-        except (KeyError, IndexError, ValueError):
-            raise ValueError("may use only the placeholders {public_url} and {token}") from None
-        return template
-
-    @field_validator("decision_log")
-    @classmethod
-    def _log_choice(cls, choice: str) -> str:
-        choice = choice.strip().lower()
-        if choice in ("off", "all", "denied"):
-            return choice
-        try:
-            fraction = float(choice)
-        except ValueError:
-            fraction = -1.0
-        if not 0 <= fraction <= 1:
-            raise ValueError("must be off, all, denied or a fraction between 0 and 1")
-        return choice
+    _template = field_validator("confirm_url")(checks.confirm_template)
+    _log_choice = field_validator("decision_log")(checks.decision_log)
 
     @field_validator("decision_log_sink")
     @classmethod
@@ -160,12 +140,7 @@ class Settings(BaseSettings):
             raise ValueError("kafka needs TOEGANG_KAFKA_BOOTSTRAP")
         return sink
 
-    @field_validator("token_key", "decision_key")
-    @classmethod
-    def _long_hex(cls, key: str | None) -> str | None:
-        if key is not None and not re.fullmatch(r"(?:[0-9a-fA-F]{2}){32,}", key):
-            raise ValueError("must be at least 64 hex digits (256 bits), an even number of them")
-        return key
+    _long_hex = field_validator("token_key", "decision_key")(checks.long_hex)
 
     @property
     def sqlite_path(self) -> Path:

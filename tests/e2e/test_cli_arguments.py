@@ -101,6 +101,7 @@ def test_a_bad_argument_is_one_line_naming_it(tmp_path: Path, args: list[str], l
         ("KAFKA_BOOTSTRAP", "kafka://b:9092", "must be host:port (several separated by commas)"),
         ("SWEEP_INTERVAL", "-1", "Input should be greater than 0 (got '-1')"),
         ("LOCALE", "de", "Input should be 'nl', 'en' or 'fr' (got 'de')"),
+        ("LOG_FORMAT", "xml", "Input should be 'json' or 'text' (got 'xml')"),
     ],
 )  # fmt: skip
 def test_a_bad_setting_is_one_line_naming_the_variable(
