@@ -146,3 +146,9 @@ def test_configured_tokens_warn_once_that_the_generated_one_is_ignored(tmp_path:
         process.terminate()
         output = process.communicate(timeout=15)[0]
     assert output.count("the generated admin token in var/admin-token is ignored") == 1
+
+
+def test_the_dead_letter_commands_without_kafka_say_so_on_stderr(tmp_path: Path) -> None:
+    done = run(["notifications", "dlq", "list"], tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == "toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP\n"
