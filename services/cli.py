@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
+
+import psycopg
+from eventsourcing.persistence import PersistenceError
 
 from services import demo, keys
 from services.audit import cli as audit_cli
@@ -18,6 +22,9 @@ from services.projections import cli as projections_cli
 from services.projections.rebuild import ACCESS_VIEW
 from services.settings import Settings, SettingsError, load_settings
 
+STORE_ERRORS = (PersistenceError, psycopg.Error, sqlite3.Error)
+"""What an unreachable or unusable store raises, whichever layer notices first."""
+
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `toegang` console script."""
@@ -29,7 +36,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"toegang: {line}", file=sys.stderr)
         return 2
     configure_logging(settings.log_format, args.log_level)
-    result: int = args.handler(settings, args)
+    try:
+        result: int = args.handler(settings, args)
+    except STORE_ERRORS as error:
+        variable = "TOEGANG_DATABASE_URL" if settings.uses_postgres else "TOEGANG_DATA_DIR"
+        print(f"toegang: {variable}: the store cannot be used ({error})", file=sys.stderr)
+        return 2
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"toegang: TOEGANG_DATA_DIR: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
     return result
 
 

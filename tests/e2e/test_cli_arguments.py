@@ -152,3 +152,16 @@ def test_the_dead_letter_commands_without_kafka_say_so_on_stderr(tmp_path: Path)
     done = run(["notifications", "dlq", "list"], tmp_path)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == "toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP\n"
+
+
+def test_an_unusable_store_is_one_line_naming_the_setting(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    for args in (["demo"], ["projections", "status"]):
+        done = run(args, tmp_path, TOEGANG_DATA_DIR=str(tmp_path / "a-file"))
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert done.stderr == f"toegang: TOEGANG_DATA_DIR: {tmp_path / 'a-file'}: File exists\n"
+    url = "postgresql://postgres@127.0.0.1:1/nowhere"
+    done = run(["projections", "status"], tmp_path, TOEGANG_DATABASE_URL=url)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("toegang: TOEGANG_DATABASE_URL: the store cannot be used (")
+    assert done.stderr.count("\n") == 1, done.stderr
