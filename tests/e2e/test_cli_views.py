@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from services.eventlog.database import ViewDatabase
+from services.projections import tables
 from services.settings import Settings
 from tests.e2e.cli import run, serving
 
@@ -99,3 +101,18 @@ def test_demo_says_what_it_loaded_and_where_mail_goes(tmp_path: Path) -> None:
     assert smtp.returncode == 0 and smtp.stderr == "", smtp.stderr
     assert "goes to the SMTP server mail.example:2525." in smtp.stdout
     assert "outbox" not in smtp.stdout and "pw" not in smtp.stdout.replace("pwd", "")
+
+
+def test_only_tables_of_another_layout_are_dropped(fresh_settings: Settings) -> None:
+    database = ViewDatabase(fresh_settings)
+    try:
+        with database.transaction() as cursor:
+            assert not tables.drop_if_outdated(cursor)  # an empty store: nothing to drop
+            tables.create_tables(cursor, "view_")
+            assert not tables.drop_if_outdated(cursor)  # current tables, no rows yet
+            cursor.execute("DROP TABLE view_tracking")
+            cursor.execute("CREATE TABLE view_tracking (name TEXT PRIMARY KEY)")
+            assert tables.drop_if_outdated(cursor)  # an older tracking layout
+            assert cursor.fetch_if_present("SELECT 1 FROM view_grants") is None
+    finally:
+        database.close()
