@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from services.settings import Settings
 
@@ -87,6 +88,35 @@ def load(settings: Settings, admin_token: str) -> str:
 
 
 def instructions(settings: Settings, admin_token: str) -> str:
+    """What the demo holds, the curl lines to try, and where the mail they cause goes."""
+    return "\n".join(
+        [*contents(), "", *tries(settings, admin_token), "", mail_destination(settings)]
+    )
+
+
+def contents() -> list[str]:
+    """The platforms, organisations, contracts and advisor the demo loads, one per line."""
+    platforms = [
+        f"    {slug:<28} {p['name']} ({', '.join(p['login'])}; chains: {p['chain_authorisation']})"
+        for slug, p in PLATFORMS.items()
+    ]
+    organisations = [f"    {ref:<28} {name}" for ref, (name, _) in ORGANISATIONS.items()]
+    return [
+        "Demo data loaded (loading it again changes nothing):",
+        "  platforms:",
+        *platforms,
+        "  organisations:",
+        *organisations,
+        "  contracts:",
+        f"    PC-1001 of {EMPLOYER}, also covering {GROUP}: on both werkgeversportalen",
+        "    G-2024-001 and G-2024-002 of kbo:0403019261: on ethias-extranet-aanvullend",
+        f"  advisor: {ADVISOR} (AFM-12345678) on both werkgeversportalen",
+        "  grants: the demo makes none; the curl line below requests one",
+    ]
+
+
+def tries(settings: Settings, admin_token: str) -> list[str]:
+    """The admin token and a grant request to try against `toegang serve`."""
     url = settings.public_url.rstrip("/")
     actor = json.dumps(
         {
@@ -99,14 +129,26 @@ def instructions(settings: Settings, admin_token: str) -> str:
         },
         separators=(",", ":"),
     )
-    return f"""Demo data loaded: 5 platforms, 4 organisations, contract PC-1001, advisor {ADVISOR}.
+    body = f'{{"grantor":"{EMPLOYER}","grantee":"{ADVISOR}","rights":"view","actor":{actor}}}'
+    return [
+        f"Admin token: {admin_token}",
+        "Try (with `toegang serve` running):",
+        "",
+        f"  export TOKEN={admin_token}",
+        f"  curl -s -X POST {url}/v1/platforms/befrank-werkgeversportaal/grants \\",
+        "    -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\",
+        f"    -d '{body}'",
+    ]
 
-Admin token: {admin_token}
-Try (with `toegang serve` running):
 
-  export TOKEN={admin_token}
-  curl -s -X POST {url}/v1/platforms/befrank-werkgeversportaal/grants \\
-    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-    -d '{{"grantor":"{EMPLOYER}","grantee":"{ADVISOR}","rights":"view","actor":{actor}}}'
-  ls {settings.outbox_dir}/        # the confirmation mail, with its link
-"""
+def mail_destination(settings: Settings) -> str:
+    """Where the confirmation mail of that request goes, for the configured mailer."""
+    if settings.smtp_url:
+        server = urlsplit(settings.smtp_url)
+        port = f":{server.port}" if server.port else ""
+        where = f"{server.hostname}{port}"
+        return f"The confirmation mail, with its link, goes to the SMTP server {where}."
+    return (
+        f"The confirmation mail, with its link, is written to {settings.outbox_dir}/:\n"
+        f"  ls {settings.outbox_dir}/"
+    )

@@ -47,3 +47,10 @@ def api_tokens(settings: Settings) -> tuple[dict[str, list[str]], str | None]:
         return {token: list(scopes) for token, scopes in settings.api_tokens.items()}, None
     token, created = _read_or_create(settings.data_dir / "admin-token", secrets.token_urlsafe(32))
     return {token: list(ALL_SCOPES)}, token if created else None
+
+
+def ignored_admin_token(settings: Settings) -> Path | None:
+    """The generated admin token's file when TOEGANG_API_TOKENS replaces it (it no longer
+    opens anything), else None."""
+    path = settings.data_dir / "admin-token"
+    return path if settings.api_tokens is not None and path.exists() else None

@@ -18,10 +18,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from services.audit import export
+from services.audit import arguments, export
 from services.audit.report_cli import add_report_options, report_command
 from services.audit.service import AuditService, HistoryFilter, open_audit
-from services.audit.timefmt import parse_instant
 from services.commands import Commands
 from services.grants import identifiers
 from services.grants.domain.base import DomainError
@@ -34,33 +33,17 @@ def add_commands(commands: Commands) -> None:
     audit = commands.add_parser("audit", help="the audit trail: history, access, verify")
     actions = audit.add_subparsers(required=True, metavar="ACTION")
     history = actions.add_parser("history", help="events in log order, filtered")
-    _filters(history)
-    history.add_argument("--after", type=int, default=0, help="position to continue after")
-    history.add_argument("--limit", type=int, default=100, help="entries per page (table/json)")
-    history.add_argument("--format", choices=["table", "json", "csv", "jsonl"], default="table")
-    history.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    arguments.history_options(history)
     history.set_defaults(handler=guarded(history_command))
     access = actions.add_parser("access", help="who had access at an instant")
-    access.add_argument("--platform", required=True)
-    access.add_argument("--organisation", required=True)
-    access.add_argument("--at", required=True, help="ISO 8601 instant, e.g. 2026-03-01T12:00Z")
-    access.add_argument("--format", choices=["table", "json"], default="table")
+    arguments.access_options(access)
     access.set_defaults(handler=guarded(access_command))
     verify = actions.add_parser("verify", help="recompute the hash chain (exit 1 if altered)")
-    verify.add_argument(
-        "--anchor",
-        metavar="POSITION:DIGEST",
-        help="a head recorded earlier (outside this database): the chain must still hold it",
-    )
+    arguments.verify_options(verify)
     verify.set_defaults(handler=guarded(verify_command))
     report = actions.add_parser("report", help="a self-contained HTML report per organisation")
     add_report_options(report)
     report.set_defaults(handler=guarded(report_command))
-
-
-def _filters(command: argparse.ArgumentParser) -> None:
-    for name in ("platform", "organisation", "grant", "user", "from", "to"):
-        command.add_argument(f"--{name}", dest=f"filter_{name}")
 
 
 def guarded(handler: Handler) -> Handler:
@@ -81,19 +64,14 @@ def guarded(handler: Handler) -> Handler:
 
 
 def history_filter(args: argparse.Namespace) -> HistoryFilter:
-    """The filters given on the command line, checked like the API's."""
-    start, end = (parse_instant(v) if v else None for v in (args.filter_from, args.filter_to))
+    """The filters given on the command line, checked by the parser like the API's."""
     return HistoryFilter(
-        platform=identifiers.platform_slug(args.filter_platform) if args.filter_platform else None,
-        organisation=(
-            identifiers.organisation_ref(args.filter_organisation)
-            if args.filter_organisation
-            else None
-        ),
+        platform=args.filter_platform,
+        organisation=args.filter_organisation,
         grant_id=args.filter_grant,
         user_id=args.filter_user,
-        start=start,
-        end=end,
+        start=args.filter_from,
+        end=args.filter_to,
     )
 
 
@@ -124,9 +102,7 @@ def _history_table(page: dict[str, Any]) -> None:
 
 def access_command(settings: Settings, args: argparse.Namespace) -> int:
     """Print who had access to the organisation at the instant."""
-    at = parse_instant(args.at)
-    platform = identifiers.platform_slug(args.platform)
-    organisation = identifiers.organisation_ref(args.organisation)
+    at, platform, organisation = args.at, args.platform, args.organisation
     with _audit(settings, catch_up=True) as audit:
         answer = audit.access_at(platform, organisation, at)
     if args.format == "json":

@@ -60,8 +60,7 @@ def prepare_tables(cursor: Cursor) -> bool:
     versions = cursor.fetch_if_present("SELECT version FROM audit_tracking") or []
     dropped = any(version != AUDIT_VERSION for (version,) in versions)
     if dropped or not versions:
-        for table in SCHEMA:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        drop_tables(cursor)
     for table, columns in SCHEMA.items():
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
     for name, target in INDEXES.items():
@@ -72,6 +71,12 @@ def prepare_tables(cursor: Cursor) -> bool:
         {"name": NAME, "version": AUDIT_VERSION},
     )
     return dropped
+
+
+def drop_tables(cursor: Cursor) -> None:
+    """Drop every audit table (tracking too): the next `prepare_tables` starts from 0."""
+    for table in SCHEMA:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def load_index(cursor: Cursor) -> AuditIndex:
@@ -122,7 +127,10 @@ class AuditProjection(TrackedProcessor):
         """Create (or renew) the audit tables and load the stored contexts and open intervals."""
         with self.database.transaction() as cursor:
             if prepare_tables(cursor):
-                log.info("audit tables of another version dropped; replaying the log")
+                log.info(
+                    "audit view of another version found; rebuilding it from the event log "
+                    "(the log itself is untouched)"
+                )
         with self.database.reading() as cursor:  # the rows and the position of one moment
             self.index = load_index(cursor)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import sys
 from contextlib import ExitStack
 from typing import Any
 from uuid import UUID
@@ -55,7 +56,7 @@ def dead_letters(settings: Settings) -> list[dict[str, Any]]:
 def list_command(settings: Settings, args: argparse.Namespace) -> int:
     """Print the dead letters: event, kind, recipient key, attempts, error."""
     if not settings.kafka_bootstrap:
-        print("toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP")
+        print("toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP", file=sys.stderr)
         return 2
     table = Table("event", "kind", "recipient", "attempts", "error")
     for letter in dead_letters(settings):
@@ -75,7 +76,7 @@ def retry_command(
 ) -> int:
     """Deliver each dead letter again (unless it was sent since); report the outcomes."""
     if not settings.kafka_bootstrap:
-        print("toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP")
+        print("toegang: the dead-letter topic needs TOEGANG_KAFKA_BOOTSTRAP", file=sys.stderr)
         return 2
     counts = {"sent": 0, "failed": 0}
     with ExitStack() as stack:

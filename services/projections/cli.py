@@ -16,27 +16,35 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from services.commands import Commands
+from services.commands import Commands, bounded_int
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import open_event_log
-from services.projections.rebuild import VIEWS, rebuild_view, view_status
+from services.projections.rebuild import View
 from services.settings import Settings
 
 
-def add_commands(commands: Commands) -> None:
+def add_commands(commands: Commands, views: tuple[View, ...]) -> None:
+    """The `projections` commands over `views` (the first is the one rebuilt by default)."""
     group = commands.add_parser("projections", help="rebuild or inspect the views")
     actions = group.add_subparsers(required=True, metavar="ACTION")
-    rebuild = actions.add_parser("rebuild", help="replay the log into fresh tables and swap")
-    rebuild.add_argument("view", nargs="?", choices=VIEWS, default=VIEWS[0])
+    rebuild = actions.add_parser("rebuild", help="replay the log into the view's tables")
+    names = [view.name for view in views]
+    rebuild.add_argument(
+        "view", nargs="?", choices=names, default=names[0], metavar="VIEW",
+        help=f"the view to rebuild: {' or '.join(names)}",
+    )  # fmt: skip
     rebuild.add_argument(
         "--resume",
         action="store_true",
         help="continue an interrupted rebuild instead of starting over",
     )
-    rebuild.add_argument("--batch-size", type=int, default=5000)
-    rebuild.set_defaults(handler=rebuild_command)
+    rebuild.add_argument(
+        "--batch-size", type=bounded_int(1, 1_000_000), default=5000, metavar="EVENTS",
+        help="events applied per transaction",
+    )  # fmt: skip
+    rebuild.set_defaults(handler=rebuild_command, views={view.name: view for view in views})
     status = actions.add_parser("status", help="each view's position and lag")
-    status.set_defaults(handler=status_command)
+    status.set_defaults(handler=status_command, views={view.name: view for view in views})
 
 
 def rebuild_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -59,13 +67,11 @@ def rebuild_command(settings: Settings, args: argparse.Namespace) -> int:
                 rate = position / max(time.monotonic() - started, 1e-6)
                 bar.update(task, completed=position, total=head, rate=rate)
 
-            position = rebuild_view(
-                event_log, database, progress, args.batch_size, fresh=not args.resume
-            )
+            rebuild = args.views[args.view].rebuild
+            position = rebuild(event_log, database, progress, args.batch_size, not args.resume)
         elapsed = time.monotonic() - started
-        console.print(
-            f"{args.view}: rebuilt to position {position} in {elapsed:.1f} s and swapped in"
-        )
+        done = "and swapped in" if args.view == "access" else "in place"
+        console.print(f"{args.view}: rebuilt to position {position} in {elapsed:.1f} s {done}")
     finally:
         event_log.close()
         database.close()
@@ -76,7 +82,7 @@ def status_command(settings: Settings, args: argparse.Namespace) -> int:
     """Print each view's position, lag, events applied and generation."""
     event_log, database = open_event_log(settings), ViewDatabase(settings)
     try:
-        rows = view_status(event_log, database)
+        rows = [row for view in args.views.values() for row in view.status(event_log, database)]
     finally:
         event_log.close()
         database.close()

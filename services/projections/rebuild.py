@@ -7,14 +7,25 @@ way resumes where it stopped; the live views keep serving until the swap.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from services.eventlog.database import ViewDatabase
 from services.eventlog.log import EventLog
 from services.projections import tables
 from services.projections.runner import VIEW, AccessProjection
 
-VIEWS = (VIEW,)
 Progress = Callable[[int, int], None]
+Status = list[dict[str, object]]
+
+
+class View(NamedTuple):
+    """A view the `projections` commands rebuild and report on: the access views here, the
+    audit view handed in by the composition root (it lives in a context above this one)."""
+
+    name: str
+    rebuild: Callable[[EventLog, ViewDatabase, Progress, int, bool], int]
+    """(log, database, progress, batch size, fresh) -> the position reached"""
+    status: Callable[[EventLog, ViewDatabase], Status]
 
 
 def rebuild_view(
@@ -44,7 +55,7 @@ def rebuild_view(
     return projection.position
 
 
-def view_status(event_log: EventLog, database: ViewDatabase) -> list[dict[str, object]]:
+def view_status(event_log: EventLog, database: ViewDatabase) -> Status:
     """Each view's position, lag behind the log and events applied."""
     head = event_log.head()
     with database.transaction() as cursor:
@@ -52,6 +63,8 @@ def view_status(event_log: EventLog, database: ViewDatabase) -> list[dict[str, o
         rows = cursor.execute(
             "SELECT name, position, applied, generation, version FROM view_tracking ORDER BY name"
         ).fetchall()
+    if not any(name == VIEW for name, *_ in rows):  # before the first start: not built yet
+        rows.insert(0, (VIEW, 0, 0, 0, f"{tables.VERSION} (not built yet)"))
     return [
         {
             "view": name,
@@ -63,3 +76,6 @@ def view_status(event_log: EventLog, database: ViewDatabase) -> list[dict[str, o
         }
         for name, position, applied, generation, version in rows
     ]
+
+
+ACCESS_VIEW = View(VIEW, rebuild_view, view_status)

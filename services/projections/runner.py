@@ -60,7 +60,10 @@ class AccessProjection(TrackedProcessor):
         if self.writer:
             with self.database.transaction() as cursor:
                 if tables.drop_if_outdated(cursor):
-                    log.info("view tables of another version dropped; replaying the log")
+                    log.info(
+                        "access views of another version found; rebuilding them from the "
+                        "event log (the log itself is untouched)"
+                    )
                 tables.create_tables(cursor, self.prefix)
         try:
             with self.database.reading() as cursor:  # the rows and the position of one moment

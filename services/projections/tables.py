@@ -102,9 +102,12 @@ def _is_postgres(cursor: Cursor) -> bool:
 
 
 def drop_if_outdated(cursor: Cursor) -> bool:
-    """Drop view tables written by another view version (or an older tracking layout)."""
+    """Drop view tables written by another view version (or an older tracking layout);
+    answer whether there were any (an empty store has none: nothing is dropped)."""
     rows = cursor.fetch_if_present("SELECT name, version FROM view_tracking")
-    if rows is None:  # a missing table or column both mean "outdated"
+    if rows is None and not any(_present(cursor, t) for t in ("view_tracking", "view_grants")):
+        return False
+    if rows is None:  # a missing column: an older tracking layout
         rows = [("?", "?")]
     if all(version == VERSION for _, version in rows):
         return False
@@ -112,6 +115,10 @@ def drop_if_outdated(cursor: Cursor) -> bool:
     drop_tables(cursor, "rebuild_")
     cursor.execute("DROP TABLE IF EXISTS view_tracking")
     return True
+
+
+def _present(cursor: Cursor, table: str) -> bool:
+    return cursor.fetch_if_present(f"SELECT 1 FROM {table} LIMIT 1") is not None  # noqa: S608
 
 
 def is_current(cursor: Cursor) -> bool:
