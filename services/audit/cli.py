@@ -22,7 +22,6 @@ from services.audit import arguments, export
 from services.audit.report_cli import add_report_options, report_command
 from services.audit.service import AuditService, HistoryFilter, open_audit
 from services.commands import Commands
-from services.grants import identifiers
 from services.grants.domain.base import DomainError
 from services.settings import Settings
 

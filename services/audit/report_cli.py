@@ -12,18 +12,31 @@ import sys
 from pathlib import Path
 
 from services import messages
+from services.audit import arguments
 from services.audit.report_data import UnknownOrganisation, report_html
 from services.audit.report_time import PLATFORM_ZONE, zone
 from services.audit.service import open_audit
-from services.grants import identifiers
 from services.settings import Settings
 
 
 def add_report_options(report: argparse.ArgumentParser) -> None:
     """The options of `toegang audit report`."""
-    report.add_argument("--organisation", required=True)
-    report.add_argument("--platform", help="only this platform (default: one section each)")
-    report.add_argument("--out", type=Path, required=True)
+    report.add_argument(
+        "--organisation",
+        required=True,
+        type=arguments.organisation,
+        metavar="REF",
+        help="the organisation the report is about: kvk:… or kbo:…",
+    )
+    report.add_argument(
+        "--platform",
+        type=arguments.platform,
+        metavar="SLUG",
+        help="only this platform (default: one section per platform)",
+    )
+    report.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the HTML file to write"
+    )
     report.add_argument(
         "--lang",
         choices=messages.LANGUAGES,
@@ -32,14 +45,14 @@ def add_report_options(report: argparse.ArgumentParser) -> None:
     report.add_argument(
         "--timezone",
         default=PLATFORM_ZONE,
-        help=f"time zone the report's times are shown in (default: {PLATFORM_ZONE})",
+        metavar="ZONE",
+        help="time zone the report's times are shown in (default: %(default)s)",
     )
 
 
 def report_command(settings: Settings, args: argparse.Namespace) -> int:
     """Write the HTML report of one organisation; an unknown one: one line, exit 2."""
-    organisation = identifiers.organisation_ref(args.organisation)
-    platform = identifiers.platform_slug(args.platform) if args.platform else None
+    organisation, platform = args.organisation, args.platform  # checked by the parser
     zone(args.timezone)  # an unknown zone fails before the store is read
     texts = messages.report_texts(args.lang or settings.locale)
     audit = open_audit(settings, catch_up=True)
