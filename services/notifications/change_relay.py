@@ -11,7 +11,6 @@ tells the same changes under the same `seq`s, so it goes on where it was.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -74,10 +73,8 @@ class ChangeRelay(TrackedProcessor):
         self.kafka = kafka.producer(self.bootstrap)
 
     def close(self) -> None:
-        if self.kafka is not None:
-            with contextlib.suppress(Exception):
-                self.kafka.close(timeout=1)
-            self.kafka = None
+        kafka.close_producer(self.kafka)
+        self.kafka = None
         self.database.reset()
 
     def observe(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from kafka import KafkaProducer
 
 from services.notifications import kafka
@@ -37,7 +35,5 @@ class DecisionTopic:
 
     def close(self) -> None:
         """Close the producer, if there is one."""
-        if self.producer is not None:
-            with contextlib.suppress(Exception):
-                self.producer.close(timeout=1)
-            self.producer = None
+        kafka.close_producer(self.producer)
+        self.producer = None

@@ -9,7 +9,13 @@ import time
 from kafka import KafkaConsumer, KafkaProducer
 
 from services.eventlog.processor import TrackedProcessor
-from services.notifications.kafka import Topics, consumer, ensure_topics, producer
+from services.notifications.kafka import (
+    Topics,
+    close_producer,
+    consumer,
+    ensure_topics,
+    producer,
+)
 from services.notifications.loops import KafkaOutcomes, handle_record, headers_of
 from services.notifications.mailers import MAILED_TYPES
 from services.notifications.notifier import Notifier
@@ -57,9 +63,7 @@ class KafkaLoop(TrackedProcessor):
         with contextlib.suppress(Exception):  # closing what a broker outage broke may fail
             if self.group is not None:
                 self.group.close()
-        with contextlib.suppress(Exception):
-            if self.producer is not None:
-                self.producer.close(timeout=1)
+        close_producer(self.producer)
         self.group = self.producer = None
         self.notifier.deliveries.database.reset()
 

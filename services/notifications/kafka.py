@@ -101,6 +101,13 @@ def producer(bootstrap: str) -> KafkaProducer:
     )
 
 
+def close_producer(producer: KafkaProducer | None) -> None:
+    """Close a producer, if there is one, quietly: closing what a broker outage broke fails."""
+    if producer is not None:
+        with contextlib.suppress(Exception):
+            producer.close(timeout=1)
+
+
 def publish(
     kafka: KafkaProducer, topic: str, messages: Sequence[Message], timeout: float = 20
 ) -> list[tuple[int, int]]:

@@ -11,7 +11,6 @@ its topic holds (the broker made the topic anew on that send).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 from uuid import UUID
@@ -73,10 +72,8 @@ class Relay(TrackedProcessor):
         self.kafka = kafka.producer(self.bootstrap)
 
     def close(self) -> None:
-        if self.kafka is not None:
-            with contextlib.suppress(Exception):
-                self.kafka.close(timeout=1)
-            self.kafka = None
+        kafka.close_producer(self.kafka)
+        self.kafka = None
         self.database.reset()
 
     def observe(self) -> None:
