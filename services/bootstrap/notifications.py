@@ -11,6 +11,7 @@ from services.eventlog.database import ViewDatabase
 from services.eventlog.follower import Backoff, LogFollower
 from services.eventlog.leader import LeaderLock
 from services.eventlog.log import open_event_log
+from services.eventlog.processor import TrackedProcessor
 from services.notifications import kafka
 from services.notifications.change_relay import ChangeRelay
 from services.notifications.delivery import DeliveryLog
@@ -22,6 +23,22 @@ from services.projections import change_feed
 from services.settings import Settings
 
 Background = Callable[[Callable[[threading.Event], None], str], object]
+
+
+def lead_alone(
+    processor: TrackedProcessor,
+    name: str,
+    settings: Settings,
+    stack: ExitStack,
+    background: Background,
+) -> LogFollower:
+    """Run `processor` in the background on the one replica holding the advisory lock `name`;
+    the others stand by until it is free."""
+    lock = LeaderLock(settings, name)
+    stack.callback(lock.release)
+    follower = LogFollower(processor, lock=lock, backoff=Backoff(cap=settings.retry_backoff_max))
+    stack.enter_context(background(follower.run, name))  # type: ignore[arg-type]
+    return follower
 
 
 def start_relay(
@@ -40,11 +57,7 @@ def start_relay(
         partitions=settings.kafka_partitions,
         batch_size=settings.relay_batch_size,
     )
-    lock = LeaderLock(settings, "relay")
-    stack.callback(lock.release)
-    follower = LogFollower(relay, lock=lock, backoff=Backoff(cap=settings.retry_backoff_max))
-    stack.enter_context(background(follower.run, "relay"))  # type: ignore[arg-type]
-    return follower, relay
+    return lead_alone(relay, "relay", settings, stack, background), relay
 
 
 def start_change_relay(
@@ -62,11 +75,7 @@ def start_change_relay(
         partitions=settings.kafka_partitions,
         batch_size=settings.relay_batch_size,
     )
-    lock = LeaderLock(settings, "access-relay")
-    stack.callback(lock.release)
-    follower = LogFollower(relay, lock=lock, backoff=Backoff(cap=settings.retry_backoff_max))
-    stack.enter_context(background(follower.run, "access-relay"))  # type: ignore[arg-type]
-    return follower, relay
+    return lead_alone(relay, "access-relay", settings, stack, background), relay
 
 
 def start_notifier(
